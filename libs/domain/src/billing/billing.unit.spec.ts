@@ -1,0 +1,143 @@
+import type { Actor } from '../shared/metadata';
+import { deciderSpec } from '../testing/decider-spec';
+import {
+  employerDecider,
+  type AttachPaymentMethod,
+  type EmployerEvent,
+} from './employer';
+import {
+  evolveTrainer,
+  initialTrainerState,
+  payoutDestination,
+  trainerDecider,
+  type ConnectPayoutAccount,
+  type TrainerEvent,
+} from './trainer';
+
+const employer = { role: 'employer', id: 'emp_1' } as const;
+const otherEmployer = { role: 'employer', id: 'emp_2' } as const;
+const trainer = { role: 'trainer', id: 'tr_1' } as const;
+const otherTrainer = { role: 'trainer', id: 'tr_2' } as const;
+const support = { role: 'support', id: 'sup_1' } as const;
+const service = { role: 'service', id: 'payment-saga' } as const;
+
+const by = <C extends { actor: Actor }>(actor: Actor, command: C): C => ({ ...command, actor });
+
+describe('employer billing decider', () => {
+  const employerAccount = deciderSpec(employerDecider);
+
+  const attach = (data: Partial<AttachPaymentMethod['data']> = {}): AttachPaymentMethod => ({
+    type: 'AttachPaymentMethod',
+    actor: employer,
+    data: { employerId: employer.id, customerId: 'cus_1', paymentMethodId: 'pm_1', ...data },
+  });
+  const attached = (data: Partial<AttachPaymentMethod['data']> = {}): EmployerEvent => ({
+    type: 'EmployerPaymentMethodAttached',
+    data: { employerId: employer.id, customerId: 'cus_1', paymentMethodId: 'pm_1', ...data },
+  });
+
+  it('an employer attaches its first payment method', () => {
+    employerAccount.given([]).when(attach()).then([attached()]);
+  });
+
+  it('attaching another payment method replaces the one on file', () => {
+    employerAccount.given([attached()]).when(attach({ paymentMethodId: 'pm_2' })).then([attached({ paymentMethodId: 'pm_2' })]);
+  });
+
+  it('the same payment method under another customer is a change too', () => {
+    employerAccount.given([attached()]).when(attach({ customerId: 'cus_2' })).then([attached({ customerId: 'cus_2' })]);
+  });
+
+  it('attaching the payment method already on file records nothing', () => {
+    employerAccount.given([attached()]).when(attach()).then([]);
+  });
+
+  it('the latest attached payment method is the one compared against', () => {
+    employerAccount.given([attached(), attached({ paymentMethodId: 'pm_2' })]).when(attach()).then([attached()]);
+  });
+
+  it('the state holds the payment method on file', () => {
+    const state = [attached(), attached({ paymentMethodId: 'pm_2' })].reduce(
+      employerDecider.evolve,
+      employerDecider.initialState(),
+    );
+    expect(state).toEqual({ paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_2' } });
+    expect(employerDecider.initialState()).toEqual({ paymentMethod: null });
+  });
+
+  it.each([
+    { who: 'another employer', actor: otherEmployer },
+    { who: 'a trainer', actor: trainer },
+    { who: 'a trainer whose id equals the employer id', actor: { role: 'trainer', id: employer.id } as const },
+    { who: 'support', actor: support },
+    { who: 'the payment service', actor: service },
+  ])('$who cannot attach a payment method for the employer', ({ actor }) => {
+    employerAccount.given([]).when(by(actor, attach())).thenThrows('forbidden', 'its own payment method');
+  });
+});
+
+describe('trainer billing decider', () => {
+  const trainerAccount = deciderSpec(trainerDecider);
+
+  const connect = (data: Partial<ConnectPayoutAccount['data']> = {}): ConnectPayoutAccount => ({
+    type: 'ConnectPayoutAccount',
+    actor: trainer,
+    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, ...data },
+  });
+  const connected = (data: Partial<ConnectPayoutAccount['data']> = {}): TrainerEvent => ({
+    type: 'TrainerPayoutAccountConnected',
+    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, ...data },
+  });
+  const stateAfter = (events: TrainerEvent[]) => events.reduce(evolveTrainer, initialTrainerState());
+
+  it('a trainer connects its payout account', () => {
+    trainerAccount.given([]).when(connect()).then([connected()]);
+  });
+
+  it('connecting the account already on file, with the same payouts flag, records nothing', () => {
+    trainerAccount.given([connected()]).when(connect()).then([]);
+  });
+
+  it('the account becoming enabled for payouts is recorded', () => {
+    trainerAccount
+      .given([connected({ payoutsEnabled: false })])
+      .when(connect({ payoutsEnabled: true }))
+      .then([connected({ payoutsEnabled: true })]);
+  });
+
+  it('connecting another account replaces the one on file', () => {
+    trainerAccount.given([connected()]).when(connect({ accountId: 'acct_2' })).then([connected({ accountId: 'acct_2' })]);
+  });
+
+  it.each([
+    { who: 'another trainer', actor: otherTrainer },
+    { who: 'an employer', actor: employer },
+    { who: 'an employer whose id equals the trainer id', actor: { role: 'employer', id: trainer.id } as const },
+    { who: 'support', actor: support },
+    { who: 'the payment service', actor: service },
+  ])('$who cannot connect a payout account for the trainer', ({ actor }) => {
+    trainerAccount.given([]).when(by(actor, connect())).thenThrows('forbidden', 'its own payout account');
+  });
+
+  describe('payoutDestination', () => {
+    it('is null while no account is connected', () => {
+      expect(payoutDestination(stateAfter([]))).toBeNull();
+    });
+
+    it('is null while the connected account is not enabled for payouts', () => {
+      expect(payoutDestination(stateAfter([connected({ payoutsEnabled: false })]))).toBeNull();
+    });
+
+    it('is the account id once payouts are enabled', () => {
+      expect(payoutDestination(stateAfter([connected({ payoutsEnabled: false }), connected()]))).toBe('acct_1');
+    });
+
+    it('follows the latest account connected', () => {
+      expect(payoutDestination(stateAfter([connected(), connected({ accountId: 'acct_2' })]))).toBe('acct_2');
+    });
+
+    it('is null again if the latest account has payouts disabled', () => {
+      expect(payoutDestination(stateAfter([connected(), connected({ accountId: 'acct_2', payoutsEnabled: false })]))).toBeNull();
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import { assertNever } from '../shared/assert';
+import { forbidden } from '../shared/errors';
+import type { Actor, DomainEvent } from '../shared/metadata';
+
+export const trainerStreamPrefix = 'trainer-';
+export const trainerStream = (trainerId: string) => `${trainerStreamPrefix}${trainerId}`;
+
+export type TrainerPayoutAccountConnected = DomainEvent<
+  'TrainerPayoutAccountConnected',
+  { trainerId: string; accountId: string; payoutsEnabled: boolean }
+>;
+export type TrainerEvent = TrainerPayoutAccountConnected;
+
+export type ConnectPayoutAccount = {
+  readonly type: 'ConnectPayoutAccount';
+  readonly actor: Actor;
+  readonly data: { trainerId: string; accountId: string; payoutsEnabled: boolean };
+};
+export type TrainerCommand = ConnectPayoutAccount;
+
+export interface TrainerState {
+  readonly payoutAccount: { accountId: string; payoutsEnabled: boolean } | null;
+}
+
+export const initialTrainerState = (): TrainerState => ({ payoutAccount: null });
+
+export function evolveTrainer(state: TrainerState, event: TrainerEvent): TrainerState {
+  switch (event.type) {
+    case 'TrainerPayoutAccountConnected':
+      return { payoutAccount: { accountId: event.data.accountId, payoutsEnabled: event.data.payoutsEnabled } };
+    default:
+      return assertNever(event.type, 'trainer event');
+  }
+}
+
+export function decideTrainer(command: TrainerCommand, state: TrainerState): TrainerEvent[] {
+  switch (command.type) {
+    case 'ConnectPayoutAccount': {
+      const { actor, data } = command;
+      if (actor.role !== 'trainer' || actor.id !== data.trainerId) {
+        throw forbidden('not_this_trainer', 'a trainer can only connect its own payout account');
+      }
+      const current = state.payoutAccount;
+      if (current?.accountId === data.accountId && current.payoutsEnabled === data.payoutsEnabled) return [];
+      return [{ type: 'TrainerPayoutAccountConnected', data }];
+    }
+    default:
+      return assertNever(command.type, 'trainer command');
+  }
+}
+
+/** A payout can go out only to an account Stripe has enabled for payouts. */
+export function payoutDestination(state: TrainerState): string | null {
+  return state.payoutAccount?.payoutsEnabled ? state.payoutAccount.accountId : null;
+}
+
+export const trainerDecider = { decide: decideTrainer, evolve: evolveTrainer, initialState: initialTrainerState };

@@ -1,0 +1,68 @@
+import type { Amount } from '../shared/money';
+import type { Actor } from '../shared/metadata';
+
+interface Command<TType extends string, TData> {
+  readonly type: TType;
+  readonly actor: Actor;
+  readonly data: TData;
+}
+
+interface MilestoneRef {
+  readonly contractId: string;
+  readonly milestoneId: string;
+}
+
+export interface MilestoneDraft {
+  readonly name: string;
+  readonly description: string | null;
+  readonly amount: Amount;
+  readonly dueDate: string | null;
+}
+
+/** The employer's saved payment method, looked up by the application before deciding. */
+export interface PaymentMethodOnFile {
+  readonly customerId: string;
+  readonly paymentMethodId: string;
+}
+
+export type HireTrainer = Command<
+  'HireTrainer',
+  MilestoneRef & { trainerId: string; projectName: string; firstMilestone: MilestoneDraft }
+>;
+export type AddMilestone = Command<'AddMilestone', MilestoneRef & MilestoneDraft>;
+export type RequestFunding = Command<'RequestFunding', MilestoneRef & { paymentMethod: PaymentMethodOnFile | null }>;
+export type RecordFunded = Command<
+  'RecordFunded',
+  MilestoneRef & { paymentIntentId: string; chargeId: string; amountCents: number }
+>;
+export type RecordFundingFailed = Command<
+  'RecordFundingFailed',
+  MilestoneRef & { reason: string; declineCode: string | null; paymentIntentId: string | null }
+>;
+export type RequestApproval = Command<'RequestApproval', MilestoneRef & { note: string | null }>;
+export type Approve = Command<'Approve', MilestoneRef & { feeBps: number }>;
+export type RecordPayoutCompleted = Command<
+  'RecordPayoutCompleted',
+  MilestoneRef & { transferId: string; destinationAccountId: string; amountCents: number }
+>;
+export type RecordPayoutFailed = Command<
+  'RecordPayoutFailed',
+  MilestoneRef & { reason: string; retryable: boolean }
+>;
+export type Dispute = Command<'Dispute', MilestoneRef & { reason: string }>;
+export type Cancel = Command<'Cancel', MilestoneRef & { reason: string | null }>;
+export type Archive = Command<'Archive', { contractId: string }>;
+
+export type ContractCommand =
+  | HireTrainer
+  | AddMilestone
+  | RequestFunding
+  | RecordFunded
+  | RecordFundingFailed
+  | RequestApproval
+  | Approve
+  | RecordPayoutCompleted
+  | RecordPayoutFailed
+  | Dispute
+  | Cancel
+  | Archive;

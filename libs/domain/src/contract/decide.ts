@@ -1,0 +1,213 @@
+import { assert, assertNever } from '../shared/assert';
+import { conflict, forbidden, notFound, unprocessable } from '../shared/errors';
+import { Money, usd } from '../shared/money';
+import type { Actor } from '../shared/metadata';
+import type { ContractCommand, HireTrainer } from './commands';
+import type { ContractEvent } from './events';
+import type { ContractOpen, ContractState, MilestoneState, MilestoneStatus } from './state';
+
+/** Statuses that still hold money or work in flight: the contract cannot be archived over them. */
+export const unresolvedStatuses: readonly MilestoneStatus[] = [
+  'pending',
+  'funding',
+  'funded',
+  'pending_approval',
+  'approved',
+  'disputed',
+];
+
+export function decide(command: ContractCommand, state: ContractState): ContractEvent[] {
+  if (command.type === 'HireTrainer') return hire(command, state);
+  if (state.status === 'none') {
+    throw notFound('contract_not_found', `contract ${command.data.contractId} does not exist`);
+  }
+  const { actor } = command;
+  switch (command.type) {
+    case 'AddMilestone': {
+      requireEmployer(state, actor);
+      requireActive(state);
+      const { contractId, milestoneId, ...draft } = command.data;
+      if (state.milestones[milestoneId]) throw conflict('milestone_exists', `milestone ${milestoneId} already exists`);
+      return [{ type: 'MilestoneCreated', data: { contractId, milestoneId, ...draft } }];
+    }
+    case 'RequestFunding': {
+      requireEmployer(state, actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'fund');
+      const { paymentMethod } = command.data;
+      if (!paymentMethod) {
+        throw unprocessable('payment_method_required', 'employer has no payment method on file; attach one first');
+      }
+      return [
+        {
+          type: 'MilestoneFundingRequested',
+          data: {
+            ...ref(state, milestone),
+            employerId: state.employerId,
+            amount: usd(milestone.amountCents),
+            ...paymentMethod,
+          },
+        },
+      ];
+    }
+    case 'RecordFunded': {
+      requireService(actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'funding', 'record funding of');
+      if (command.data.amountCents !== milestone.amountCents) {
+        throw conflict('amount_mismatch', `charged ${command.data.amountCents} cents, milestone is ${milestone.amountCents}`);
+      }
+      const { paymentIntentId, chargeId } = command.data;
+      return [
+        { type: 'MilestoneFunded', data: { ...ref(state, milestone), amount: usd(milestone.amountCents), paymentIntentId, chargeId } },
+      ];
+    }
+    case 'RecordFundingFailed': {
+      requireService(actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'funding', 'record failed funding of');
+      const { reason, declineCode, paymentIntentId } = command.data;
+      return [{ type: 'MilestoneFundingFailed', data: { ...ref(state, milestone), reason, declineCode, paymentIntentId } }];
+    }
+    case 'RequestApproval': {
+      requireTrainer(state, actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'funded', 'request approval of');
+      return [
+        {
+          type: 'MilestoneApprovalRequested',
+          data: { ...ref(state, milestone), trainerId: state.trainerId, note: command.data.note },
+        },
+      ];
+    }
+    case 'Approve': {
+      requireEmployer(state, actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'pending_approval', 'approve');
+      assert(milestone.chargeId !== null, `funded milestone ${milestone.milestoneId} has a charge`);
+      const { feeCents, netCents } = Money.feeOf(milestone.amountCents, command.data.feeBps);
+      return [
+        {
+          type: 'MilestoneApproved',
+          data: {
+            ...ref(state, milestone),
+            trainerId: state.trainerId,
+            amount: usd(milestone.amountCents),
+            fee: usd(feeCents),
+            net: usd(netCents),
+            feeBps: command.data.feeBps,
+            chargeId: milestone.chargeId,
+          },
+        },
+      ];
+    }
+    case 'RecordPayoutCompleted': {
+      requireService(actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'approved', 'record payout of');
+      const { transferId, destinationAccountId, amountCents } = command.data;
+      if (amountCents !== milestone.netCents) {
+        throw conflict('amount_mismatch', `transferred ${amountCents} cents, the trainer is owed ${String(milestone.netCents)}`);
+      }
+      return [
+        {
+          type: 'MilestonePayoutCompleted',
+          data: { ...ref(state, milestone), trainerId: state.trainerId, amount: usd(amountCents), transferId, destinationAccountId },
+        },
+      ];
+    }
+    case 'RecordPayoutFailed': {
+      requireService(actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'approved', 'record failed payout of');
+      const { reason, retryable } = command.data;
+      return [
+        {
+          type: 'MilestonePayoutFailed',
+          data: { ...ref(state, milestone), trainerId: state.trainerId, reason, retryable, attempt: milestone.payoutAttempts + 1 },
+        },
+      ];
+    }
+    case 'Dispute': {
+      requireParty(state, actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, ['funded', 'pending_approval'], 'dispute');
+      const previousStatus = milestone.status as 'funded' | 'pending_approval';
+      return [
+        {
+          type: 'MilestoneDisputed',
+          data: { ...ref(state, milestone), disputedBy: actor.role, reason: command.data.reason, previousStatus },
+        },
+      ];
+    }
+    case 'Cancel': {
+      requireEmployer(state, actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'cancel');
+      return [{ type: 'MilestoneCancelled', data: { ...ref(state, milestone), reason: command.data.reason } }];
+    }
+    case 'Archive': {
+      requireEmployer(state, actor);
+      requireActive(state);
+      const blocking = Object.values(state.milestones).find((m) => unresolvedStatuses.includes(m.status));
+      if (blocking) {
+        throw conflict(
+          'milestone_unresolved',
+          `cannot archive: milestone ${blocking.milestoneId} is ${blocking.status}; it must be paid, refunded or cancelled first`,
+        );
+      }
+      return [{ type: 'ContractArchived', data: { contractId: state.contractId } }];
+    }
+    default:
+      return assertNever(command, 'contract command');
+  }
+}
+
+function hire(command: HireTrainer, state: ContractState): ContractEvent[] {
+  if (command.actor.role !== 'employer') throw forbidden('not_employer', 'only an employer can hire a trainer');
+  if (state.status !== 'none') throw conflict('contract_exists', `contract ${command.data.contractId} already exists`);
+  const { contractId, milestoneId, trainerId, projectName, firstMilestone } = command.data;
+  return [
+    { type: 'ContractCreated', data: { contractId, employerId: command.actor.id, trainerId, projectName } },
+    { type: 'MilestoneCreated', data: { contractId, milestoneId, ...firstMilestone } },
+  ];
+}
+
+function ref(state: ContractOpen, milestone: MilestoneState) {
+  return { contractId: state.contractId, milestoneId: milestone.milestoneId };
+}
+
+function milestoneIn(
+  state: ContractOpen,
+  milestoneId: string,
+  allowed: MilestoneStatus | readonly MilestoneStatus[],
+  action: string,
+): MilestoneState {
+  const milestone = state.milestones[milestoneId];
+  if (!milestone) throw notFound('milestone_not_found', `milestone ${milestoneId} does not exist in contract ${state.contractId}`);
+  const allowedStatuses: readonly MilestoneStatus[] = typeof allowed === 'string' ? [allowed] : allowed;
+  if (!allowedStatuses.includes(milestone.status)) {
+    throw conflict(
+      'illegal_transition',
+      `cannot ${action} milestone ${milestoneId}: its status is ${milestone.status} (allowed from ${allowedStatuses.join(', ')})`,
+    );
+  }
+  return milestone;
+}
+
+function requireActive(state: ContractOpen): void {
+  if (state.status !== 'active') throw conflict('contract_archived', `contract ${state.contractId} is ${state.status}`);
+}
+
+function requireEmployer(state: ContractOpen, actor: Actor): void {
+  if (actor.role !== 'employer' || actor.id !== state.employerId) {
+    throw forbidden('not_contract_employer', `only the contract's employer can do this`);
+  }
+}
+
+function requireTrainer(state: ContractOpen, actor: Actor): void {
+  if (actor.role !== 'trainer' || actor.id !== state.trainerId) {
+    throw forbidden('not_contract_trainer', `only the contract's trainer can do this`);
+  }
+}
+
+function requireParty(state: ContractOpen, actor: Actor): void {
+  const isEmployer = actor.role === 'employer' && actor.id === state.employerId;
+  const isTrainer = actor.role === 'trainer' && actor.id === state.trainerId;
+  if (!isEmployer && !isTrainer) throw forbidden('not_contract_party', `only the contract's employer or trainer can do this`);
+}
+
+function requireService(actor: Actor): void {
+  if (actor.role !== 'service') throw forbidden('not_service', 'payment outcomes are recorded by the payment service only');
+}

@@ -1,0 +1,545 @@
+import type { Actor } from '../shared/metadata';
+import { usd } from '../shared/money';
+import { deciderSpec } from '../testing/decider-spec';
+import type {
+  AddMilestone,
+  Approve,
+  Archive,
+  Cancel,
+  ContractCommand,
+  Dispute,
+  HireTrainer,
+  PaymentMethodOnFile,
+  RecordFunded,
+  RecordFundingFailed,
+  RecordPayoutCompleted,
+  RecordPayoutFailed,
+  RequestApproval,
+  RequestFunding,
+} from './commands';
+import type { ContractEvent } from './events';
+import { contractDecider } from './index';
+import type { MilestoneStatus } from './state';
+
+const contract = deciderSpec(contractDecider);
+
+// ---------------------------------------------------------------------------------------------
+// Cast
+// ---------------------------------------------------------------------------------------------
+
+const employer = { role: 'employer', id: 'emp_1' } as const;
+const otherEmployer = { role: 'employer', id: 'emp_2' } as const;
+const trainer = { role: 'trainer', id: 'tr_1' } as const;
+const otherTrainer = { role: 'trainer', id: 'tr_2' } as const;
+const service = { role: 'service', id: 'payment-saga' } as const;
+const support = { role: 'support', id: 'sup_1' } as const;
+const finance = { role: 'finance', id: 'fin_1' } as const;
+
+const C1 = 'c_1';
+const M1 = 'm_1';
+const M2 = 'm_2';
+const AMOUNT = 15_000; // 150.00 USD, every milestone's amount unless a test says otherwise
+const FEE_BPS = 1_000; // 10 %
+const FEE = 1_500;
+const NET = 13_500;
+const card: PaymentMethodOnFile = { customerId: 'cus_1', paymentMethodId: 'pm_1' };
+
+const ref = (milestoneId: string = M1) => ({ contractId: C1, milestoneId });
+
+// ---------------------------------------------------------------------------------------------
+// Events (what the decider records)
+// ---------------------------------------------------------------------------------------------
+
+const contractCreated = (): ContractEvent => ({
+  type: 'ContractCreated',
+  data: { contractId: C1, employerId: employer.id, trainerId: trainer.id, projectName: 'Reward model eval' },
+});
+const milestoneCreated = (milestoneId = M1, amountCents = AMOUNT): ContractEvent => ({
+  type: 'MilestoneCreated',
+  data: { ...ref(milestoneId), name: `Batch ${milestoneId}`, description: '500 prompts', amount: usd(amountCents), dueDate: '2026-12-31' },
+});
+const fundingRequested = (milestoneId = M1, amountCents = AMOUNT): ContractEvent => ({
+  type: 'MilestoneFundingRequested',
+  data: { ...ref(milestoneId), employerId: employer.id, amount: usd(amountCents), ...card },
+});
+const funded = (milestoneId = M1, amountCents = AMOUNT): ContractEvent => ({
+  type: 'MilestoneFunded',
+  data: { ...ref(milestoneId), amount: usd(amountCents), paymentIntentId: `pi_${milestoneId}`, chargeId: `ch_${milestoneId}` },
+});
+const fundingFailed = (milestoneId = M1): ContractEvent => ({
+  type: 'MilestoneFundingFailed',
+  data: { ...ref(milestoneId), reason: 'card declined', declineCode: 'insufficient_funds', paymentIntentId: `pi_${milestoneId}` },
+});
+const approvalRequested = (milestoneId = M1): ContractEvent => ({
+  type: 'MilestoneApprovalRequested',
+  data: { ...ref(milestoneId), trainerId: trainer.id, note: 'all 500 prompts labelled' },
+});
+const approved = (
+  milestoneId = M1,
+  { amountCents = AMOUNT, feeBps = FEE_BPS, fee = FEE, net = NET } = {},
+): ContractEvent => ({
+  type: 'MilestoneApproved',
+  data: {
+    ...ref(milestoneId),
+    trainerId: trainer.id,
+    amount: usd(amountCents),
+    fee: usd(fee),
+    net: usd(net),
+    feeBps,
+    chargeId: `ch_${milestoneId}`,
+  },
+});
+const payoutCompleted = (milestoneId = M1, amountCents = NET): ContractEvent => ({
+  type: 'MilestonePayoutCompleted',
+  data: { ...ref(milestoneId), trainerId: trainer.id, amount: usd(amountCents), transferId: `tr_${milestoneId}`, destinationAccountId: 'acct_1' },
+});
+const payoutFailed = (attempt: number, milestoneId = M1): ContractEvent => ({
+  type: 'MilestonePayoutFailed',
+  data: { ...ref(milestoneId), trainerId: trainer.id, reason: 'no payout account', retryable: true, attempt },
+});
+const disputed = (
+  previousStatus: 'funded' | 'pending_approval',
+  milestoneId = M1,
+  disputedBy: 'employer' | 'trainer' = 'employer',
+): ContractEvent => ({
+  type: 'MilestoneDisputed',
+  data: { ...ref(milestoneId), disputedBy, reason: 'work not delivered', previousStatus },
+});
+const cancelled = (milestoneId = M1): ContractEvent => ({
+  type: 'MilestoneCancelled',
+  data: { ...ref(milestoneId), reason: 'scope dropped' },
+});
+const archived = (): ContractEvent => ({ type: 'ContractArchived', data: { contractId: C1 } });
+
+// ---------------------------------------------------------------------------------------------
+// Histories: the events that bring one milestone to each status ('refunded' is not reachable yet)
+// ---------------------------------------------------------------------------------------------
+
+type ReachableStatus = Exclude<MilestoneStatus, 'refunded'>;
+const statuses: readonly ReachableStatus[] = [
+  'pending',
+  'funding',
+  'funded',
+  'pending_approval',
+  'approved',
+  'paid',
+  'disputed',
+  'cancelled',
+];
+
+/** The milestone's own events, from its creation up to the given status. */
+const milestoneAt: Record<ReachableStatus, (milestoneId?: string, amountCents?: number) => ContractEvent[]> = {
+  pending: (id = M1, cents = AMOUNT) => [milestoneCreated(id, cents)],
+  funding: (id = M1, cents = AMOUNT) => [...milestoneAt.pending(id, cents), fundingRequested(id, cents)],
+  funded: (id = M1, cents = AMOUNT) => [...milestoneAt.funding(id, cents), funded(id, cents)],
+  pending_approval: (id = M1, cents = AMOUNT) => [...milestoneAt.funded(id, cents), approvalRequested(id)],
+  approved: (id = M1, cents = AMOUNT) => [...milestoneAt.pending_approval(id, cents), approved(id)],
+  paid: (id = M1, cents = AMOUNT) => [...milestoneAt.approved(id, cents), payoutCompleted(id)],
+  disputed: (id = M1, cents = AMOUNT) => [...milestoneAt.funded(id, cents), disputed('funded', id)],
+  cancelled: (id = M1, cents = AMOUNT) => [...milestoneAt.pending(id, cents), cancelled(id)],
+};
+
+/** A contract (employer emp_1, trainer tr_1) holding the given milestones' histories. */
+const contractWith = (...milestones: ContractEvent[][]): ContractEvent[] => [contractCreated(), ...milestones.flat()];
+
+/** A contract whose only milestone, m_1, is in the given status. */
+const contractAt = (status: ReachableStatus): ContractEvent[] => contractWith(milestoneAt[status]());
+
+// ---------------------------------------------------------------------------------------------
+// Commands (each issued by the actor entitled to it; `by` swaps the actor)
+// ---------------------------------------------------------------------------------------------
+
+const by = <C extends ContractCommand>(actor: Actor, command: C): C => ({ ...command, actor });
+
+const hireTrainer = (): HireTrainer => ({
+  type: 'HireTrainer',
+  actor: employer,
+  data: {
+    ...ref(M1),
+    trainerId: trainer.id,
+    projectName: 'Reward model eval',
+    firstMilestone: { name: `Batch ${M1}`, description: '500 prompts', amount: usd(AMOUNT), dueDate: '2026-12-31' },
+  },
+});
+const addMilestone = (milestoneId = M2): AddMilestone => ({
+  type: 'AddMilestone',
+  actor: employer,
+  data: { ...ref(milestoneId), name: `Batch ${milestoneId}`, description: '500 prompts', amount: usd(AMOUNT), dueDate: '2026-12-31' },
+});
+const requestFunding = (data: Partial<RequestFunding['data']> = {}): RequestFunding => ({
+  type: 'RequestFunding',
+  actor: employer,
+  data: { ...ref(), paymentMethod: card, ...data },
+});
+const recordFunded = (data: Partial<RecordFunded['data']> = {}): RecordFunded => ({
+  type: 'RecordFunded',
+  actor: service,
+  data: { ...ref(), paymentIntentId: `pi_${data.milestoneId ?? M1}`, chargeId: `ch_${data.milestoneId ?? M1}`, amountCents: AMOUNT, ...data },
+});
+const recordFundingFailed = (data: Partial<RecordFundingFailed['data']> = {}): RecordFundingFailed => ({
+  type: 'RecordFundingFailed',
+  actor: service,
+  data: { ...ref(), reason: 'card declined', declineCode: 'insufficient_funds', paymentIntentId: `pi_${data.milestoneId ?? M1}`, ...data },
+});
+const requestApproval = (data: Partial<RequestApproval['data']> = {}): RequestApproval => ({
+  type: 'RequestApproval',
+  actor: trainer,
+  data: { ...ref(), note: 'all 500 prompts labelled', ...data },
+});
+const approve = (data: Partial<Approve['data']> = {}): Approve => ({
+  type: 'Approve',
+  actor: employer,
+  data: { ...ref(), feeBps: FEE_BPS, ...data },
+});
+const recordPayoutCompleted = (data: Partial<RecordPayoutCompleted['data']> = {}): RecordPayoutCompleted => ({
+  type: 'RecordPayoutCompleted',
+  actor: service,
+  data: { ...ref(), transferId: `tr_${data.milestoneId ?? M1}`, destinationAccountId: 'acct_1', amountCents: NET, ...data },
+});
+const recordPayoutFailed = (data: Partial<RecordPayoutFailed['data']> = {}): RecordPayoutFailed => ({
+  type: 'RecordPayoutFailed',
+  actor: service,
+  data: { ...ref(), reason: 'no payout account', retryable: true, ...data },
+});
+const dispute = (data: Partial<Dispute['data']> = {}): Dispute => ({
+  type: 'Dispute',
+  actor: employer,
+  data: { ...ref(), reason: 'work not delivered', ...data },
+});
+const cancel = (data: Partial<Cancel['data']> = {}): Cancel => ({
+  type: 'Cancel',
+  actor: employer,
+  data: { ...ref(), reason: 'scope dropped', ...data },
+});
+const archive = (): Archive => ({ type: 'Archive', actor: employer, data: { contractId: C1 } });
+
+// ---------------------------------------------------------------------------------------------
+// The transition table: from which status of m_1 each command is allowed, and what it records.
+// Every other status must be refused with a 409 naming the current status.
+// ---------------------------------------------------------------------------------------------
+
+interface Transition {
+  readonly command: ContractCommand;
+  readonly allowedFrom: Partial<Record<ReachableStatus, ContractEvent[]>>;
+  /** What the refusal message must contain; by default the milestone's current status. */
+  readonly refusalNames?: (status: ReachableStatus) => string;
+}
+
+const fromEveryStatus = (events: ContractEvent[]) =>
+  Object.fromEntries(statuses.map((status) => [status, events])) as Record<ReachableStatus, ContractEvent[]>;
+
+const transitions: Record<ContractCommand['type'], Transition> = {
+  // A contract is hired once, whatever its milestones are doing.
+  HireTrainer: { command: hireTrainer(), allowedFrom: {}, refusalNames: () => `contract ${C1} already exists` },
+  // A new milestone does not depend on the others' status.
+  AddMilestone: { command: addMilestone(M2), allowedFrom: fromEveryStatus([milestoneCreated(M2)]) },
+  RequestFunding: { command: requestFunding(), allowedFrom: { pending: [fundingRequested()] } },
+  RecordFunded: { command: recordFunded(), allowedFrom: { funding: [funded()] } },
+  RecordFundingFailed: { command: recordFundingFailed(), allowedFrom: { funding: [fundingFailed()] } },
+  RequestApproval: { command: requestApproval(), allowedFrom: { funded: [approvalRequested()] } },
+  Approve: { command: approve(), allowedFrom: { pending_approval: [approved()] } },
+  RecordPayoutCompleted: { command: recordPayoutCompleted(), allowedFrom: { approved: [payoutCompleted()] } },
+  RecordPayoutFailed: { command: recordPayoutFailed(), allowedFrom: { approved: [payoutFailed(1)] } },
+  Dispute: {
+    command: dispute(),
+    allowedFrom: { funded: [disputed('funded')], pending_approval: [disputed('pending_approval')] },
+  },
+  Cancel: { command: cancel(), allowedFrom: { pending: [cancelled()] } },
+  Archive: {
+    command: archive(),
+    allowedFrom: { paid: [archived()], cancelled: [archived()] },
+    refusalNames: (status) => `milestone ${M1} is ${status};`,
+  },
+};
+
+const defaultRefusal = (status: ReachableStatus) => `its status is ${status} (`;
+
+const matrix = Object.entries(transitions).map(([type, transition]) => ({
+  type,
+  transition,
+  cases: statuses.map((status) => ({
+    status,
+    verdict: transition.allowedFrom[status] ? 'allowed' : 'refused (409)',
+  })),
+}));
+
+describe('contract decider: milestone status matrix', () => {
+  describe.each(matrix)('$type', ({ transition, cases }) => {
+    it.each(cases)('from $status: $verdict', ({ status }) => {
+      const expected = transition.allowedFrom[status];
+      const when = contract.given(contractAt(status)).when(transition.command);
+      if (expected) when.then(expected);
+      else when.thenThrows('conflict', (transition.refusalNames ?? defaultRefusal)(status));
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Who may do what
+// ---------------------------------------------------------------------------------------------
+
+describe('contract decider: actors', () => {
+  it('an employer hires a trainer: the contract and its first milestone are created', () => {
+    contract.given([]).when(hireTrainer()).then([contractCreated(), milestoneCreated()]);
+  });
+
+  it.each([trainer, support, service])('a $role cannot hire a trainer', (actor) => {
+    contract.given([]).when(by(actor, hireTrainer())).thenThrows('forbidden', 'only an employer');
+  });
+
+  describe("only the contract's employer may do employer things", () => {
+    const employerCommands = [
+      { name: 'AddMilestone', history: contractAt('pending'), command: addMilestone() },
+      { name: 'RequestFunding', history: contractAt('pending'), command: requestFunding() },
+      { name: 'Approve', history: contractAt('pending_approval'), command: approve() },
+      { name: 'Cancel', history: contractAt('pending'), command: cancel() },
+      { name: 'Archive', history: contractAt('paid'), command: archive() },
+    ];
+    const strangers = [
+      { who: 'another employer', actor: otherEmployer },
+      { who: 'the trainer', actor: trainer },
+      { who: 'a trainer whose id equals the employer id', actor: { role: 'trainer', id: employer.id } as const },
+      { who: 'support', actor: support },
+      { who: 'the payment service', actor: service },
+    ];
+    const cases = employerCommands.flatMap((c) => strangers.map((s) => ({ ...c, ...s })));
+
+    it.each(cases)('$name by $who is forbidden', ({ history, command, actor }) => {
+      contract.given(history).when(by(actor, command)).thenThrows('forbidden', "only the contract's employer");
+    });
+  });
+
+  describe("only the contract's trainer may request approval", () => {
+    it.each([
+      { who: 'the employer', actor: employer },
+      { who: 'another trainer', actor: otherTrainer },
+      { who: 'an employer whose id equals the trainer id', actor: { role: 'employer', id: trainer.id } as const },
+      { who: 'the payment service', actor: service },
+    ])('RequestApproval by $who is forbidden', ({ actor }) => {
+      contract.given(contractAt('funded')).when(by(actor, requestApproval())).thenThrows('forbidden', "only the contract's trainer");
+    });
+  });
+
+  describe('only the payment service records payment outcomes', () => {
+    const outcomes = [
+      { name: 'RecordFunded', history: contractAt('funding'), command: recordFunded() },
+      { name: 'RecordFundingFailed', history: contractAt('funding'), command: recordFundingFailed() },
+      { name: 'RecordPayoutCompleted', history: contractAt('approved'), command: recordPayoutCompleted() },
+      { name: 'RecordPayoutFailed', history: contractAt('approved'), command: recordPayoutFailed() },
+    ];
+    const nonService = [employer, trainer, support, finance];
+    const cases = outcomes.flatMap((o) => nonService.map((actor) => ({ ...o, actor, role: actor.role })));
+
+    it.each(cases)('$name by the $role is forbidden', ({ history, command, actor }) => {
+      contract.given(history).when(by(actor, command)).thenThrows('forbidden', 'payment service');
+    });
+  });
+
+  describe('dispute is open to both parties of the contract and to no one else', () => {
+    it('the trainer may dispute; the event says so', () => {
+      contract
+        .given(contractAt('pending_approval'))
+        .when(by(trainer, dispute()))
+        .then([disputed('pending_approval', M1, 'trainer')]);
+    });
+
+    it.each([
+      { who: 'another employer', actor: otherEmployer },
+      { who: 'another trainer', actor: otherTrainer },
+      { who: 'support', actor: support },
+      { who: 'finance', actor: finance },
+    ])('Dispute by $who is forbidden', ({ actor }) => {
+      contract.given(contractAt('funded')).when(by(actor, dispute())).thenThrows('forbidden', "contract's employer or trainer");
+    });
+
+    // DESIGN.md: Stripe chargebacks (charge.dispute.created) become MilestoneDisputed, but the
+    // decider currently refuses the service actor (see report).
+    it.todo('a chargeback recorded by the payment service disputes the milestone');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What does not exist
+// ---------------------------------------------------------------------------------------------
+
+describe('contract decider: unknown contract or milestone', () => {
+  const commandsOnAContract = Object.values(transitions)
+    .map((t) => t.command)
+    .filter((command) => command.type !== 'HireTrainer')
+    .map((command) => ({ type: command.type, command }));
+
+  it.each(commandsOnAContract)('$type on a contract that was never hired is not found', ({ command }) => {
+    contract.given([]).when(command).thenThrows('not_found', `contract ${C1} does not exist`);
+  });
+
+  const commandsOnAMilestone = [
+    requestFunding({ milestoneId: 'm_404' }),
+    recordFunded({ milestoneId: 'm_404' }),
+    recordFundingFailed({ milestoneId: 'm_404' }),
+    requestApproval({ milestoneId: 'm_404' }),
+    approve({ milestoneId: 'm_404' }),
+    recordPayoutCompleted({ milestoneId: 'm_404' }),
+    recordPayoutFailed({ milestoneId: 'm_404' }),
+    dispute({ milestoneId: 'm_404' }),
+    cancel({ milestoneId: 'm_404' }),
+  ].map((command) => ({ type: command.type, command }));
+
+  it.each(commandsOnAMilestone)('$type on an unknown milestone is not found', ({ command }) => {
+    contract.given(contractAt('pending')).when(command).thenThrows('not_found', `milestone m_404 does not exist in contract ${C1}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Contract lifecycle
+// ---------------------------------------------------------------------------------------------
+
+describe('contract decider: hiring and adding milestones', () => {
+  it('hiring the same contract twice is a conflict', () => {
+    contract.given(contractAt('pending')).when(hireTrainer()).thenThrows('conflict', `contract ${C1} already exists`);
+  });
+
+  it('adding a milestone whose id already exists is a conflict', () => {
+    contract.given(contractAt('pending')).when(addMilestone(M1)).thenThrows('conflict', `milestone ${M1} already exists`);
+  });
+
+  it('adding a milestone to an archived contract is a conflict', () => {
+    contract
+      .given([...contractAt('paid'), archived()])
+      .when(addMilestone(M2))
+      .thenThrows('conflict', `contract ${C1} is archived`);
+  });
+
+  it('a second milestone follows its own lifecycle, independent of the first', () => {
+    contract
+      .given(contractWith(milestoneAt.paid(M1), milestoneAt.pending(M2)))
+      .when(requestFunding({ milestoneId: M2 }))
+      .then([fundingRequested(M2)]);
+  });
+});
+
+describe('contract decider: funding', () => {
+  it('funding needs a payment method on file', () => {
+    contract
+      .given(contractAt('pending'))
+      .when(requestFunding({ paymentMethod: null }))
+      .thenThrows('unprocessable', 'no payment method on file');
+  });
+
+  it('funding charges the milestone amount with the saved payment method', () => {
+    const otherCard = { customerId: 'cus_9', paymentMethodId: 'pm_9' };
+    contract
+      .given(contractWith(milestoneAt.pending(M1, 4_242)))
+      .when(requestFunding({ paymentMethod: otherCard }))
+      .then([
+        {
+          type: 'MilestoneFundingRequested',
+          data: { ...ref(M1), employerId: employer.id, amount: usd(4_242), ...otherCard },
+        },
+      ]);
+  });
+
+  it('a charge for a different amount than the milestone is a conflict', () => {
+    contract
+      .given(contractAt('funding'))
+      .when(recordFunded({ amountCents: AMOUNT - 1 }))
+      .thenThrows('conflict', `charged ${AMOUNT - 1} cents, milestone is ${AMOUNT}`);
+  });
+
+  it('after a failed charge the milestone is pending again and can be funded again', () => {
+    contract
+      .given([...contractAt('funding'), fundingFailed()])
+      .when(requestFunding())
+      .then([fundingRequested()]);
+  });
+
+  it('after a failed charge the milestone can be cancelled', () => {
+    contract.given([...contractAt('funding'), fundingFailed()]).when(cancel()).then([cancelled()]);
+  });
+
+  it('the second funding attempt can succeed', () => {
+    contract
+      .given([...contractAt('funding'), fundingFailed(), fundingRequested()])
+      .when(recordFunded())
+      .then([funded()]);
+  });
+});
+
+describe('contract decider: approval and the platform fee', () => {
+  // fee = amount × bps / 10 000, rounded half-even to the cent; net = amount − fee.
+  it.each([
+    { amountCents: 15_001, feeBps: 1_000, fee: 1_500, net: 13_501 }, // 1500.1 → 1500
+    { amountCents: 150, feeBps: 250, fee: 4, net: 146 }, // 3.75 → 4
+    { amountCents: 100, feeBps: 50, fee: 0, net: 100 }, // 0.5 → 0 (to even)
+    { amountCents: 100, feeBps: 150, fee: 2, net: 98 }, // 1.5 → 2 (to even)
+    { amountCents: 250, feeBps: 100, fee: 2, net: 248 }, // 2.5 → 2 (to even)
+    { amountCents: 350, feeBps: 100, fee: 4, net: 346 }, // 3.5 → 4 (to even)
+    { amountCents: 15_000, feeBps: 0, fee: 0, net: 15_000 },
+    { amountCents: 15_000, feeBps: 10_000, fee: 15_000, net: 0 },
+  ])('$feeBps bps of $amountCents cents: fee $fee, net $net', ({ amountCents, feeBps, fee, net }) => {
+    contract
+      .given(contractWith(milestoneAt.pending_approval(M1, amountCents)))
+      .when(approve({ feeBps }))
+      .then([approved(M1, { amountCents, feeBps, fee, net })]);
+  });
+
+  it('approval carries the charge id that funded the milestone', () => {
+    contract
+      .given(contractWith(milestoneAt.pending(M2), milestoneAt.pending_approval(M1)))
+      .when(approve())
+      .then([approved(M1)]);
+  });
+});
+
+describe('contract decider: payout', () => {
+  it('a failed payout is attempt 1 and leaves the milestone approved', () => {
+    contract.given(contractAt('approved')).when(recordPayoutFailed()).then([payoutFailed(1)]);
+  });
+
+  it('the next failed payout is attempt 2', () => {
+    contract.given([...contractAt('approved'), payoutFailed(1)]).when(recordPayoutFailed()).then([payoutFailed(2)]);
+  });
+
+  it('a payout can complete after failed attempts', () => {
+    contract
+      .given([...contractAt('approved'), payoutFailed(1), payoutFailed(2)])
+      .when(recordPayoutCompleted())
+      .then([payoutCompleted()]);
+  });
+
+  it('a payout for a different amount than the approved net is a conflict', () => {
+    contract.given(contractAt('approved')).when(recordPayoutCompleted({ amountCents: AMOUNT })).thenThrows('conflict', `the trainer is owed ${NET}`);
+  });
+
+  it('attempts are counted per milestone', () => {
+    contract
+      .given([...contractWith(milestoneAt.approved(M1), milestoneAt.approved(M2)), payoutFailed(1, M1), payoutFailed(2, M1)])
+      .when(recordPayoutFailed({ milestoneId: M2 }))
+      .then([payoutFailed(1, M2)]);
+  });
+});
+
+describe('contract decider: archive', () => {
+  const unresolved: ReachableStatus[] = ['pending', 'funding', 'funded', 'pending_approval', 'approved', 'disputed'];
+
+  it.each(unresolved)('is refused while another milestone is %s, naming it and its status', (status) => {
+    contract
+      .given(contractWith(milestoneAt.paid(M1), milestoneAt[status](M2)))
+      .when(archive())
+      .thenThrows('conflict', `cannot archive: milestone ${M2} is ${status};`);
+  });
+
+  it('is allowed when every milestone is paid or cancelled', () => {
+    contract
+      .given(contractWith(milestoneAt.paid(M1), milestoneAt.cancelled(M2), milestoneAt.paid('m_3')))
+      .when(archive())
+      .then([archived()]);
+  });
+
+  it('is allowed after a payout that first failed', () => {
+    contract.given([...contractAt('approved'), payoutFailed(1), payoutCompleted()]).when(archive()).then([archived()]);
+  });
+
+  it('an archived contract cannot be archived again', () => {
+    contract.given([...contractAt('paid'), archived()]).when(archive()).thenThrows('conflict', `contract ${C1} is archived`);
+  });
+});

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IdempotencyConflict,
+  WrongExpectedVersion,
+  comparePositions,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from './event-store';
+
+/**
+ * The behaviour every EventStore adapter must have. Each adapter's spec calls this with a
+ * factory that gives a fresh, empty store.
+ */
+export function eventStoreContract(openStore: () => Promise<{ store: EventStore; dispose(): Promise<void> }>) {
+  let store: EventStore;
+  let dispose: () => Promise<void>;
+
+  beforeEach(async () => {
+    ({ store, dispose } = await openStore());
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  const event = (type = 'Happened', data: unknown = { n: 1 }): EventToAppend => ({
+    eventId: randomUUID(),
+    type,
+    data,
+    metadata: { correlationId: 'c-1' },
+  });
+  const stream = () => `contract-${randomUUID()}`;
+
+  async function readEverything(): Promise<RecordedEvent[]> {
+    const all: RecordedEvent[] = [];
+    for (;;) {
+      const page = await store.readAll({ fromPosition: all.at(-1)?.position ?? null, limit: 1000 });
+      if (page.length === 0) return all;
+      all.push(...page);
+    }
+  }
+
+  it('appends to a new stream and reads it back with revisions from 0', async () => {
+    const id = stream();
+    const events = [event('A', { a: 1 }), event('B', { b: [1, 2] })];
+    const result = await store.append(id, events, 'no_stream');
+    expect(result).toMatchObject({ nextExpectedRevision: 1, duplicate: false });
+
+    const read = await store.readStream(id);
+    expect(read.map((e) => [e.type, e.revision, e.eventId, e.data])).toEqual([
+      ['A', 0, events[0]!.eventId, { a: 1 }],
+      ['B', 1, events[1]!.eventId, { b: [1, 2] }],
+    ]);
+    expect(read[0]!.metadata).toEqual({ correlationId: 'c-1' });
+    expect(read[1]!.position).toBe(result.position);
+    expect(comparePositions(read[0]!.position, read[1]!.position)).toBe(-1);
+  });
+
+  it('reads a stream from and to a revision', async () => {
+    const id = stream();
+    await store.append(id, [event('A'), event('B'), event('C'), event('D')], 'no_stream');
+    const middle = await store.readStream(id, { fromRevision: 1, toRevision: 2 });
+    expect(middle.map((e) => e.type)).toEqual(['B', 'C']);
+    expect(await store.readStream(stream())).toEqual([]);
+  });
+
+  it('refuses a wrong expected revision with WrongExpectedVersion naming the actual one', async () => {
+    const id = stream();
+    await store.append(id, [event(), event()], 'no_stream');
+    await expect(store.append(id, [event()], 0)).rejects.toMatchObject({
+      name: 'WrongExpectedVersion',
+      streamId: id,
+      expected: 0,
+      actual: 1,
+    });
+    await expect(store.append(id, [event()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersion);
+    await expect(store.append(stream(), [event()], 'stream_exists')).rejects.toMatchObject({ actual: 'no_stream' });
+    await expect(store.append(stream(), [event()], 3)).rejects.toBeInstanceOf(WrongExpectedVersion);
+    expect(await store.readStream(id)).toHaveLength(2);
+  });
+
+  it('appends with the right expected revision, stream_exists and any', async () => {
+    const id = stream();
+    await store.append(id, [event()], 'any');
+    expect((await store.append(id, [event()], 0)).nextExpectedRevision).toBe(1);
+    expect((await store.append(id, [event()], 'stream_exists')).nextExpectedRevision).toBe(2);
+    expect((await store.append(id, [event(), event()], 'any')).nextExpectedRevision).toBe(4);
+    expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('treats appending the same event ids again as a no-op that answers like the first append', async () => {
+    const id = stream();
+    const batch = [event('A'), event('B')];
+    const first = await store.append(id, batch, 'no_stream');
+    const retry = await store.append(id, batch, 'no_stream');
+    expect(retry).toEqual({ ...first, duplicate: true });
+    const retryAny = await store.append(id, batch, 'any');
+    expect(retryAny.duplicate).toBe(true);
+    expect(await store.readStream(id)).toHaveLength(2);
+    expect(await readEverything()).toHaveLength(2);
+  });
+
+  it('refuses a batch that repeats only some event ids, or an event id used in another stream', async () => {
+    const id = stream();
+    const [a, b] = [event('A'), event('B')];
+    await store.append(id, [a], 'no_stream');
+    await expect(store.append(id, [a, b], 'any')).rejects.toBeInstanceOf(IdempotencyConflict);
+    await expect(store.append(stream(), [a], 'any')).rejects.toBeInstanceOf(IdempotencyConflict);
+    expect(await readEverything()).toHaveLength(1);
+  });
+
+  it('lets exactly one of two writers racing for the same revision win', async () => {
+    const id = stream();
+    await store.append(id, [event()], 'no_stream');
+    const outcomes = await Promise.allSettled([store.append(id, [event('X')], 0), store.append(id, [event('Y')], 0)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(WrongExpectedVersion);
+    expect(await store.readStream(id)).toHaveLength(2);
+  });
+
+  it('lets exactly one of two writers creating the same stream win', async () => {
+    const id = stream();
+    const outcomes = await Promise.allSettled([
+      store.append(id, [event('X')], 'no_stream'),
+      store.append(id, [event('Y')], 'no_stream'),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await store.readStream(id)).toHaveLength(1);
+  });
+
+  it('reads the whole log in pages, exclusive of the position given, with filters', async () => {
+    const [c1, c2] = [stream(), stream()];
+    await store.append(c1, [event('A'), event('B')], 'no_stream');
+    await store.append(`employer-${randomUUID()}`, [event('E')], 'no_stream');
+    await store.append(c2, [event('C')], 'no_stream');
+
+    const all = await readEverything();
+    expect(all.map((e) => e.type)).toEqual(['A', 'B', 'E', 'C']);
+    const afterFirst = await store.readAll({ fromPosition: all[0]!.position, limit: 2 });
+    expect(afterFirst.map((e) => e.type)).toEqual(['B', 'E']);
+    const contractsOnly = await store.readAll({ limit: 10, filter: { streamPrefixes: ['contract-'] } });
+    expect(contractsOnly.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    const typed = await store.readAll({ limit: 10, filter: { eventTypes: ['B', 'E'] } });
+    expect(typed.map((e) => e.type)).toEqual(['B', 'E']);
+    expect(await store.headPosition()).toBe(all[3]!.position);
+  });
+
+  it('answers a null head position for an empty log', async () => {
+    expect(await store.headPosition()).toBeNull();
+  });
+
+  it('subscribes from a position: catch-up then live, exclusive of that position', async () => {
+    const id = stream();
+    const first = await store.append(id, [event('A')], 'no_stream');
+    await store.append(id, [event('B')], 0);
+    const seen: string[] = [];
+    let resolveC: () => void;
+    const sawC = new Promise<void>((resolve) => (resolveC = resolve));
+    const subscription = store.subscribe({ fromPosition: first.position }, async (e) => {
+      seen.push(e.type);
+      if (e.type === 'C') resolveC();
+    });
+    await store.append(id, [event('C')], 1);
+    await sawC;
+    await subscription.stop();
+    expect(seen).toEqual(['B', 'C']);
+  });
+
+  it('stops a subscription whose handler throws and reports the error', async () => {
+    await store.append(stream(), [event('A')], 'no_stream');
+    const errors: unknown[] = [];
+    const subscription = store.subscribe({ onError: (e) => errors.push(e) }, async () => {
+      throw new Error('handler broke');
+    });
+    await subscription.stopped;
+    expect(errors).toEqual([new Error('handler broke')]);
+  });
+
+  const writers = 8;
+  const appendsPerWriter = 500;
+  it(`shows a live subscriber every event exactly once, in log order, with ${writers} concurrent writers × ${appendsPerWriter} appends`, async () => {
+    const total = writers * appendsPerWriter;
+    const seen: RecordedEvent[] = [];
+    let resolveAll: () => void;
+    const sawAll = new Promise<void>((resolve) => (resolveAll = resolve));
+    const subscription = store.subscribe({}, async (e) => {
+      seen.push(e);
+      if (seen.length === total) resolveAll();
+    });
+
+    await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        const id = `contract-writer-${writer}-${randomUUID()}`;
+        for (let n = 0; n < appendsPerWriter; n++) {
+          await store.append(id, [event('Counted', { writer, n })], n === 0 ? 'no_stream' : n - 1);
+        }
+      }),
+    );
+    await sawAll;
+    await subscription.stop();
+
+    const log = await readEverything();
+    expect(log).toHaveLength(total);
+    expect(seen.map((e) => e.eventId)).toEqual(log.map((e) => e.eventId));
+    expect(new Set(seen.map((e) => e.eventId)).size).toBe(total);
+    for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).toBe(-1);
+    for (let writer = 0; writer < writers; writer++) {
+      const own = seen.filter((e) => (e.data as { writer: number }).writer === writer).map((e) => (e.data as { n: number }).n);
+      expect(own).toEqual(Array.from({ length: appendsPerWriter }, (_, n) => n));
+    }
+  });
+}

@@ -1,0 +1,4 @@
+export * from './event-store';
+export { AppendSignal, pollingSubscription, subscriptionBatchSizeMax } from './polling-subscription';
+export { PostgresEventStore, appendBatchSizeMax, readLimitMax } from './postgres/postgres-event-store';
+export { encodePosition, decodePosition, isPosition, InvalidPosition } from './postgres/position';

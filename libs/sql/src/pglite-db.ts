@@ -1,0 +1,41 @@
+import type { SqlDb, SqlExecutor } from './sql-db';
+
+/** The part of PGlite and its transactions that we use (structural, so CJS and ESM typings agree). */
+interface PgliteLike {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+function executor(db: PgliteLike): SqlExecutor {
+  return {
+    async query(sql, params) {
+      const result = await db.query(sql, params as unknown[] | undefined);
+      return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql) {
+      await db.exec(sql);
+    },
+  };
+}
+
+/**
+ * Embedded PostgreSQL. `dataDir` undefined keeps it in memory (tests). PGlite has a single
+ * connection and queues queries and transactions itself, so callers need no lock of their own.
+ */
+export async function openPglite(dataDir?: string): Promise<SqlDb> {
+  // PGlite is an ES module: load it at run time so the CommonJS build can use it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dataDir);
+  return {
+    kind: 'pglite',
+    ...executor(db),
+    transaction: (work) => db.transaction((tx) => work(executor(tx))),
+    async listen(channel, onNotify) {
+      const unlisten = await db.listen(channel, () => onNotify());
+      return async () => unlisten();
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
