@@ -65,6 +65,8 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live: every event once, in `readAll` order. */
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription;
+  /** Resolves when new events may be readable, or after `timeoutMs`: lets batch readers sleep. */
+  waitForEvents(timeoutMs: number): Promise<void>;
   /** The position of the last event readers can see, or null for an empty log. */
   headPosition(): Promise<string | null>;
   close(): Promise<void>;

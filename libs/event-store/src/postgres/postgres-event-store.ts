@@ -121,6 +121,10 @@ export class PostgresEventStore implements EventStore {
     return pollingSubscription((o) => this.readAll(o), this.signal, options, handler);
   }
 
+  waitForEvents(timeoutMs: number): Promise<void> {
+    return this.signal.wait(timeoutMs);
+  }
+
   async headPosition(): Promise<string | null> {
     const { rows } = await this.db.query<{ sequence: string; transaction_id: string }>(
       `select sequence::text, transaction_id::text from es_events

@@ -1,0 +1,50 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { InfrastructureModule, SQL_DB, type InfrastructureOptions } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
+import { WorkerModule, type SagaFaults } from '../../worker/src';
+import { AuthGuard } from './auth/auth.guard';
+import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler } from './billing/billing.commands';
+import { BillingController } from './billing/billing.controller';
+import { ApproveMilestoneHandler, ExecuteContractCommandHandler, FundMilestoneHandler } from './contracts/contract.commands';
+import { ContractQueries } from './contracts/contract-queries';
+import { ContractsController } from './contracts/contracts.controller';
+import { HealthController } from './health/health.controller';
+import { ErrorsFilter } from './http/domain-errors.filter';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
+import { ReadModelSchemas } from './read-model-schemas';
+
+export interface AppOptions extends InfrastructureOptions {
+  readonly sagaFaults?: SagaFaults;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    const runsWorker = options.config.processRole === 'all';
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.forRoot(options),
+        CqrsModule.forRoot(),
+        ...(runsWorker ? [WorkerModule.forRoot({ faults: options.sagaFaults })] : []),
+      ],
+      controllers: [ContractsController, BillingController, HealthController],
+      providers: [
+        ContractQueries,
+        ExecuteContractCommandHandler,
+        FundMilestoneHandler,
+        ApproveMilestoneHandler,
+        AttachPaymentMethodHandler,
+        ConnectPayoutAccountHandler,
+        { provide: IdempotencyStore, useFactory: (db: SqlDb) => new IdempotencyStore(db), inject: [SQL_DB] },
+        ReadModelSchemas,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+      ],
+    };
+  }
+}

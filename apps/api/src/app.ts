@@ -1,0 +1,14 @@
+import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule, type AppOptions } from './app.module';
+import { strictValidationPipe } from './http/validation.pipe';
+
+/** Builds the HTTP app (and, for processRole "all", the worker inside it). */
+export async function createApp(options: AppOptions & { logLevels?: LogLevel[] | false }): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(options), { logger: options.logLevels ?? ['log', 'warn', 'error'] });
+  app.useGlobalPipes(strictValidationPipe());
+  if (options.config.authSecretIsDevelopmentDefault) {
+    new Logger('Auth').warn('AUTH_SECRET is not set: using the public development secret. Never do this in production.');
+  }
+  return app;
+}

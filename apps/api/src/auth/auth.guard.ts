@@ -1,0 +1,57 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  createParamDecorator,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Actor, Role } from '@escrow/domain';
+import { APP_CONFIG, type AppConfig } from '@escrow/runtime';
+import type { Request } from 'express';
+import { InvalidToken, verifyToken } from './tokens';
+
+const ROLES = 'escrow:roles';
+const PUBLIC = 'escrow:public';
+
+/** Which token roles may call a route at all; ownership is the domain's to check. */
+export const Roles = (...allowed: Role[]) => SetMetadata(ROLES, allowed);
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export type AuthenticatedRequest = Request & { actor?: Actor };
+
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new UnauthorizedException('authentication required');
+  return actor;
+});
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
+    try {
+      request.actor = verifyToken(this.config.authSecret, header.slice('Bearer '.length).trim());
+    } catch (error) {
+      if (error instanceof InvalidToken) throw new UnauthorizedException(error.message);
+      throw error;
+    }
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (allowed && !allowed.includes(request.actor.role)) {
+      throw new ForbiddenException(`role ${request.actor.role} cannot do this; allowed: ${allowed.join(', ')}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,153 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Money, type Actor, type ContractCommand, type MilestoneStatus } from '@escrow/domain';
+import { newId, type CommandResult } from '@escrow/runtime';
+import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.guard';
+import { PathId } from '../http/path-id.pipe';
+import { requestContext } from '../http/request-context';
+import {
+  ApproveMilestone,
+  ExecuteContractCommand,
+  FundMilestone,
+} from './contract.commands';
+import { ContractQueries } from './contract-queries';
+import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto } from './contract.dtos';
+
+type ContractResult = CommandResult<{ status: string; milestones?: Record<string, { status: MilestoneStatus }> }>;
+
+@Controller('v1/contracts')
+export class ContractsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queries: ContractQueries,
+  ) {}
+
+  @Post()
+  @Roles('employer')
+  async hire(@Body() body: HireTrainerDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    const contractId = newId();
+    const milestoneId = newId();
+    const { firstMilestone } = body;
+    const command: ContractCommand = {
+      type: 'HireTrainer',
+      actor,
+      data: {
+        contractId,
+        milestoneId,
+        trainerId: body.trainerId,
+        projectName: body.projectName.trim(),
+        firstMilestone: draft(firstMilestone),
+      },
+    };
+    const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+    return { contractId, milestoneId, position: result.position };
+  }
+
+  @Post(':cid/milestones')
+  @Roles('employer')
+  async addMilestone(
+    @Param('cid', PathId) contractId: string,
+    @Body() body: MilestoneDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const milestoneId = newId();
+    const command: ContractCommand = { type: 'AddMilestone', actor, data: { contractId, milestoneId, ...draft(body) } };
+    const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+    return { milestoneId, position: result.position };
+  }
+
+  @Post(':cid/milestones/:mid/fund')
+  @HttpCode(202)
+  @Roles('employer')
+  fund(@Param('cid', PathId) cid: string, @Param('mid', PathId) mid: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.milestoneOutcome(mid, new FundMilestone(cid, mid, requestContext(actor, request)));
+  }
+
+  @Post(':cid/milestones/:mid/request-approval')
+  @HttpCode(200)
+  @Roles('trainer')
+  requestApproval(
+    @Param('cid', PathId) contractId: string,
+    @Param('mid', PathId) milestoneId: string,
+    @Body() body: RequestApprovalDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const command: ContractCommand = { type: 'RequestApproval', actor, data: { contractId, milestoneId, note: body.note ?? null } };
+    return this.milestoneOutcome(milestoneId, new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+  }
+
+  @Post(':cid/milestones/:mid/approve')
+  @HttpCode(200)
+  @Roles('employer')
+  approve(@Param('cid', PathId) cid: string, @Param('mid', PathId) mid: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.milestoneOutcome(mid, new ApproveMilestone(cid, mid, requestContext(actor, request)));
+  }
+
+  @Post(':cid/milestones/:mid/dispute')
+  @HttpCode(200)
+  @Roles('employer', 'trainer')
+  dispute(
+    @Param('cid', PathId) contractId: string,
+    @Param('mid', PathId) milestoneId: string,
+    @Body() body: DisputeDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const command: ContractCommand = { type: 'Dispute', actor, data: { contractId, milestoneId, reason: body.reason } };
+    return this.milestoneOutcome(milestoneId, new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+  }
+
+  @Post(':cid/milestones/:mid/cancel')
+  @HttpCode(200)
+  @Roles('employer')
+  cancel(
+    @Param('cid', PathId) contractId: string,
+    @Param('mid', PathId) milestoneId: string,
+    @Body() body: CancelDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const command: ContractCommand = { type: 'Cancel', actor, data: { contractId, milestoneId, reason: body.reason ?? null } };
+    return this.milestoneOutcome(milestoneId, new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+  }
+
+  @Post(':cid/archive')
+  @HttpCode(200)
+  @Roles('employer')
+  async archive(@Param('cid', PathId) contractId: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    const command: ContractCommand = { type: 'Archive', actor, data: { contractId } };
+    const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+    return { status: result.state.status, position: result.position };
+  }
+
+  @Get(':cid')
+  get(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+    return this.queries.contract(contractId, actor, minPosition);
+  }
+
+  @Get(':cid/events')
+  events(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor) {
+    return this.queries.history(contractId, actor);
+  }
+
+  private run(command: object): Promise<ContractResult> {
+    return this.commandBus.execute(command as never) as Promise<ContractResult>;
+  }
+
+  private async milestoneOutcome(milestoneId: string, command: object) {
+    const result = await this.run(command);
+    return { status: result.state.milestones?.[milestoneId]?.status, position: result.position };
+  }
+}
+
+function draft(milestone: MilestoneDto) {
+  return {
+    name: milestone.name.trim(),
+    description: milestone.description ?? null,
+    amount: Money.parse(milestone.amount),
+    dueDate: milestone.dueDate ?? null,
+  };
+}
+

@@ -1,0 +1,4 @@
+export { WorkerModule } from './worker.module';
+export { WorkerHost, projections } from './worker.host';
+export { PaymentSaga, sagaCheckpointName } from './payment-saga/payment-saga';
+export { SAGA_FAULTS, SimulatedCrash, type SagaCrashPoint, type SagaFaults } from './payment-saga/saga-faults';

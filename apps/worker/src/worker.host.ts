@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventStore } from '@escrow/event-store';
+import { contractViewProjection } from '@escrow/projections/contract-view';
+import { ProjectorRunner, type Projection } from '@escrow/projector';
+import { EVENT_STORE, SQL_DB } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
+import { PaymentSaga } from './payment-saga/payment-saga';
+import { PayoutRetrier } from './payment-saga/payout-retrier';
+import { SimulatedCrash } from './payment-saga/saga-faults';
+
+export const projections: readonly Projection[] = [contractViewProjection];
+/** After an unexpected failure (a database blip), a component resumes from its checkpoint after this. */
+export const restartDelayMs = 1_000;
+
+/** Runs the worker's parts: projections, the payment saga and payout retries; restarts them on failure. */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Worker');
+  private readonly runners: ProjectorRunner[];
+  private stopping = false;
+  private restarts = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SQL_DB) db: SqlDb,
+    private readonly saga: PaymentSaga,
+    private readonly retrier: PayoutRetrier,
+  ) {
+    this.runners = projections.map((projection) => new ProjectorRunner(store, db, projection, (error) => this.failed(projection.name, error, () => this.startRunner(projection.name))));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const runner of this.runners) await runner.prepare();
+    for (const runner of this.runners) runner.start();
+    await this.startSaga();
+    this.retrier.start();
+    this.logger.log(`running projections (${projections.map((p) => p.name).join(', ')}), payment saga and payout retries`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    await this.retrier.stop();
+    await this.saga.stop();
+    for (const runner of this.runners) await runner.stop();
+  }
+
+  private async startSaga(): Promise<void> {
+    await this.saga.start((error) => this.failed('payment-saga', error, () => this.startSaga()));
+  }
+
+  private async startRunner(name: string): Promise<void> {
+    const runner = this.runners.find((r) => r.projection.name === name);
+    if (!runner) return;
+    await runner.stop();
+    await runner.prepare();
+    runner.start();
+  }
+
+  private failed(component: string, error: unknown, restart: () => Promise<void>): void {
+    if (this.stopping) return;
+    this.logger.error(`${component} stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A simulated crash stands for a dead process: tests restart the whole app instead.
+    if (error instanceof SimulatedCrash) return;
+    const timer = setTimeout(() => {
+      this.restarts.delete(timer);
+      if (!this.stopping) restart().catch((e: unknown) => this.failed(component, e, restart));
+    }, restartDelayMs);
+    this.restarts.add(timer);
+  }
+}

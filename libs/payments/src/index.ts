@@ -1,0 +1,7 @@
+export * from './payment-gateway';
+export {
+  SimulatedPaymentGateway,
+  type SimulatedCharge,
+  type SimulatedFault,
+  type SimulatedTransfer,
+} from './simulated/simulated-gateway';

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PaymentGatewayError,
+  PaymentRequestRejected,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type PaymentGateway,
+  type TransferOutcome,
+  type TransferRequest,
+} from './payment-gateway';
+
+/** Concurrent callers racing with one idempotency key in the contract's race test. */
+const racingCallers = 5;
+
+/**
+ * The behaviour every PaymentGateway adapter must have (the simulated one, and Stripe's in
+ * test mode). Each adapter's spec calls this with a factory that gives a fresh gateway. Every
+ * test makes its own employers, trainers and keys, so a shared provider account is fine.
+ */
+export function paymentGatewayContract(open: () => Promise<{ gateway: PaymentGateway; dispose(): Promise<void> }>) {
+  let gateway: PaymentGateway;
+  let dispose: () => Promise<void>;
+
+  beforeEach(async () => {
+    ({ gateway, dispose } = await open());
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  const key = (what: string) => `contract-${what}-${randomUUID()}`;
+  const metadata = { contractId: randomUUID(), milestoneId: randomUUID() };
+
+  async function customerWith(paymentMethodId: string) {
+    return gateway.attachPaymentMethod({ idempotencyKey: key('attach'), employerId: `emp-${randomUUID()}`, paymentMethodId });
+  }
+
+  async function chargeRequest(paymentMethodId: string, amountCents: number): Promise<ChargeRequest> {
+    const { customerId } = await customerWith(paymentMethodId);
+    const transferGroup = metadata.contractId;
+    return { idempotencyKey: key('charge'), amountCents, currency: 'USD', customerId, paymentMethodId, transferGroup, metadata };
+  }
+
+  async function succeededCharge(amountCents: number): Promise<Extract<ChargeOutcome, { status: 'succeeded' }>> {
+    const outcome = await gateway.charge(await chargeRequest('pm_card_visa', amountCents));
+    if (outcome.status !== 'succeeded') throw new Error(`the visa test card was declined: ${outcome.reason}`);
+    return outcome;
+  }
+
+  async function enabledAccount(): Promise<string> {
+    const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}` });
+    expect(account.payoutsEnabled).toBe(true);
+    return account.accountId;
+  }
+
+  function transferRequest(destinationAccountId: string, sourceChargeId: string, amountCents: number): TransferRequest {
+    const transferGroup = metadata.contractId;
+    return { idempotencyKey: key('transfer'), amountCents, currency: 'USD', destinationAccountId, sourceChargeId, transferGroup, metadata };
+  }
+
+  describe('payment methods and accounts', () => {
+    it('attaches known test payment methods, declining ones included, to a new customer', async () => {
+      for (const paymentMethodId of ['pm_card_visa', 'pm_card_mastercard', 'pm_card_amex', 'pm_card_chargeDeclined']) {
+        const attached = await customerWith(paymentMethodId);
+        expect(attached.customerId).toMatch(/^cus_[A-Za-z0-9]+$/);
+        expect(attached.paymentMethodId).toBe(paymentMethodId);
+      }
+    });
+
+    it('refuses an unknown payment method, naming it', async () => {
+      const attach = customerWith('pm_card_doesNotExist');
+      await expect(attach).rejects.toBeInstanceOf(PaymentRequestRejected);
+      await expect(attach).rejects.toMatchObject({
+        field: 'paymentMethodId',
+        message: "No such PaymentMethod: 'pm_card_doesNotExist'",
+      });
+    });
+
+    it("reuses the employer's customer on later calls, and gives each employer its own", async () => {
+      const employerId = `emp-${randomUUID()}`;
+      const first = await gateway.attachPaymentMethod({ idempotencyKey: key('attach'), employerId, paymentMethodId: 'pm_card_visa' });
+      const second = await gateway.attachPaymentMethod({ idempotencyKey: key('attach'), employerId, paymentMethodId: 'pm_card_amex' });
+      expect(second.customerId).toBe(first.customerId);
+      expect((await customerWith('pm_card_visa')).customerId).not.toBe(first.customerId);
+    });
+
+    it("reuses the trainer's payout account on later calls, and gives each trainer their own", async () => {
+      const trainerId = `tr-${randomUUID()}`;
+      const first = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+      const second = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+      expect(first.accountId).toMatch(/^acct_[A-Za-z0-9]+$/);
+      expect(second.accountId).toBe(first.accountId);
+      const other = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}` });
+      expect(other.accountId).not.toBe(first.accountId);
+    });
+  });
+
+  describe('charges', () => {
+    it("charges the customer's payment method", async () => {
+      for (const paymentMethodId of ['pm_card_visa', 'pm_card_mastercard', 'pm_card_amex']) {
+        const outcome = await gateway.charge(await chargeRequest(paymentMethodId, 15_000));
+        expect(outcome).toEqual({
+          status: 'succeeded',
+          paymentIntentId: expect.stringMatching(/^pi_[A-Za-z0-9]+$/),
+          chargeId: expect.stringMatching(/^ch_[A-Za-z0-9]+$/),
+        });
+      }
+    });
+
+    it.each([
+      ['pm_card_chargeDeclined', 'generic_decline'],
+      ['pm_card_chargeDeclinedInsufficientFunds', 'insufficient_funds'],
+      ['pm_card_chargeDeclinedExpiredCard', 'expired_card'],
+    ])('declines %s with decline code %s', async (paymentMethodId, declineCode) => {
+      const outcome = await gateway.charge(await chargeRequest(paymentMethodId, 15_000));
+      expect(outcome).toEqual({
+        status: 'declined',
+        paymentIntentId: expect.stringMatching(/^pi_[A-Za-z0-9]+$/),
+        reason: expect.stringMatching(/^Your card /),
+        declineCode,
+      });
+    });
+
+    it("says the generic decline in Stripe's words", async () => {
+      const outcome = await gateway.charge(await chargeRequest('pm_card_chargeDeclined', 15_000));
+      expect(outcome).toMatchObject({ status: 'declined', reason: 'Your card was declined.' });
+    });
+
+    it("refuses a payment method that is not the customer's", async () => {
+      const request = await chargeRequest('pm_card_visa', 15_000);
+      const { customerId } = await customerWith('pm_card_amex');
+      await expect(gateway.charge({ ...request, customerId })).rejects.toBeInstanceOf(PaymentRequestRejected);
+    });
+
+    it('answers the same key with the same parameters with the first outcome', async () => {
+      const request = await chargeRequest('pm_card_visa', 15_000);
+      const first = await gateway.charge(request);
+      expect(await gateway.charge({ ...request, metadata: { ...request.metadata } })).toEqual(first);
+      const declining = await chargeRequest('pm_card_chargeDeclined', 15_000);
+      const declined = await gateway.charge(declining);
+      expect(await gateway.charge(declining)).toEqual(declined);
+    });
+
+    it('refuses the same key with other parameters, for good', async () => {
+      const request = await chargeRequest('pm_card_visa', 15_000);
+      await gateway.charge(request);
+      const reuse = gateway.charge({ ...request, amountCents: 15_001 });
+      await expect(reuse).rejects.toBeInstanceOf(PaymentGatewayError);
+      await expect(reuse).rejects.toMatchObject({ code: 'idempotency_key_reused', retryable: false });
+    });
+
+    it(`lets exactly one of ${racingCallers} concurrent calls with one key charge`, async () => {
+      const request = await chargeRequest('pm_card_visa', 15_000);
+      const outcomes = await Promise.all(Array.from({ length: racingCallers }, () => gateway.charge(request)));
+      expect(outcomes[0]).toMatchObject({ status: 'succeeded' });
+      for (const outcome of outcomes) expect(outcome).toEqual(outcomes[0]);
+    });
+  });
+
+  describe('transfers', () => {
+    it('transfers from a succeeded charge to an enabled payout account', async () => {
+      const { chargeId } = await succeededCharge(15_000);
+      const outcome = await gateway.transfer(transferRequest(await enabledAccount(), chargeId, 15_000));
+      expect(outcome).toEqual({ status: 'succeeded', transferId: expect.stringMatching(/^tr_[A-Za-z0-9]+$/) });
+    });
+
+    it('fails a transfer to an unknown account, or from an unknown charge', async () => {
+      const { chargeId } = await succeededCharge(15_000);
+      const toNowhere = await gateway.transfer(transferRequest('acct_doesNotExist0', chargeId, 100));
+      expect(toNowhere).toEqual({ status: 'failed', reason: expect.any(String) });
+      const fromNothing = await gateway.transfer(transferRequest(await enabledAccount(), 'ch_doesNotExist000', 100));
+      expect(fromNothing).toEqual({ status: 'failed', reason: expect.any(String) });
+    });
+
+    it('refuses to transfer more than is left on the source charge', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const accountId = await enabledAccount();
+      const transfer = (amountCents: number) => gateway.transfer(transferRequest(accountId, chargeId, amountCents));
+      expect(await transfer(6_000)).toMatchObject({ status: 'succeeded' });
+      expect(await transfer(4_001)).toEqual({ status: 'failed', reason: expect.any(String) });
+      expect(await transfer(4_000)).toMatchObject({ status: 'succeeded' });
+      expect(await transfer(1)).toMatchObject({ status: 'failed' });
+    });
+
+    it('answers a replayed transfer with the first outcome and moves the money once', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const accountId = await enabledAccount();
+      const request = transferRequest(accountId, chargeId, 10_000);
+      const first: TransferOutcome = await gateway.transfer(request);
+      expect(first).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.transfer(request)).toEqual(first);
+      // Had the replay moved money again, the charge would be over-transferred; a cent more fails.
+      expect(await gateway.transfer(transferRequest(accountId, chargeId, 1))).toMatchObject({ status: 'failed' });
+      const reuse = gateway.transfer({ ...request, amountCents: 5_000 });
+      await expect(reuse).rejects.toMatchObject({ name: 'PaymentGatewayError', code: 'idempotency_key_reused', retryable: false });
+    });
+  });
+}

@@ -1,0 +1,193 @@
+import { assert } from '@escrow/domain';
+import { migrate, type SqlDb, type SqlExecutor } from '@escrow/sql';
+import {
+  PaymentRequestRejected,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type Metadata,
+  type PaymentGateway,
+  type PaymentMethodRequest,
+  type PayoutAccount,
+  type PayoutAccountRequest,
+  type TransferOutcome,
+  type TransferRequest,
+} from '../payment-gateway';
+import { FaultPlan, type FaultKind, type SimulatedFault } from './faults';
+import { stripeLikeId } from './ids';
+import { actedCount, runOnce } from './idempotency';
+import { applyCharge, applyTransfer, assertAmountCents, centsFromText } from './money';
+import { simulatedGatewaySchema } from './schema';
+import { testPaymentMethods } from './test-payment-methods';
+
+export type { SimulatedFault } from './faults';
+
+/** Obviously not Stripe's: the simulated provider has no onboarding to do. */
+export const simulatedOnboardingBaseUrl = 'https://connect.simulated.local/onboarding/';
+
+export interface SimulatedCharge {
+  readonly paymentIntentId: string;
+  readonly chargeId: string;
+  readonly amountCents: number;
+  readonly customerId: string;
+  readonly transferGroup: string;
+  readonly metadata: Metadata;
+}
+
+export interface SimulatedTransfer {
+  readonly transferId: string;
+  readonly amountCents: number;
+  readonly destinationAccountId: string;
+  readonly sourceChargeId: string;
+  readonly transferGroup: string;
+  readonly metadata: Metadata;
+}
+
+/**
+ * The embedded default payment provider: behaves like Stripe's test mode for what the ledger
+ * needs, and keeps its whole state (customers, accounts, charges, transfers, idempotency keys)
+ * in the database, so a process restart forgets nothing.
+ */
+export class SimulatedPaymentGateway implements PaymentGateway {
+  readonly name = 'simulated';
+  private readonly faults = new FaultPlan();
+
+  private constructor(private readonly db: SqlDb) {}
+
+  static async open(db: SqlDb): Promise<SimulatedPaymentGateway> {
+    await migrate(db, 'simulated_gateway_schema', simulatedGatewaySchema);
+    return new SimulatedPaymentGateway(db);
+  }
+
+  async attachPaymentMethod(request: PaymentMethodRequest): Promise<{ customerId: string; paymentMethodId: string }> {
+    const { paymentMethodId, employerId } = request;
+    if (!testPaymentMethods.has(paymentMethodId)) {
+      throw new PaymentRequestRejected('paymentMethodId', `No such PaymentMethod: '${paymentMethodId}'`);
+    }
+    return runOnce(this.db, 'attach', request.idempotencyKey, { employerId, paymentMethodId }, async (tx) => {
+      const customerId = await customerOf(tx, employerId);
+      await tx.query(
+        'insert into simgw_payment_methods (customer_id, payment_method_id) values ($1, $2) on conflict do nothing',
+        [customerId, paymentMethodId],
+      );
+      return { outcome: { customerId, paymentMethodId }, keep: true };
+    });
+  }
+
+  async createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount> {
+    const { trainerId } = request;
+    return runOnce(this.db, 'account', request.idempotencyKey, { trainerId }, async (tx) => {
+      const accountId = await accountOf(tx, trainerId);
+      // Payouts are enabled at once; the URL is there for callers that show an onboarding link.
+      const outcome: PayoutAccount = { accountId, payoutsEnabled: true, onboardingUrl: `${simulatedOnboardingBaseUrl}${accountId}` };
+      return { outcome, keep: true };
+    });
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    assertAmountCents(request.amountCents, 'charge');
+    const { idempotencyKey, ...params } = request;
+    return this.throughNetwork('charge', () => runOnce(this.db, 'charge', idempotencyKey, params, (tx) => applyCharge(tx, request)));
+  }
+
+  async transfer(request: TransferRequest): Promise<TransferOutcome> {
+    assertAmountCents(request.amountCents, 'transfer');
+    const { idempotencyKey, ...params } = request;
+    return this.throughNetwork('transfer', () =>
+      runOnce(this.db, 'transfer', idempotencyKey, params, (tx) => applyTransfer(tx, request)),
+    );
+  }
+
+  /** Test hook: the next `times` calls of `kind` fail like a lost connection, before or after acting. */
+  injectFault(fault: SimulatedFault): void {
+    this.faults.add(fault);
+  }
+
+  /** Money that moved (succeeded charges and transfers, oldest first): for tests and reconciliation. */
+  async movements(): Promise<{ charges: SimulatedCharge[]; transfers: SimulatedTransfer[] }> {
+    return { charges: await this.succeededCharges(), transfers: await this.transfers() };
+  }
+
+  /** Calls that acted, not counting idempotent replays, refused requests or injected failures before acting. */
+  async callCount(kind: 'charge' | 'transfer'): Promise<number> {
+    return actedCount(this.db, kind);
+  }
+
+  /** The provider is reached over a network that the test hook may break on either side. */
+  private async throughNetwork<T>(kind: FaultKind, call: () => Promise<T>): Promise<T> {
+    this.faults.trip(kind, 'before_apply');
+    const outcome = await call();
+    this.faults.trip(kind, 'after_apply');
+    return outcome;
+  }
+
+  private async succeededCharges(): Promise<SimulatedCharge[]> {
+    const { rows } = await this.db.query<{
+      payment_intent_id: string;
+      charge_id: string;
+      amount_cents: string;
+      customer_id: string;
+      transfer_group: string;
+      metadata: Metadata;
+    }>(
+      `select payment_intent_id, charge_id, amount_cents::text as amount_cents, customer_id, transfer_group, metadata
+       from simgw_payment_intents where status = 'succeeded' order by simgw_payment_intents.sequence`,
+    );
+    return rows.map((row) => ({
+      paymentIntentId: row.payment_intent_id,
+      chargeId: row.charge_id,
+      amountCents: centsFromText(row.amount_cents),
+      customerId: row.customer_id,
+      transferGroup: row.transfer_group,
+      metadata: row.metadata,
+    }));
+  }
+
+  private async transfers(): Promise<SimulatedTransfer[]> {
+    const { rows } = await this.db.query<{
+      transfer_id: string;
+      amount_cents: string;
+      destination_account_id: string;
+      source_charge_id: string;
+      transfer_group: string;
+      metadata: Metadata;
+    }>(
+      `select transfer_id, amount_cents::text as amount_cents, destination_account_id, source_charge_id, transfer_group, metadata
+       from simgw_transfers order by simgw_transfers.sequence`,
+    );
+    return rows.map((row) => ({
+      transferId: row.transfer_id,
+      amountCents: centsFromText(row.amount_cents),
+      destinationAccountId: row.destination_account_id,
+      sourceChargeId: row.source_charge_id,
+      transferGroup: row.transfer_group,
+      metadata: row.metadata,
+    }));
+  }
+}
+
+/** One customer per employer, created on first use; a concurrent creator's row wins the race. */
+async function customerOf(tx: SqlExecutor, employerId: string): Promise<string> {
+  await tx.query('insert into simgw_customers (customer_id, employer_id) values ($1, $2) on conflict (employer_id) do nothing', [
+    stripeLikeId('cus'),
+    employerId,
+  ]);
+  const { rows } = await tx.query<{ customer_id: string }>('select customer_id from simgw_customers where employer_id = $1', [
+    employerId,
+  ]);
+  const row = rows[0];
+  assert(row !== undefined, 'the employer has a customer after inserting one');
+  return row.customer_id;
+}
+
+/** One payout account per trainer, created on first use, with payouts enabled at once. */
+async function accountOf(tx: SqlExecutor, trainerId: string): Promise<string> {
+  await tx.query(
+    `insert into simgw_accounts (account_id, trainer_id, payouts_enabled) values ($1, $2, true)
+     on conflict (trainer_id) do nothing`,
+    [stripeLikeId('acct'), trainerId],
+  );
+  const { rows } = await tx.query<{ account_id: string }>('select account_id from simgw_accounts where trainer_id = $1', [trainerId]);
+  const row = rows[0];
+  assert(row !== undefined, 'the trainer has a payout account after inserting one');
+  return row.account_id;
+}

@@ -1,0 +1,25 @@
+import { migrate, type SqlDb, type SqlExecutor } from '@escrow/sql';
+
+const checkpointSchema = `
+create table if not exists projection_checkpoints (
+  name       text primary key,
+  position   text,
+  updated_at timestamptz not null default now()
+);`;
+
+export async function ensureCheckpointSchema(db: SqlDb): Promise<void> {
+  await migrate(db, 'projection_checkpoints_schema', checkpointSchema);
+}
+
+export async function readCheckpoint(db: SqlExecutor, name: string): Promise<string | null> {
+  const { rows } = await db.query<{ position: string | null }>('select position from projection_checkpoints where name = $1', [name]);
+  return rows[0]?.position ?? null;
+}
+
+export async function writeCheckpoint(tx: SqlExecutor, name: string, position: string | null): Promise<void> {
+  await tx.query(
+    `insert into projection_checkpoints (name, position, updated_at) values ($1, $2, now())
+     on conflict (name) do update set position = excluded.position, updated_at = now()`,
+    [name, position],
+  );
+}

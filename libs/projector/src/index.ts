@@ -1,0 +1,3 @@
+export * from './projection';
+export * from './checkpoints';
+export * from './projector-runner';

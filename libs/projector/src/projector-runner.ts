@@ -1,0 +1,102 @@
+import { assert } from '@escrow/domain';
+import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { migrate, type SqlDb } from '@escrow/sql';
+import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from './checkpoints';
+import type { Projection } from './projection';
+
+/** Small transactions: an open projector transaction holds back every other reader of the log. */
+export const projectorBatchSizeMax = 500;
+export const projectorIdleWaitMs = 500;
+export const catchUpPollIntervalMs = 20;
+
+/**
+ * Feeds one projection from the log: each batch of events and the checkpoint after it commit in
+ * one transaction, so a crash anywhere resumes exactly where the read model stands.
+ */
+export class ProjectorRunner {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private position: string | null = null;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: SqlDb,
+    readonly projection: Projection,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  async prepare(): Promise<void> {
+    await ensureCheckpointSchema(this.db);
+    await migrate(this.db, `projection_schema_${this.projection.name}`, this.projection.schema);
+    this.position = await readCheckpoint(this.db, this.projection.name);
+  }
+
+  start(): void {
+    assert(!this.running, `projector ${this.projection.name} starts once`);
+    this.running = true;
+    this.loop = this.run().catch((error: unknown) => {
+      this.running = false;
+      this.failure = error;
+      this.onError(error);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    this.loop = null;
+  }
+
+  get checkpoint(): string | null {
+    return this.position;
+  }
+
+  /** Applies everything readable now; returns the number of events applied. Used by rebuilds. */
+  async catchUp(onBatch?: (applied: number, last: RecordedEvent) => void): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
+      if (batch.length === 0) return applied;
+      await this.applyBatch(batch);
+      applied += batch.length;
+      onBatch?.(applied, batch[batch.length - 1]!);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
+      if (batch.length > 0) await this.applyBatch(batch);
+      if (batch.length < projectorBatchSizeMax && this.running) await this.store.waitForEvents(projectorIdleWaitMs);
+    }
+  }
+
+  private async applyBatch(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch[batch.length - 1]!;
+    assert(comparePositions(this.position, batch[0]!.position) < 0, 'batches move forward');
+    await this.db.transaction(async (tx) => {
+      for (const event of batch) await this.projection.apply(tx, event);
+      await writeCheckpoint(tx, this.projection.name, last.position);
+    });
+    this.position = last.position;
+  }
+
+  /**
+   * Read-your-writes: resolves true once this read model has applied `position`, false when
+   * `timeoutMs` passes first. Reads the stored checkpoint, so it also works in a process that
+   * only serves the API while another runs the projector.
+   */
+  static async waitForPosition(db: SqlDb, name: string, position: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (comparePositions(await readCheckpoint(db, name), position) >= 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, catchUpPollIntervalMs));
+    }
+  }
+
+  get lastError(): unknown {
+    return this.failure;
+  }
+}

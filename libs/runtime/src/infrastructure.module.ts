@@ -1,0 +1,80 @@
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { SimulatedPaymentGateway, type PaymentGateway } from '@escrow/payments';
+import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { CommandHandling } from './command-handling';
+import type { AppConfig } from './config';
+import { systemClock, type Clock } from './ids';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const SQL_DB = Symbol('SQL_DB');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
+export const CLOCK = Symbol('CLOCK');
+const OWNED_RESOURCES = Symbol('OWNED_RESOURCES');
+
+export interface InfrastructureOptions {
+  readonly config: AppConfig;
+  /** Given by tests that keep one database across app restarts; the app then leaves it open. */
+  readonly db?: SqlDb;
+  readonly gateway?: PaymentGateway;
+  readonly clock?: Clock;
+}
+
+interface OwnedResources {
+  readonly closeDb: boolean;
+}
+
+async function openDatabase(config: AppConfig): Promise<SqlDb> {
+  if (config.database.kind === 'postgres') return openPostgres({ connectionString: config.database.url });
+  return openPglite(config.database.dataDir);
+}
+
+class InfrastructureShutdown implements OnApplicationShutdown {
+  private readonly logger = new Logger('Infrastructure');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DB) private readonly db: SqlDb,
+    @Inject(OWNED_RESOURCES) private readonly owned: OwnedResources,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    if (this.owned.closeDb) {
+      await this.db.close();
+      this.logger.log('database closed');
+    }
+  }
+}
+
+/** The adapters chosen by configuration, shared by the api and the worker. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(options: InfrastructureOptions): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: options.config },
+      { provide: CLOCK, useValue: options.clock ?? systemClock },
+      { provide: OWNED_RESOURCES, useValue: { closeDb: options.db === undefined } },
+      { provide: SQL_DB, useFactory: () => options.db ?? openDatabase(options.config) },
+      { provide: EVENT_STORE, useFactory: (db: SqlDb) => PostgresEventStore.open(db), inject: [SQL_DB] },
+      {
+        provide: PAYMENT_GATEWAY,
+        useFactory: (db: SqlDb) => options.gateway ?? SimulatedPaymentGateway.open(db),
+        inject: [SQL_DB],
+      },
+      {
+        provide: CommandHandling,
+        useFactory: (store: EventStore, clock: Clock) => new CommandHandling(store, clock),
+        inject: [EVENT_STORE, CLOCK],
+      },
+      InfrastructureShutdown,
+    ];
+    return {
+      module: InfrastructureModule,
+      providers,
+      exports: [APP_CONFIG, CLOCK, SQL_DB, EVENT_STORE, PAYMENT_GATEWAY, CommandHandling],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Money } from '@escrow/domain';
+import type { ContractView, MilestoneView } from './contract-view.evolve';
+
+/** The public shape of GET /v1/contracts/:cid: money as decimal strings. */
+export function contractResponse(view: ContractView) {
+  return {
+    contractId: view.contractId,
+    projectName: view.projectName,
+    employerId: view.employerId,
+    trainerId: view.trainerId,
+    status: view.status,
+    milestones: view.milestones.map(milestoneResponse),
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+    position: view.position,
+  };
+}
+
+function milestoneResponse(m: MilestoneView) {
+  const { amountCents, feeCents, netCents, ...rest } = m;
+  return {
+    ...rest,
+    amount: Money.format(amountCents),
+    fee: feeCents === null ? null : Money.format(feeCents),
+    net: netCents === null ? null : Money.format(netCents),
+    currency: 'USD',
+  };
+}

@@ -1,0 +1,3 @@
+export * from './contract-view.evolve';
+export * from './contract-view.projection';
+export * from './contract-view.response';
