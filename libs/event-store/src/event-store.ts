@@ -65,11 +65,21 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live: every event once, in `readAll` order. */
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription;
-  /** Resolves when new events may be readable, or after `timeoutMs`: lets batch readers sleep. */
-  waitForEvents(timeoutMs: number): Promise<void>;
+  /** Lets a batch reader sleep until new events may be readable (see AppendWatcher). */
+  appendWatcher(): AppendWatcher;
   /** The position of the last event readers can see, or null for an empty log. */
   headPosition(): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/**
+ * `mark()` before reading; `wait(timeoutMs)` after a short read resolves at once if something
+ * was appended since the mark (so no wake-up is lost while reading), else on the next append or
+ * after the timeout.
+ */
+export interface AppendWatcher {
+  mark(): void;
+  wait(timeoutMs: number): Promise<void>;
 }
 
 export class WrongExpectedVersion extends Error {

@@ -1,20 +1,36 @@
-import type { EventFilter, ReadAllOptions, RecordedEvent, Subscription } from './event-store';
+import type { AppendWatcher, EventFilter, ReadAllOptions, RecordedEvent, Subscription } from './event-store';
 
 export const subscriptionBatchSizeMax = 500;
 /** Fallback poll when no notification arrives (a held-back transaction, a lost LISTEN connection). */
 export const subscriptionPollIntervalMs = 250;
 
-/** Wakes waiting readers when the store says something was appended. */
+/**
+ * Wakes waiting readers when the store says something was appended. Readers pass the version
+ * they saw before reading, so a notification that arrives while they read is not lost.
+ */
 export class AppendSignal {
   private waiters = new Set<() => void>();
+  private currentVersion = 0;
+
+  watcher(): AppendWatcher {
+    let seen = this.currentVersion;
+    return {
+      mark: () => {
+        seen = this.currentVersion;
+      },
+      wait: (timeoutMs) => this.wait(timeoutMs, seen),
+    };
+  }
 
   notify(): void {
+    this.currentVersion++;
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
   }
 
-  wait(timeoutMs: number): Promise<void> {
+  private wait(timeoutMs: number, seenVersion: number): Promise<void> {
+    if (seenVersion !== this.currentVersion) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -40,16 +56,18 @@ export function pollingSubscription(
 ): Subscription {
   let running = true;
   let position = options.fromPosition ?? null;
+  const watcher = signal.watcher();
 
   const loop = async () => {
     while (running) {
+      watcher.mark();
       const batch = await readAll({ fromPosition: position, limit: subscriptionBatchSizeMax, filter: options.filter });
       for (const event of batch) {
         if (!running) return;
         await handler(event);
         position = event.position;
       }
-      if (batch.length < subscriptionBatchSizeMax && running) await signal.wait(subscriptionPollIntervalMs);
+      if (batch.length < subscriptionBatchSizeMax && running) await watcher.wait(subscriptionPollIntervalMs);
     }
   };
 

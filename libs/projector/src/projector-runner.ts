@@ -65,10 +65,12 @@ export class ProjectorRunner {
   }
 
   private async run(): Promise<void> {
+    const watcher = this.store.appendWatcher();
     while (this.running) {
+      watcher.mark();
       const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
       if (batch.length > 0) await this.applyBatch(batch);
-      if (batch.length < projectorBatchSizeMax && this.running) await this.store.waitForEvents(projectorIdleWaitMs);
+      if (batch.length < projectorBatchSizeMax && this.running) await watcher.wait(projectorIdleWaitMs);
     }
   }
 

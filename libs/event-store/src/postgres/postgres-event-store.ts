@@ -1,9 +1,10 @@
 import { assert } from '@escrow/domain';
-import { migrate, sqlStateOf, uniqueViolation, type SqlDb, type SqlExecutor } from '@escrow/sql';
+import { migrate, sqlStateOf, uniqueViolation, type SqlDb } from '@escrow/sql';
 import {
   IdempotencyConflict,
   WrongExpectedVersion,
   type AppendResult,
+  type AppendWatcher,
   type EventFilter,
   type EventStore,
   type EventToAppend,
@@ -13,9 +14,11 @@ import {
 } from '../event-store';
 import { AppendSignal, pollingSubscription } from '../polling-subscription';
 import { decodePosition, encodePosition } from './position';
-import { eventStoreSchema, eventsChannel } from './schema';
+import { appendFunction, eventStoreSchema, eventsChannel, idempotencyConflictState, wrongExpectedVersionState } from './schema';
 
 export const appendBatchSizeMax = 100;
+/** Appends within this window share one cross-process NOTIFY. */
+export const notifyCoalesceMs = 2;
 export const readLimitMax = 5_000;
 
 interface EventRow {
@@ -39,11 +42,12 @@ const selectColumns = `sequence::text, transaction_id::text, stream_id, stream_r
 export class PostgresEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private unlisten: (() => Promise<void>) | null = null;
+  private notifyTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly db: SqlDb) {}
 
   static async open(db: SqlDb): Promise<PostgresEventStore> {
-    await migrate(db, 'es_schema', eventStoreSchema);
+    await migrate(db, 'es_schema', `${eventStoreSchema}\n${appendFunction}`);
     const store = new PostgresEventStore(db);
     store.unlisten = await db.listen(eventsChannel, () => store.signal.notify());
     return store;
@@ -53,42 +57,43 @@ export class PostgresEventStore implements EventStore {
     assert(events.length > 0, 'append at least one event');
     assert(events.length <= appendBatchSizeMax, `append at most ${appendBatchSizeMax} events at once`);
     assert(new Set(events.map((e) => e.eventId)).size === events.length, 'event ids within one append are distinct');
-    try {
-      return await this.db.transaction((tx) => this.appendIn(tx, streamId, events, expected));
-    } catch (error) {
-      // A concurrent append of the same event ids committed first: what we meant is stored.
-      if (sqlStateOf(error) !== uniqueViolation) throw error;
-      const existing = await this.db.transaction((tx) => findDuplicates(tx, streamId, events));
-      if (existing) return existing;
-      throw error;
+    assert(typeof expected !== 'number' || (Number.isSafeInteger(expected) && expected >= 0), 'expected revision is a revision');
+    const payload = JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.db.query<{ last_revision: string; last_sequence: string; last_transaction_id: string; duplicate: boolean }>(
+          `select last_revision::text, last_sequence::text, last_transaction_id::text, duplicate
+           from es_append($1, $2, $3::jsonb)`,
+          [streamId, String(expected), payload],
+        );
+        const row = rows[0];
+        assert(row !== undefined, 'es_append answers one row');
+        if (!row.duplicate) this.announceAppend();
+        return {
+          nextExpectedRevision: Number(row.last_revision),
+          position: encodePosition(row.last_transaction_id, row.last_sequence),
+          duplicate: row.duplicate,
+        };
+      } catch (error) {
+        const state = sqlStateOf(error);
+        if (state === wrongExpectedVersionState) throw new WrongExpectedVersion(streamId, expected, actualRevision(error));
+        if (state === idempotencyConflictState) throw new IdempotencyConflict(streamId, events.map((e) => e.eventId));
+        // A concurrent append of the same event ids committed first: the retry finds them stored.
+        if (state === uniqueViolation && attempt === 1) continue;
+        throw error;
+      }
     }
   }
 
-  private async appendIn(
-    tx: SqlExecutor,
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const duplicate = await findDuplicates(tx, streamId, events);
-    if (duplicate) return duplicate;
-    const lastRevision = await reserveRevisions(tx, streamId, events.length, expected);
-    const firstRevision = lastRevision - events.length + 1;
-    const params: unknown[] = [];
-    const values = events.map((event, index) => {
-      params.push(streamId, firstRevision + index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-      const p = index * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}::uuid, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
-    });
-    const inserted = await tx.query<{ sequence: string; transaction_id: string }>(
-      `insert into es_events (stream_id, stream_revision, event_id, event_type, data, metadata)
-       values ${values.join(', ')} returning sequence::text, transaction_id::text`,
-      params,
-    );
-    assert(inserted.rows.length === events.length, 'every event was inserted');
-    await tx.query('select pg_notify($1, $2)', [eventsChannel, streamId]);
-    const last = inserted.rows[inserted.rows.length - 1]!;
-    return { nextExpectedRevision: lastRevision, position: encodePosition(last.transaction_id, last.sequence), duplicate: false };
+  /** Wakes this process's readers now, and other processes' through one coalesced NOTIFY. */
+  private announceAppend(): void {
+    this.signal.notify();
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      // Best effort: readers also poll, so a lost notification only delays them.
+      this.db.query('select pg_notify($1, $2)', [eventsChannel, '']).catch(() => undefined);
+    }, notifyCoalesceMs);
   }
 
   async readStream(streamId: string, options: { fromRevision?: number; toRevision?: number } = {}): Promise<RecordedEvent[]> {
@@ -121,8 +126,8 @@ export class PostgresEventStore implements EventStore {
     return pollingSubscription((o) => this.readAll(o), this.signal, options, handler);
   }
 
-  waitForEvents(timeoutMs: number): Promise<void> {
-    return this.signal.wait(timeoutMs);
+  appendWatcher(): AppendWatcher {
+    return this.signal.watcher();
   }
 
   async headPosition(): Promise<string | null> {
@@ -136,61 +141,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
     this.signal.notify();
     await this.unlisten?.();
     this.unlisten = null;
   }
 }
 
-async function findDuplicates(tx: SqlExecutor, streamId: string, events: readonly EventToAppend[]): Promise<AppendResult | null> {
-  const ids = events.map((e) => e.eventId);
-  const placeholders = ids.map((_, i) => `$${i + 1}::uuid`).join(', ');
-  const { rows } = await tx.query<{ event_id: string; stream_id: string; stream_revision: string; sequence: string; transaction_id: string }>(
-    `select event_id::text, stream_id, stream_revision::text, sequence::text, transaction_id::text
-     from es_events where event_id in (${placeholders}) order by stream_revision`,
-    ids,
-  );
-  if (rows.length === 0) return null;
-  const sameStream = rows.every((row) => row.stream_id === streamId);
-  if (rows.length !== events.length || !sameStream) throw new IdempotencyConflict(streamId, rows.map((r) => r.event_id));
-  const last = rows[rows.length - 1]!;
-  return {
-    nextExpectedRevision: Number(last.stream_revision),
-    position: encodePosition(last.transaction_id, last.sequence),
-    duplicate: true,
-  };
-}
-
-/** Moves the stream's revision forward under its row lock; returns the new last revision. */
-async function reserveRevisions(tx: SqlExecutor, streamId: string, count: number, expected: ExpectedRevision): Promise<number> {
-  let result: { rows: { revision: string }[] };
-  if (expected === 'no_stream') {
-    result = await tx.query(
-      `insert into es_streams (stream_id, revision) values ($1, $2) on conflict do nothing returning revision::text`,
-      [streamId, count - 1],
-    );
-  } else if (expected === 'any') {
-    result = await tx.query(
-      `insert into es_streams (stream_id, revision) values ($1, $2)
-       on conflict (stream_id) do update set revision = es_streams.revision + $3 returning revision::text`,
-      [streamId, count - 1, count],
-    );
-  } else if (expected === 'stream_exists') {
-    result = await tx.query(
-      `update es_streams set revision = revision + $2 where stream_id = $1 returning revision::text`,
-      [streamId, count],
-    );
-  } else {
-    result = await tx.query(
-      `update es_streams set revision = revision + $3 where stream_id = $1 and revision = $2 returning revision::text`,
-      [streamId, expected, count],
-    );
-  }
-  const row = result.rows[0];
-  if (row) return Number(row.revision);
-  const current = await tx.query<{ revision: string }>('select revision::text from es_streams where stream_id = $1', [streamId]);
-  const actual = current.rows[0] ? Number(current.rows[0].revision) : 'no_stream';
-  throw new WrongExpectedVersion(streamId, expected, actual);
+function actualRevision(error: unknown): number | 'no_stream' {
+  const detail = (error as { detail?: unknown }).detail;
+  return typeof detail === 'string' && /^\d+$/.test(detail) ? Number(detail) : 'no_stream';
 }
 
 function filterClause(filter: EventFilter | undefined, params: unknown[]): string {

@@ -26,3 +26,74 @@ create table if not exists es_streams (
 `;
 
 export const eventsChannel = 'es_events_appended';
+
+/** SQLSTATEs raised by es_append, mapped back to typed errors by the adapter. */
+export const wrongExpectedVersionState = 'ES001';
+export const idempotencyConflictState = 'ES002';
+
+/**
+ * The whole append as one server-side call: one round trip instead of six (begin, duplicate
+ * check, revision reservation, insert, notify, commit), which is most of an append's cost.
+ * Semantics are those of the EventStore port; see postgres-event-store.ts. It does not NOTIFY:
+ * a NOTIFY in the transaction holds a database-wide lock through the commit's WAL flush, which
+ * serialises every concurrent append; the adapter notifies after commit instead, coalesced.
+ */
+export const appendFunction = `
+create or replace function es_append(p_stream text, p_expected text, p_events jsonb)
+returns table (last_revision bigint, last_sequence bigint, last_transaction_id xid8, duplicate boolean)
+language plpgsql as $$
+declare
+  v_count int := jsonb_array_length(p_events);
+  v_found int;
+  v_same_stream int;
+  v_revision bigint;
+  v_actual bigint;
+begin
+  select count(*), count(*) filter (where e.stream_id = p_stream)
+    into v_found, v_same_stream
+    from es_events e
+   where e.event_id in (select (x->>'eventId')::uuid from jsonb_array_elements(p_events) x);
+  if v_found > 0 then
+    if v_found <> v_count or v_same_stream <> v_count then
+      raise exception 'events were appended before, but not as this same batch' using errcode = '${idempotencyConflictState}';
+    end if;
+    return query
+      select e.stream_revision, e.sequence, e.transaction_id, true
+        from es_events e
+       where e.event_id in (select (x->>'eventId')::uuid from jsonb_array_elements(p_events) x)
+       order by e.stream_revision desc limit 1;
+    return;
+  end if;
+
+  if p_expected = 'no_stream' then
+    insert into es_streams (stream_id, revision) values (p_stream, v_count - 1)
+      on conflict do nothing returning revision into v_revision;
+  elsif p_expected = 'any' then
+    insert into es_streams (stream_id, revision) values (p_stream, v_count - 1)
+      on conflict (stream_id) do update set revision = es_streams.revision + v_count
+      returning revision into v_revision;
+  elsif p_expected = 'stream_exists' then
+    update es_streams set revision = revision + v_count where stream_id = p_stream returning revision into v_revision;
+  else
+    update es_streams set revision = revision + v_count
+     where stream_id = p_stream and revision = p_expected::bigint returning revision into v_revision;
+  end if;
+  if v_revision is null then
+    select s.revision into v_actual from es_streams s where s.stream_id = p_stream;
+    raise exception 'wrong expected revision' using errcode = '${wrongExpectedVersionState}',
+      detail = coalesce(v_actual::text, 'no_stream');
+  end if;
+
+  return query
+    with inserted as (
+      insert into es_events (stream_id, stream_revision, event_id, event_type, data, metadata)
+      select p_stream, v_revision - v_count + x.ordinality, (x.value->>'eventId')::uuid, x.value->>'type',
+             x.value->'data', x.value->'metadata'
+        from jsonb_array_elements(p_events) with ordinality as x(value, ordinality)
+      returning es_events.stream_revision, es_events.sequence, es_events.transaction_id
+    )
+    select i.stream_revision, i.sequence, i.transaction_id, false from inserted i
+     order by i.stream_revision desc limit 1;
+end;
+$$;
+`;
