@@ -3,6 +3,7 @@ import { IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLeng
 import {
   IsCalendarDate,
   IsMoneyAmount,
+  IsNotBlank,
   descriptionLengthMax,
   externalIdPattern,
   nameLengthMax,
@@ -12,6 +13,7 @@ import {
 export class MilestoneDto {
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(nameLengthMax)
   name!: string;
 
@@ -32,6 +34,7 @@ export class MilestoneDto {
 export class HireTrainerDto {
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(nameLengthMax)
   projectName!: string;
 
@@ -56,6 +59,7 @@ export class RequestApprovalDto {
 export class DisputeDto {
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(reasonLengthMax)
   reason!: string;
 }

@@ -1,5 +1,5 @@
 import { InvalidAmount, Money } from '@escrow/domain';
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { Matches, registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 /** An API amount: a decimal string such as "150.00", > 0, <= 1,000,000.00, at most 2 decimals. */
 export function IsMoneyAmount(options?: ValidationOptions) {
@@ -49,6 +49,11 @@ function isCalendarDate(value: string): boolean {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Text that must say something: "" and whitespace-only ("   ", "\t\n") are refused (names are stored trimmed). */
+export function IsNotBlank(options?: ValidationOptions) {
+  return Matches(/\S/, { message: (args: ValidationArguments) => `${args.property} must not be blank`, ...options });
 }
 
 /** Ids that also name streams: a conservative alphabet keeps stream names unambiguous. */

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '@escrow/domain';
+import { PostgresEventStore, readLimitMax, type RecordedEvent } from '@escrow/event-store';
+import type { SqlDb } from '@escrow/sql';
+import jwt from 'jsonwebtoken';
+import { eventually, startApp, testAuthSecret, type HttpResponse, type RunningApp } from './support/app';
+import { describeEachDatabase } from './support/databases';
+
+// ---- helpers local to this spec (test/support is not ours to change) ----
+
+const uid = () => randomBytes(5).toString('hex');
+const freshEmployer = (): Actor => ({ role: 'employer', id: `emp_${uid()}` });
+const freshTrainer = (): Actor => ({ role: 'trainer', id: `tr_${uid()}` });
+const supportActor: Actor = { role: 'support', id: 'sup_auth' };
+const financeActor: Actor = { role: 'finance', id: 'fin_auth' };
+const serviceActor: Actor = { role: 'service', id: 'svc_auth' };
+
+type Json = Record<string, unknown>;
+const validHire = (trainerId: string): Json => ({
+  projectName: 'Reward model eval',
+  trainerId,
+  firstMilestone: { name: 'Batch 1', description: '500 prompts', amount: '150.00', dueDate: '2026-12-31' },
+});
+
+async function allEvents(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let fromPosition: string | null = null;
+  for (;;) {
+    const page = await store.readAll({ fromPosition, limit: readLimitMax });
+    events.push(...page);
+    if (page.length < readLimitMax) return events;
+    fromPosition = page[page.length - 1]!.position;
+  }
+}
+
+/**
+ * The number of events in the whole log. `readAll` shows a commit only once no older transaction is
+ * open anywhere on the server (the xmin technique), so on a shared PostgreSQL it can lag behind what
+ * is committed: wait until it shows every committed row; if something elsewhere holds it back for
+ * long, count the committed rows (the same number once visible).
+ */
+async function eventLogSize(db: SqlDb, store: PostgresEventStore): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const { rows } = await db.query<{ n: number | string }>('select count(*) as n from es_events');
+    const committed = Number(rows[0]!.n);
+    const visible = (await allEvents(store)).length;
+    expect(visible).toBeLessThanOrEqual(committed);
+    if (visible === committed || Date.now() > deadline) return committed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
+
+/** Every error leaves as {statusCode, error, message} (a domain error may add its machine `code`). */
+function expectError(response: HttpResponse, status: number, message: RegExp | string): void {
+  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { statusCode: status } });
+  const { code, ...rest } = response.body as Json;
+  expect(rest).toEqual({ statusCode: status, error: reasons[status], message: expect.any(String) });
+  if (code !== undefined) expect(code).toEqual(expect.any(String));
+  if (typeof message === 'string') expect(rest.message).toContain(message);
+  else expect(rest.message).toMatch(message);
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+/** Authorization headers that must all be refused with 401, whatever the request. */
+const badCredentials: ReadonlyArray<{ what: string; header: (actor: Actor) => string | undefined }> = [
+  { what: 'no Authorization header', header: () => undefined },
+  { what: 'a garbage bearer token', header: () => 'Bearer garbage' },
+  { what: 'an empty bearer token', header: () => 'Bearer ' },
+  { what: 'a token under another scheme', header: (a) => `Basic ${jwt.sign({ role: a.role }, testAuthSecret, { subject: a.id })}` },
+  {
+    what: 'a token signed with another secret',
+    header: (a) => `Bearer ${jwt.sign({ role: a.role }, 'another-secret-that-is-long-enough-for-hs256-xyz', { subject: a.id, expiresIn: 3600 })}`,
+  },
+  {
+    what: 'a token with alg none',
+    header: (a) => `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ role: a.role, sub: a.id, exp: inAnHour() })}.`,
+  },
+  {
+    what: 'a correctly signed token whose header was switched to alg none',
+    header: (a) => {
+      const [, payload, signature] = jwt.sign({ role: a.role }, testAuthSecret, { subject: a.id, expiresIn: 3600 }).split('.');
+      return `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${payload}.${signature}`;
+    },
+  },
+  {
+    what: 'a token whose payload was edited after signing',
+    header: (a) => {
+      const [header, , signature] = jwt.sign({ role: 'trainer' }, testAuthSecret, { subject: a.id, expiresIn: 3600 }).split('.');
+      return `Bearer ${header}.${base64url({ role: a.role, sub: a.id, exp: inAnHour() })}.${signature}`;
+    },
+  },
+  { what: 'an expired token', header: (a) => `Bearer ${jwt.sign({ role: a.role, exp: Math.floor(Date.now() / 1000) - 60 }, testAuthSecret, { subject: a.id })}` },
+  { what: 'a token with an unknown role', header: (a) => `Bearer ${jwt.sign({ role: 'admin' }, testAuthSecret, { subject: a.id, expiresIn: 3600 })}` },
+  { what: 'a token without a subject', header: (a) => `Bearer ${jwt.sign({ role: a.role }, testAuthSecret, { expiresIn: 3600 })}` },
+  { what: 'a token signed with HS512', header: (a) => `Bearer ${jwt.sign({ role: a.role }, testAuthSecret, { algorithm: 'HS512', subject: a.id, expiresIn: 3600 })}` },
+];
+
+describeEachDatabase('API authentication and authorization', (target) => {
+  let db: SqlDb;
+  let api: RunningApp;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await target.open();
+    api = await startApp(db);
+    store = await PostgresEventStore.open(db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await api.close();
+    await db.close();
+  });
+
+  async function refused(call: () => Promise<HttpResponse>, status: number, message: RegExp | string): Promise<HttpResponse> {
+    const before = await eventLogSize(db, store);
+    const response = await call();
+    expectError(response, status, message);
+    expect(await eventLogSize(db, store)).toBe(before);
+    return response;
+  }
+
+  const milestonePath = (cid: string, mid: string, action: string) => `/v1/contracts/${cid}/milestones/${mid}/${action}`;
+
+  /** A contract of fresh parties; `at` brings its first milestone to that status (through the real saga). */
+  async function contract(at: 'pending' | 'funded' | 'pending_approval' = 'pending') {
+    const employer = freshEmployer();
+    const trainer = freshTrainer();
+    const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    expect(attached.status).toBe(200);
+    // With a payout account, an approval ends paid instead of retrying its payout in the background.
+    const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+    expect(connected.status).toBe(200);
+    const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
+    expect(hired.status).toBe(201);
+    const { contractId, milestoneId } = hired.body as { contractId: string; milestoneId: string };
+    if (at !== 'pending') {
+      const funding = await api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
+      expect(funding.status).toBe(202);
+      await statusBecomes(contractId, milestoneId, 'funded');
+    }
+    if (at === 'pending_approval') {
+      const requested = await api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
+      expect(requested.body).toMatchObject({ status: 'pending_approval' });
+    }
+    return { employer, trainer, contractId, milestoneId };
+  }
+
+  async function statusBecomes(contractId: string, milestoneId: string, status: string) {
+    return eventually(async () => {
+      const view = await api.request('GET', `/v1/contracts/${contractId}`, { as: supportActor });
+      const milestone = view.body?.milestones?.find((m: { milestoneId: string }) => m.milestoneId === milestoneId);
+      return milestone?.status === status ? milestone : undefined;
+    }, `milestone ${milestoneId} to become ${status}`);
+  }
+
+  const rawRequest = (method: string, path: string, header: string | undefined, body?: unknown) =>
+    api.request(method, path, { body, headers: header === undefined ? {} : { authorization: header } });
+
+  describe('authentication (401)', () => {
+    it.each(badCredentials)('POST /v1/contracts with $what → 401, nothing appended', async ({ header }) => {
+      const employer = freshEmployer();
+      await refused(() => rawRequest('POST', '/v1/contracts', header(employer), validHire(freshTrainer().id)), 401, /\S/);
+    });
+
+    it.each(badCredentials)('GET /v1/contracts/:cid with $what → 401, the contract not shown', async ({ header }) => {
+      const { employer, contractId } = await contract();
+      const response = await rawRequest('GET', `/v1/contracts/${contractId}`, header(employer));
+      expectError(response, 401, /\S/);
+      expect(JSON.stringify(response.body)).not.toContain('Reward model eval');
+    });
+
+    it.each(badCredentials)('POST .../fund with $what → 401, nothing appended', async ({ header }) => {
+      const { employer, contractId, milestoneId } = await contract();
+      await refused(() => rawRequest('POST', milestonePath(contractId, milestoneId, 'fund'), header(employer), {}), 401, /\S/);
+    });
+
+    it('names what is wrong: a missing token, an expired one, a bad signature', async () => {
+      const employer = freshEmployer();
+      expectError(await rawRequest('POST', '/v1/contracts', undefined, validHire('tr_x')), 401, /bearer token/i);
+      const expired = badCredentials.find((c) => c.what === 'an expired token')!.header(employer);
+      expectError(await rawRequest('POST', '/v1/contracts', expired, validHire('tr_x')), 401, /expired/);
+      const otherSecret = badCredentials.find((c) => c.what === 'a token signed with another secret')!.header(employer);
+      expectError(await rawRequest('POST', '/v1/contracts', otherSecret, validHire('tr_x')), 401, /signature/);
+    });
+
+    it('the same requests with a valid token are served (the refusals above are about the token)', async () => {
+      const employer = freshEmployer();
+      const valid = `Bearer ${api.token(employer.role, employer.id)}`;
+      const hired = await rawRequest('POST', '/v1/contracts', valid, validHire(freshTrainer().id));
+      expect(hired.status).toBe(201);
+      const view = await rawRequest('GET', `/v1/contracts/${hired.body.contractId}`, valid);
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ contractId: hired.body.contractId, employerId: employer.id });
+    });
+
+    it('health stays public', async () => {
+      const health = await api.request('GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'ok' });
+    });
+  });
+
+  describe('roles and ownership (403)', () => {
+    it.each([
+      { who: 'a trainer', actor: freshTrainer },
+      { who: 'support', actor: () => supportActor },
+      { who: 'finance', actor: () => financeActor },
+    ])('$who cannot hire → 403, nothing appended', async ({ actor }) => {
+      await refused(() => api.request('POST', '/v1/contracts', { as: actor(), body: validHire(freshTrainer().id) }), 403, /employer/);
+    });
+
+    it.each([
+      {
+        action: 'fund',
+        at: 'pending' as const,
+        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'fund'), { as, body: {} }),
+        owner: { status: 202, body: { status: 'funding' } },
+        settlesAs: 'funded',
+      },
+      {
+        action: 'approve',
+        at: 'pending_approval' as const,
+        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'approve'), { as, body: {} }),
+        owner: { status: 200, body: { status: 'approved' } },
+        settlesAs: 'paid',
+      },
+      {
+        action: 'cancel',
+        at: 'pending' as const,
+        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'cancel'), { as, body: {} }),
+        owner: { status: 200, body: { status: 'cancelled' } },
+        settlesAs: 'cancelled',
+      },
+      {
+        action: 'add a milestone',
+        at: 'pending' as const,
+        call: (cid: string, _mid: string, as: Actor) => api.request('POST', `/v1/contracts/${cid}/milestones`, { as, body: { name: 'Batch 2', amount: '10.00' } }),
+        owner: { status: 201, body: { milestoneId: expect.any(String) } },
+        settlesAs: 'pending',
+      },
+    ])('another employer cannot $action → 403, nothing appended; the contract employer can', async ({ at, call, owner, settlesAs }) => {
+      const { employer, contractId, milestoneId } = await contract(at);
+      await refused(() => call(contractId, milestoneId, freshEmployer()), 403, /employer/);
+      const allowed = await call(contractId, milestoneId, employer);
+      expect({ status: allowed.status, body: allowed.body }).toMatchObject(owner);
+      // Let the saga finish what the allowed command started, so no later test sees its events arrive.
+      await statusBecomes(contractId, allowed.body.milestoneId ?? milestoneId, settlesAs);
+    });
+
+    it('another employer cannot archive → 403, nothing appended; the contract employer can', async () => {
+      const { employer, contractId, milestoneId } = await contract();
+      const cancelled = await api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {} });
+      expect(cancelled.status).toBe(200);
+      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: freshEmployer(), body: {} }), 403, /employer/);
+      const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+      expect({ status: archived.status, body: archived.body }).toMatchObject({ status: 200, body: { status: 'archived' } });
+    });
+
+    it('the trainer of the contract cannot fund, approve, cancel, archive or add milestones → 403', async () => {
+      const { trainer, contractId, milestoneId } = await contract();
+      for (const action of ['fund', 'approve', 'cancel']) {
+        await refused(() => api.request('POST', milestonePath(contractId, milestoneId, action), { as: trainer, body: {} }), 403, /role trainer/);
+      }
+      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: trainer, body: {} }), 403, /role trainer/);
+      await refused(
+        () => api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: trainer, body: { name: 'Batch 2', amount: '10.00' } }),
+        403,
+        /role trainer/,
+      );
+    });
+
+    it('the employer cannot request approval → 403, nothing appended; the trainer can', async () => {
+      const { employer, trainer, contractId, milestoneId } = await contract('funded');
+      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: employer, body: {} }), 403, /role employer/);
+      const requested = await api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
+      expect(requested.body).toMatchObject({ status: 'pending_approval' });
+    });
+
+    it('a trainer of another contract cannot request approval → 403, nothing appended', async () => {
+      const { contractId, milestoneId } = await contract('funded');
+      const { trainer: outsider } = await contract();
+      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: outsider, body: {} }), 403, /trainer/);
+    });
+
+    it.each([
+      { who: 'a trainer of another contract', outsider: (other: { trainer: Actor }) => other.trainer },
+      { who: 'an employer of another contract', outsider: (other: { employer: Actor }) => other.employer },
+    ])('$who cannot dispute → 403, nothing appended; a party can', async ({ outsider }) => {
+      const { trainer, contractId, milestoneId } = await contract('funded');
+      const other = await contract();
+      await refused(
+        () => api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: outsider(other), body: { reason: 'not mine to dispute' } }),
+        403,
+        /employer or trainer/,
+      );
+      const disputed = await api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: trainer, body: { reason: 'scope changed' } });
+      expect({ status: disputed.status, body: disputed.body }).toMatchObject({ status: 200, body: { status: 'disputed' } });
+    });
+
+    it('support and finance cannot run party commands → 403', async () => {
+      const { contractId, milestoneId } = await contract();
+      for (const actor of [supportActor, financeActor]) {
+        for (const action of ['fund', 'cancel', 'approve', 'request-approval']) {
+          await refused(() => api.request('POST', milestonePath(contractId, milestoneId, action), { as: actor, body: {} }), 403, `role ${actor.role}`);
+        }
+        await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: actor, body: { reason: 'x' } }), 403, `role ${actor.role}`);
+      }
+    });
+  });
+
+  describe('reading a contract', () => {
+    it.each([
+      { who: 'an unrelated employer', reader: () => freshEmployer() },
+      { who: 'an unrelated trainer', reader: () => freshTrainer() },
+      { who: 'a trainer whose id is the employer id', reader: (employer: Actor) => ({ role: 'trainer', id: employer.id }) as Actor },
+      { who: 'an employer whose id is the trainer id', reader: (_: Actor, trainer: Actor) => ({ role: 'employer', id: trainer.id }) as Actor },
+    ])('$who gets 403 on the view and on its history, without its content', async ({ reader }) => {
+      const { employer, trainer, contractId } = await contract();
+      const as = reader(employer, trainer);
+      for (const path of [`/v1/contracts/${contractId}`, `/v1/contracts/${contractId}/events`]) {
+        const response = await api.request('GET', path, { as });
+        expectError(response, 403, /contract parties/);
+        expect(JSON.stringify(response.body)).not.toContain('Reward model eval');
+      }
+    });
+
+    it.each([
+      { who: 'support', reader: () => supportActor },
+      { who: 'finance', reader: () => financeActor },
+      { who: 'a service', reader: () => serviceActor },
+      { who: 'the employer', reader: (p: { employer: Actor }) => p.employer },
+      { who: 'the trainer', reader: (p: { trainer: Actor }) => p.trainer },
+    ])('$who gets 200 with the view and the history', async ({ reader }) => {
+      const parties = await contract();
+      const as = reader(parties);
+      const view = await api.request('GET', `/v1/contracts/${parties.contractId}`, { as });
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({
+        contractId: parties.contractId,
+        employerId: parties.employer.id,
+        trainerId: parties.trainer.id,
+        projectName: 'Reward model eval',
+        milestones: [{ milestoneId: parties.milestoneId, status: 'pending' }],
+      });
+      const history = await api.request('GET', `/v1/contracts/${parties.contractId}/events`, { as });
+      expect(history.status).toBe(200);
+      expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
+    });
+  });
+
+  describe('billing accounts', () => {
+    it('an employer cannot attach a payment method for another employer id → 403, nothing appended', async () => {
+      const employer = freshEmployer();
+      const victim = freshEmployer();
+      await refused(
+        () => api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } }),
+        403,
+        /its own payment method/,
+      );
+      expect(await store.readStream(`employer-${victim.id}`)).toEqual([]);
+      expect(await store.readStream(`employer-${employer.id}`)).toEqual([]);
+    });
+
+    it.each([
+      { who: 'a trainer', actor: freshTrainer },
+      { who: 'support', actor: () => supportActor },
+    ])('$who cannot attach a payment method → 403, nothing appended', async ({ actor }) => {
+      const victim = freshEmployer();
+      await refused(() => api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: actor(), body: { paymentMethodId: 'pm_card_visa' } }), 403, /employer/);
+      expect(await store.readStream(`employer-${victim.id}`)).toEqual([]);
+    });
+
+    it('an employer attaches its own payment method (200, one event in its stream)', async () => {
+      const employer = freshEmployer();
+      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+      expect(attached.status).toBe(200);
+      expect((await store.readStream(`employer-${employer.id}`)).map((e) => e.type)).toEqual(['EmployerPaymentMethodAttached']);
+    });
+
+    it('a trainer cannot connect a payout account for another trainer id → 403, nothing appended', async () => {
+      const trainer = freshTrainer();
+      const victim = freshTrainer();
+      await refused(() => api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as: trainer, body: {} }), 403, /its own payout account/);
+      expect(await store.readStream(`trainer-${victim.id}`)).toEqual([]);
+    });
+
+    it.each([
+      { who: 'an employer', actor: freshEmployer },
+      { who: 'an employer whose id is the trainer id', actor: null },
+      { who: 'finance', actor: () => financeActor },
+    ])('$who cannot connect a payout account → 403, nothing appended', async ({ actor }) => {
+      const victim = freshTrainer();
+      const as = actor ? actor() : ({ role: 'employer', id: victim.id } as Actor);
+      await refused(() => api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as, body: {} }), 403, /trainer/);
+      expect(await store.readStream(`trainer-${victim.id}`)).toEqual([]);
+    });
+
+    it('a trainer connects its own payout account (200, one event in its stream)', async () => {
+      const trainer = freshTrainer();
+      const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+      expect(connected.status).toBe(200);
+      expect((await store.readStream(`trainer-${trainer.id}`)).map((e) => e.type)).toEqual(['TrainerPayoutAccountConnected']);
+    });
+  });
+});
