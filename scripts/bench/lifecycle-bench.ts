@@ -6,7 +6,7 @@ import { mintToken } from '../../apps/api/src/auth/tokens';
 import { summarize, type LatencySummary } from './stats';
 
 const secret = 'bench-secret-bench-secret-bench-secret-0123';
-const pollMs = 5;
+const pollMs = 20;
 const lifecycleTimeoutMs = 30_000;
 
 export interface LifecycleResult extends LatencySummary {

@@ -90,7 +90,8 @@ export class PaymentSaga {
         await this.sagaStore.payoutsDueNowFor((event.data as { trainerId: string }).trainerId);
         break;
       default:
-        break;
+        // Nothing to do: not worth a checkpoint write (a restart re-reads it and skips it again).
+        return;
     }
     await writeCheckpoint(this.db, sagaCheckpointName, event.position);
   }

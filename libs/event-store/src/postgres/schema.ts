@@ -48,11 +48,15 @@ declare
   v_same_stream int;
   v_revision bigint;
   v_actual bigint;
+  v_ids uuid[];
 begin
+  -- An array, not a subquery: the cached plan must stay an index lookup however small the
+  -- table was when the session first planned it.
+  select array_agg((x->>'eventId')::uuid) into v_ids from jsonb_array_elements(p_events) x;
   select count(*), count(*) filter (where e.stream_id = p_stream)
     into v_found, v_same_stream
     from es_events e
-   where e.event_id in (select (x->>'eventId')::uuid from jsonb_array_elements(p_events) x);
+   where e.event_id = any(v_ids);
   if v_found > 0 then
     if v_found <> v_count or v_same_stream <> v_count then
       raise exception 'events were appended before, but not as this same batch' using errcode = '${idempotencyConflictState}';
@@ -60,7 +64,7 @@ begin
     return query
       select e.stream_revision, e.sequence, e.transaction_id, true
         from es_events e
-       where e.event_id in (select (x->>'eventId')::uuid from jsonb_array_elements(p_events) x)
+       where e.event_id = any(v_ids)
        order by e.stream_revision desc limit 1;
     return;
   end if;
