@@ -19,6 +19,12 @@ export interface MilestoneView {
   transferReference: string | null;
   lastFailure: string | null;
   payoutAttempts: number;
+  resolution: 'release' | 'refund' | 'split' | null;
+  resolvedAt: string | null;
+  refundPendingCents: number;
+  refundedCents: number;
+  refundReference: string | null;
+  refundedAt: string | null;
 }
 
 export interface ContractView {
@@ -66,6 +72,7 @@ function newMilestone(milestoneId: string, name: string, description: string | n
     fundedAt: null, approvalRequestedAt: null, approvedAt: null, paidAt: null,
     paymentReference: null, chargeReference: null, transferReference: null,
     lastFailure: null, payoutAttempts: 0,
+    resolution: null, resolvedAt: null, refundPendingCents: 0, refundedCents: 0, refundReference: null, refundedAt: null,
   };
 }
 
@@ -89,6 +96,27 @@ function milestoneChange(event: MilestoneEvent, at: string): (m: MilestoneView) 
       return () => ({ lastFailure: event.data.reason, payoutAttempts: event.data.attempt });
     case 'MilestoneDisputed':
       return () => ({ status: 'disputed' });
+    case 'MilestoneDisputeResolved': {
+      const { resolution, fee, net, refundAmount } = event.data;
+      return () => ({
+        status: resolution === 'refund' ? 'disputed' : 'approved',
+        resolution,
+        resolvedAt: at,
+        ...(resolution === 'refund' ? {} : { approvedAt: at, feeCents: fee.amountCents, netCents: net.amountCents }),
+        refundPendingCents: refundAmount.amountCents,
+      });
+    }
+    case 'MilestoneRefunded':
+      return (m) => {
+        const refundPendingCents = m.refundPendingCents - event.data.amount.amountCents;
+        return {
+          status: m.status === 'disputed' && refundPendingCents === 0 ? 'refunded' : m.status,
+          refundPendingCents,
+          refundedCents: m.refundedCents + event.data.amount.amountCents,
+          refundReference: event.data.refundId,
+          refundedAt: at,
+        };
+      };
     case 'MilestoneCancelled':
       return () => ({ status: 'cancelled' });
     default:

@@ -17,9 +17,11 @@ export function contractResponse(view: ContractView) {
 }
 
 function milestoneResponse(m: MilestoneView) {
-  const { amountCents, feeCents, netCents, ...rest } = m;
+  const { amountCents, feeCents, netCents, refundPendingCents, refundedCents, ...rest } = m;
   return {
     ...rest,
+    refundPending: Money.format(refundPendingCents),
+    refunded: Money.format(refundedCents),
     amount: Money.format(amountCents),
     fee: feeCents === null ? null : Money.format(feeCents),
     net: netCents === null ? null : Money.format(netCents),

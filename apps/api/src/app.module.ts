@@ -7,7 +7,12 @@ import { WorkerModule, type SagaFaults } from '../../worker/src';
 import { AuthGuard } from './auth/auth.guard';
 import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler } from './billing/billing.commands';
 import { BillingController } from './billing/billing.controller';
-import { ApproveMilestoneHandler, ExecuteContractCommandHandler, FundMilestoneHandler } from './contracts/contract.commands';
+import {
+  ApproveMilestoneHandler,
+  ExecuteContractCommandHandler,
+  FundMilestoneHandler,
+  ResolveMilestoneDisputeHandler,
+} from './contracts/contract.commands';
 import { ContractQueries } from './contracts/contract-queries';
 import { ContractsController } from './contracts/contracts.controller';
 import { HealthController } from './health/health.controller';
@@ -31,12 +36,17 @@ export class AppModule {
         CqrsModule.forRoot(),
         ...(runsWorker ? [WorkerModule.forRoot({ faults: options.sagaFaults })] : []),
       ],
-      controllers: [ContractsController, BillingController, HealthController],
+      controllers: [
+        ContractsController,
+        BillingController,
+        HealthController,
+      ],
       providers: [
         ContractQueries,
         ExecuteContractCommandHandler,
         FundMilestoneHandler,
         ApproveMilestoneHandler,
+        ResolveMilestoneDisputeHandler,
         AttachPaymentMethodHandler,
         ConnectPayoutAccountHandler,
         { provide: IdempotencyStore, useFactory: (db: SqlDb) => new IdempotencyStore(db), inject: [SQL_DB] },

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '@escrow/event-store';
-import { contractViewProjection } from '@escrow/projections/contract-view';
-import { ProjectorRunner, type Projection } from '@escrow/projector';
+import { ProjectorRunner } from '@escrow/projector';
 import { EVENT_STORE, SQL_DB } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { PaymentSaga } from './payment-saga/payment-saga';
 import { PayoutRetrier } from './payment-saga/payout-retrier';
 import { SimulatedCrash } from './payment-saga/saga-faults';
+import { projections } from './projections.registry';
 
-export const projections: readonly Projection[] = [contractViewProjection];
 /** After an unexpected failure (a database blip), a component resumes from its checkpoint after this. */
 export const restartDelayMs = 1_000;
 

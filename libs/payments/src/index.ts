@@ -3,5 +3,6 @@ export {
   SimulatedPaymentGateway,
   type SimulatedCharge,
   type SimulatedFault,
+  type SimulatedRefund,
   type SimulatedTransfer,
 } from './simulated/simulated-gateway';

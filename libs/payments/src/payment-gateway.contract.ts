@@ -5,6 +5,8 @@ import {
   type ChargeOutcome,
   type ChargeRequest,
   type PaymentGateway,
+  type RefundOutcome,
+  type RefundRequest,
   type TransferOutcome,
   type TransferRequest,
 } from './payment-gateway';
@@ -56,6 +58,10 @@ export function paymentGatewayContract(open: () => Promise<{ gateway: PaymentGat
   function transferRequest(destinationAccountId: string, sourceChargeId: string, amountCents: number): TransferRequest {
     const transferGroup = metadata.contractId;
     return { idempotencyKey: key('transfer'), amountCents, currency: 'USD', destinationAccountId, sourceChargeId, transferGroup, metadata };
+  }
+
+  function refundRequest(chargeId: string, amountCents: number): RefundRequest {
+    return { idempotencyKey: key('refund'), chargeId, amountCents, currency: 'USD', metadata };
   }
 
   describe('payment methods and accounts', () => {
@@ -193,6 +199,84 @@ export function paymentGatewayContract(open: () => Promise<{ gateway: PaymentGat
       expect(await gateway.transfer(transferRequest(accountId, chargeId, 1))).toMatchObject({ status: 'failed' });
       const reuse = gateway.transfer({ ...request, amountCents: 5_000 });
       await expect(reuse).rejects.toMatchObject({ name: 'PaymentGatewayError', code: 'idempotency_key_reused', retryable: false });
+    });
+  });
+
+  describe('refunds', () => {
+    const failed = { status: 'failed', reason: expect.any(String) };
+
+    it('refunds a whole succeeded charge, and nothing more', async () => {
+      const { chargeId } = await succeededCharge(15_000);
+      const outcome = await gateway.refund(refundRequest(chargeId, 15_000));
+      expect(outcome).toEqual({ status: 'succeeded', refundId: expect.stringMatching(/^re_[A-Za-z0-9]+$/) });
+      expect(await gateway.refund(refundRequest(chargeId, 1))).toEqual(failed);
+    });
+
+    it('refunds part of a charge, then the rest, and nothing more', async () => {
+      const { chargeId } = await succeededCharge(15_000);
+      const refund = (amountCents: number) => gateway.refund(refundRequest(chargeId, amountCents));
+      const first = await refund(4_000);
+      const second = await refund(11_000);
+      expect(first).toMatchObject({ status: 'succeeded' });
+      expect(second).toMatchObject({ status: 'succeeded' });
+      expect(first).not.toEqual(second);
+      expect(await refund(1)).toEqual(failed);
+    });
+
+    it('refuses to refund more than the charge, and moves nothing when it refuses', async () => {
+      const { chargeId } = await succeededCharge(15_000);
+      expect(await gateway.refund(refundRequest(chargeId, 15_001))).toEqual(failed);
+      expect(await gateway.refund(refundRequest(chargeId, 15_000))).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('fails a refund through an unknown charge', async () => {
+      expect(await gateway.refund(refundRequest('ch_doesNotExist000', 100))).toEqual(failed);
+    });
+
+    it('refunds only what was not transferred out of the charge: money paid to a trainer stays paid', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      expect(await gateway.transfer(transferRequest(await enabledAccount(), chargeId, 6_000))).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.refund(refundRequest(chargeId, 4_001))).toEqual(failed);
+      expect(await gateway.refund(refundRequest(chargeId, 4_000))).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('transfers only what was not refunded', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const accountId = await enabledAccount();
+      expect(await gateway.refund(refundRequest(chargeId, 4_000))).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.transfer(transferRequest(accountId, chargeId, 6_001))).toEqual(failed);
+      expect(await gateway.transfer(transferRequest(accountId, chargeId, 6_000))).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.refund(refundRequest(chargeId, 1))).toEqual(failed);
+    });
+
+    it('answers a replayed refund with the first outcome and refunds once', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const request = refundRequest(chargeId, 10_000);
+      const first: RefundOutcome = await gateway.refund(request);
+      expect(first).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.refund({ ...request, metadata: { ...request.metadata } })).toEqual(first);
+      // Had the replay refunded again, the charge would be over-refunded; a cent more fails.
+      expect(await gateway.refund(refundRequest(chargeId, 1))).toMatchObject({ status: 'failed' });
+    });
+
+    it('refuses the same refund key with other parameters, for good', async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const request = refundRequest(chargeId, 4_000);
+      await gateway.refund(request);
+      const reuse = gateway.refund({ ...request, amountCents: 5_000 });
+      await expect(reuse).rejects.toBeInstanceOf(PaymentGatewayError);
+      await expect(reuse).rejects.toMatchObject({ code: 'idempotency_key_reused', retryable: false });
+    });
+
+    it(`lets exactly one of ${racingCallers} concurrent refunds with one key refund`, async () => {
+      const { chargeId } = await succeededCharge(10_000);
+      const request = refundRequest(chargeId, 6_000);
+      const outcomes = await Promise.all(Array.from({ length: racingCallers }, () => gateway.refund(request)));
+      expect(outcomes[0]).toMatchObject({ status: 'succeeded' });
+      for (const outcome of outcomes) expect(outcome).toEqual(outcomes[0]);
+      // 4,000 cents are left exactly when only one of the racing calls refunded.
+      expect(await gateway.refund(refundRequest(chargeId, 4_001))).toMatchObject({ status: 'failed' });
+      expect(await gateway.refund(refundRequest(chargeId, 4_000))).toMatchObject({ status: 'succeeded' });
     });
   });
 }

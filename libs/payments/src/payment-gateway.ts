@@ -41,6 +41,19 @@ export type TransferOutcome =
   | { readonly status: 'succeeded'; readonly transferId: string }
   | { readonly status: 'failed'; readonly reason: string };
 
+export interface RefundRequest {
+  readonly idempotencyKey: string;
+  /** The funding charge the money goes back through. */
+  readonly chargeId: string;
+  readonly amountCents: number;
+  readonly currency: 'USD';
+  readonly metadata: Metadata;
+}
+
+export type RefundOutcome =
+  | { readonly status: 'succeeded'; readonly refundId: string }
+  | { readonly status: 'failed'; readonly reason: string };
+
 export interface PaymentMethodRequest {
   readonly idempotencyKey: string;
   readonly employerId: string;
@@ -66,6 +79,8 @@ export interface PaymentGateway {
   createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   transfer(request: TransferRequest): Promise<TransferOutcome>;
+  /** Returns escrowed money to the employer; never more than the charge minus what left it. */
+  refund(request: RefundRequest): Promise<RefundOutcome>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { assert } from '@escrow/domain';
 import { migrate, type SqlDb, type SqlExecutor } from '@escrow/sql';
 
 const checkpointSchema = `
@@ -22,4 +23,15 @@ export async function writeCheckpoint(tx: SqlExecutor, name: string, position: s
      on conflict (name) do update set position = excluded.position, updated_at = now()`,
     [name, position],
   );
+}
+
+export async function ensureCheckpointRow(db: SqlExecutor, name: string): Promise<void> {
+  await db.query('insert into projection_checkpoints (name, position) values ($1, null) on conflict (name) do nothing', [name]);
+}
+
+/** The stored position, with the row locked until the transaction ends. */
+export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<string | null> {
+  const { rows } = await tx.query<{ position: string | null }>('select position from projection_checkpoints where name = $1 for update', [name]);
+  assert(rows.length === 1, `projection ${name} has a checkpoint row`);
+  return rows[0]!.position;
 }

@@ -1,7 +1,7 @@
 import { assert } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
 import { migrate, type SqlDb } from '@escrow/sql';
-import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from './checkpoints';
+import { ensureCheckpointRow, ensureCheckpointSchema, lockCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 
 /** Small transactions: an open projector transaction holds back every other reader of the log. */
@@ -29,6 +29,7 @@ export class ProjectorRunner {
   async prepare(): Promise<void> {
     await ensureCheckpointSchema(this.db);
     await migrate(this.db, `projection_schema_${this.projection.name}`, this.projection.schema);
+    await ensureCheckpointRow(this.db, this.projection.name);
     this.position = await readCheckpoint(this.db, this.projection.name);
   }
 
@@ -58,8 +59,7 @@ export class ProjectorRunner {
     for (;;) {
       const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
       if (batch.length === 0) return applied;
-      await this.applyBatch(batch);
-      applied += batch.length;
+      if (await this.applyBatch(batch)) applied += batch.length;
       onBatch?.(applied, batch[batch.length - 1]!);
     }
   }
@@ -74,14 +74,23 @@ export class ProjectorRunner {
     }
   }
 
-  private async applyBatch(batch: readonly RecordedEvent[]): Promise<void> {
+  /**
+   * Applies a batch only if the stored checkpoint is still where this runner left it: a rebuild
+   * (or a second worker) may have moved it. Then it takes the stored position and reads again,
+   * so two appliers of one projection never apply an event twice.
+   */
+  private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
     const last = batch[batch.length - 1]!;
     assert(comparePositions(this.position, batch[0]!.position) < 0, 'batches move forward');
-    await this.db.transaction(async (tx) => {
+    const stored = await this.db.transaction(async (tx) => {
+      const current = await lockCheckpoint(tx, this.projection.name);
+      if (current !== this.position) return { moved: true as const, position: current };
       for (const event of batch) await this.projection.apply(tx, event);
       await writeCheckpoint(tx, this.projection.name, last.position);
+      return { moved: false as const, position: last.position };
     });
-    this.position = last.position;
+    this.position = stored.position;
+    return !stored.moved;
   }
 
   /**

@@ -26,6 +26,12 @@ export class ConfigError extends Error {
 /** Public on purpose: it only lets local development start without setup. Refused in production. */
 export const developmentAuthSecret = 'escrow-ledger-development-secret-do-not-use-in-production';
 
+/**
+ * At most half: with half-even rounding the trainer's net is then at least one cent of any
+ * released amount, so no payout is ever a transfer of zero.
+ */
+export const platformFeeBpsMax = 5_000;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const authSecret = env.AUTH_SECRET;
@@ -46,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : { kind: 'pglite', dataDir: resolve(env.DATA_DIR ?? './data') },
     authSecret: authSecret ?? developmentAuthSecret,
     authSecretIsDevelopmentDefault: authSecret === undefined,
-    platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, 10_000),
+    platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
     payments: 'simulated',
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
   };

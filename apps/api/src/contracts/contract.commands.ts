@@ -76,3 +76,35 @@ export class ApproveMilestoneHandler implements ICommandHandler<ApproveMilestone
     );
   }
 }
+
+/** Support's decision on a disputed milestone; the fee on the released part comes from configuration. */
+export class ResolveMilestoneDispute {
+  constructor(
+    readonly contractId: string,
+    readonly milestoneId: string,
+    readonly resolution: 'release' | 'refund' | 'split',
+    readonly trainerAmountCents: number | null,
+    readonly note: string,
+    readonly context: RequestContext,
+  ) {}
+}
+
+@CommandHandler(ResolveMilestoneDispute)
+export class ResolveMilestoneDisputeHandler implements ICommandHandler<ResolveMilestoneDispute> {
+  constructor(
+    private readonly commands: CommandHandling,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  execute({ contractId, milestoneId, resolution, trainerAmountCents, note, context }: ResolveMilestoneDispute) {
+    return this.commands.contract(
+      contractId,
+      {
+        type: 'ResolveDispute',
+        actor: context.actor,
+        data: { contractId, milestoneId, resolution, trainerAmountCents, note, feeBps: this.config.platformFeeBps },
+      },
+      { ...context, causationId: context.correlationId },
+    );
+  }
+}

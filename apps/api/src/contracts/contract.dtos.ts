@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, ValidateIf, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
   IsCalendarDate,
   IsMoneyAmount,
@@ -62,6 +62,22 @@ export class DisputeDto {
   @IsNotBlank()
   @MaxLength(reasonLengthMax)
   reason!: string;
+}
+
+export class ResolveDisputeDto {
+  @IsIn(['release', 'refund', 'split'], { message: 'resolution must be release, refund or split' })
+  resolution!: 'release' | 'refund' | 'split';
+
+  /** Required for a split (the part released to the trainer), refused otherwise. */
+  @ValidateIf((dto: ResolveDisputeDto) => dto.resolution === 'split' || dto.trainerAmount !== undefined)
+  @IsDefined({ message: 'trainerAmount is required for a split' })
+  @IsMoneyAmount()
+  trainerAmount?: string;
+
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(reasonLengthMax)
+  note!: string;
 }
 
 export class CancelDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Money, type Actor, type ContractCommand, type MilestoneStatus } from '@escrow/domain';
 import { newId, type CommandResult } from '@escrow/runtime';
@@ -9,9 +9,10 @@ import {
   ApproveMilestone,
   ExecuteContractCommand,
   FundMilestone,
+  ResolveMilestoneDispute,
 } from './contract.commands';
 import { ContractQueries } from './contract-queries';
-import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto } from './contract.dtos';
+import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto, ResolveDisputeDto } from './contract.dtos';
 
 type ContractResult = CommandResult<{ status: string; milestones?: Record<string, { status: MilestoneStatus }> }>;
 
@@ -97,6 +98,24 @@ export class ContractsController {
   ) {
     const command: ContractCommand = { type: 'Dispute', actor, data: { contractId, milestoneId, reason: body.reason } };
     return this.milestoneOutcome(milestoneId, new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+  }
+
+  @Post(':cid/milestones/:mid/resolve')
+  @HttpCode(200)
+  @Roles('support')
+  resolve(
+    @Param('cid', PathId) contractId: string,
+    @Param('mid', PathId) milestoneId: string,
+    @Body() body: ResolveDisputeDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    if (body.resolution !== 'split' && body.trainerAmount !== undefined) {
+      throw new BadRequestException('trainerAmount: only a split takes a trainerAmount');
+    }
+    const trainerAmountCents = body.trainerAmount === undefined ? null : Money.parse(body.trainerAmount).amountCents;
+    const command = new ResolveMilestoneDispute(contractId, milestoneId, body.resolution, trainerAmountCents, body.note.trim(), requestContext(actor, request));
+    return this.milestoneOutcome(milestoneId, command);
   }
 
   @Post(':cid/milestones/:mid/cancel')

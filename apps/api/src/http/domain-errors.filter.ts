@@ -24,6 +24,9 @@ export function errorBody(exception: unknown): ErrorBody {
     const status = exception.getStatus();
     const response = exception.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    if (status === 400 && isJsonSyntaxError(exception)) {
+      return { statusCode: 400, error: reason(400), message: `body: not valid JSON (${String(message)})` };
+    }
     return { statusCode: status, error: reason(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) };
   }
   if (exception instanceof DomainError) {
@@ -42,6 +45,14 @@ export function errorBody(exception: unknown): ErrorBody {
     return { statusCode: 503, error: reason(503), message: 'the payment provider is unavailable; retry with the same Idempotency-Key' };
   }
   return { statusCode: 500, error: reason(500), message: 'internal error' };
+}
+
+/** The body parser's failure: the request body was not JSON at all. */
+function isJsonSyntaxError(exception: HttpException): boolean {
+  const cause = exception.cause as { type?: unknown } | undefined;
+  if (cause instanceof SyntaxError || cause?.type === 'entity.parse.failed') return true;
+  // Some versions pass only the parser's message along.
+  return !exception.message.startsWith('body:') && /JSON/.test(exception.message);
 }
 
 function reason(status: number): string {

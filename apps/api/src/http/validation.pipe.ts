@@ -1,11 +1,21 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+
+/** Bodies are JSON objects; an array or a bare value is refused before field validation. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new BadRequestException('body: must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /**
  * Strict body validation: unknown fields are refused, nothing is coerced ("150" stays a string,
  * 150 stays a number and fails), and the message names the offending field by its path.
  */
 export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

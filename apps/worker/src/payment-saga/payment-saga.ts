@@ -9,6 +9,7 @@ import {
   type ContractCommand,
   type ContractEvent,
   type MilestoneApproved,
+  type MilestoneDisputeResolved,
   type MilestoneFundingRequested,
 } from '@escrow/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@escrow/event-store';
@@ -78,6 +79,12 @@ export class PaymentSaga {
         await this.payOut(contractId, milestoneId);
         break;
       }
+      case 'MilestoneDisputeResolved': {
+        const data = event.data as Data<MilestoneDisputeResolved>;
+        await this.refund(event, data);
+        if (data.trainerAmount.amountCents > 0) await this.payOut(data.contractId, data.milestoneId);
+        break;
+      }
       case 'MilestonePayoutFailed':
         await this.schedulePayoutRetry(event.data as { contractId: string; milestoneId: string; trainerId: string; attempt: number; reason: string });
         break;
@@ -133,9 +140,9 @@ export class PaymentSaga {
       await this.sagaStore.payoutSettled(contractId, milestoneId);
       return;
     }
-    const approved = recorded.findLast((r) => r.type === 'MilestoneApproved' && (r.data as Data<MilestoneApproved>).milestoneId === milestoneId);
-    assert(approved, `approved milestone ${milestoneId} has its MilestoneApproved event`);
-    const data = approved.data as Data<MilestoneApproved>;
+    const approved = recorded.findLast((r) => releasesMoney(r, milestoneId));
+    assert(approved, `approved milestone ${milestoneId} has the event that released its money`);
+    const data = approved.data as ReleaseData;
     const attempt = milestone.payoutAttempts + 1;
     const destination = payoutDestination(await this.commands.loadTrainer(data.trainerId));
     if (!destination) {
@@ -168,7 +175,37 @@ export class PaymentSaga {
     this.faults.maybeCrash('after_outcome_append', approved.type);
   }
 
-  private async recordPayoutFailure(approved: RecordedEvent, data: Data<MilestoneApproved>, attempt: number, reason: string) {
+  /** Returns the employer's part of a resolved dispute through the funding charge. */
+  private async refund(event: RecordedEvent, data: Data<MilestoneDisputeResolved>): Promise<void> {
+    const { contractId, milestoneId, refundAmount } = data;
+    if (refundAmount.amountCents === 0) return;
+    const outcome = await this.callGateway(event, () =>
+      this.gateway.refund({
+        idempotencyKey: `refund:${event.eventId}`,
+        chargeId: data.chargeId,
+        amountCents: refundAmount.amountCents,
+        currency: refundAmount.currency,
+        metadata: { contractId, milestoneId },
+      }),
+    );
+    if (!outcome) return;
+    this.faults.maybeCrash('after_gateway_call', event.type);
+    if (outcome.status === 'failed') {
+      // Nothing moved; the provider refused (e.g. the charge was already refunded elsewhere).
+      this.logger.error(`refund for milestone ${milestoneId} refused: ${outcome.reason}`);
+      await this.sagaStore.deadLetter({ eventId: event.eventId, eventType: event.type, contractId, milestoneId, error: outcome.reason });
+      return;
+    }
+    const command: ContractCommand = {
+      type: 'RecordRefunded',
+      actor: sagaActor,
+      data: { contractId, milestoneId, refundId: outcome.refundId, amountCents: refundAmount.amountCents },
+    };
+    await this.record(event, contractId, command, `${event.eventId}/refund-completed`);
+    this.faults.maybeCrash('after_outcome_append', event.type);
+  }
+
+  private async recordPayoutFailure(approved: RecordedEvent, data: ReleaseData, attempt: number, reason: string) {
     const command: ContractCommand = {
       type: 'RecordPayoutFailed',
       actor: sagaActor,
@@ -222,6 +259,16 @@ export class PaymentSaga {
       }
     }
   }
+}
+
+/** What both an approval and a dispute resolution that releases money say about the payout. */
+type ReleaseData = Pick<Data<MilestoneApproved>, 'contractId' | 'milestoneId' | 'trainerId' | 'net' | 'chargeId'>;
+
+function releasesMoney(event: RecordedEvent, milestoneId: string): boolean {
+  if (event.type === 'MilestoneApproved') return (event.data as Data<MilestoneApproved>).milestoneId === milestoneId;
+  if (event.type !== 'MilestoneDisputeResolved') return false;
+  const data = event.data as Data<MilestoneDisputeResolved>;
+  return data.milestoneId === milestoneId && data.trainerAmount.amountCents > 0;
 }
 
 /** Stripe groups a charge and the transfers paid from it by this value. */

@@ -50,6 +50,17 @@ export type RecordPayoutFailed = Command<
   MilestoneRef & { reason: string; retryable: boolean }
 >;
 export type Dispute = Command<'Dispute', MilestoneRef & { reason: string }>;
+export type ResolveDispute = Command<
+  'ResolveDispute',
+  MilestoneRef & {
+    resolution: 'release' | 'refund' | 'split';
+    /** For a split: the part released to the trainer, in cents; the rest is refunded. */
+    trainerAmountCents: number | null;
+    note: string;
+    feeBps: number;
+  }
+>;
+export type RecordRefunded = Command<'RecordRefunded', MilestoneRef & { refundId: string; amountCents: number }>;
 export type Cancel = Command<'Cancel', MilestoneRef & { reason: string | null }>;
 export type Archive = Command<'Archive', { contractId: string }>;
 
@@ -64,5 +75,7 @@ export type ContractCommand =
   | RecordPayoutCompleted
   | RecordPayoutFailed
   | Dispute
+  | ResolveDispute
+  | RecordRefunded
   | Cancel
   | Archive;

@@ -132,6 +132,46 @@ export function decide(command: ContractCommand, state: ContractState): Contract
         },
       ];
     }
+    case 'ResolveDispute': {
+      requireSupport(actor);
+      const milestone = milestoneIn(state, command.data.milestoneId, 'disputed', 'resolve the dispute on');
+      if (milestone.refundPendingCents > 0) {
+        throw conflict('dispute_resolved', `the dispute on milestone ${milestone.milestoneId} is already resolved; its refund is pending`);
+      }
+      assert(milestone.chargeId !== null, `disputed milestone ${milestone.milestoneId} was funded`);
+      const trainerCents = releasedCents(command.data.resolution, command.data.trainerAmountCents, milestone.amountCents);
+      const { feeCents, netCents } = Money.feeOf(trainerCents, command.data.feeBps);
+      const refundCents = milestone.amountCents - trainerCents;
+      assert(trainerCents + refundCents === milestone.amountCents, 'a resolution splits the escrow exactly');
+      return [
+        {
+          type: 'MilestoneDisputeResolved',
+          data: {
+            ...ref(state, milestone),
+            resolution: command.data.resolution,
+            trainerId: state.trainerId,
+            trainerAmount: usd(trainerCents),
+            refundAmount: usd(refundCents),
+            fee: usd(feeCents),
+            net: usd(netCents),
+            feeBps: command.data.feeBps,
+            chargeId: milestone.chargeId,
+            note: command.data.note,
+          },
+        },
+      ];
+    }
+    case 'RecordRefunded': {
+      requireService(actor);
+      const milestone = state.milestones[command.data.milestoneId];
+      if (!milestone) throw notFound('milestone_not_found', `milestone ${command.data.milestoneId} does not exist in contract ${state.contractId}`);
+      const { amountCents, refundId } = command.data;
+      if (amountCents <= 0 || amountCents > milestone.refundPendingCents) {
+        throw conflict('refund_mismatch', `refunded ${amountCents} cents, ${milestone.refundPendingCents} are due back to the employer`);
+      }
+      assert(milestone.chargeId !== null, `refunded milestone ${milestone.milestoneId} was funded`);
+      return [{ type: 'MilestoneRefunded', data: { ...ref(state, milestone), amount: usd(amountCents), refundId, chargeId: milestone.chargeId } }];
+    }
     case 'Cancel': {
       requireEmployer(state, actor);
       const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'cancel');
@@ -146,6 +186,10 @@ export function decide(command: ContractCommand, state: ContractState): Contract
           'milestone_unresolved',
           `cannot archive: milestone ${blocking.milestoneId} is ${blocking.status}; it must be paid, refunded or cancelled first`,
         );
+      }
+      const refunding = Object.values(state.milestones).find((m) => m.refundPendingCents > 0);
+      if (refunding) {
+        throw conflict('refund_pending', `cannot archive: milestone ${refunding.milestoneId} still has a refund pending`);
       }
       return [{ type: 'ContractArchived', data: { contractId: state.contractId } }];
     }
@@ -206,6 +250,23 @@ function requireParty(state: ContractOpen, actor: Actor): void {
   const isEmployer = actor.role === 'employer' && actor.id === state.employerId;
   const isTrainer = actor.role === 'trainer' && actor.id === state.trainerId;
   if (!isEmployer && !isTrainer) throw forbidden('not_contract_party', `only the contract's employer or trainer can do this`);
+}
+
+/** Cents released to the trainer by a resolution; a split must leave something to each side. */
+function releasedCents(resolution: 'release' | 'refund' | 'split', trainerAmountCents: number | null, escrowCents: number): number {
+  if (resolution === 'release') return escrowCents;
+  if (resolution === 'refund') return 0;
+  if (trainerAmountCents === null || !Number.isSafeInteger(trainerAmountCents) || trainerAmountCents <= 0 || trainerAmountCents >= escrowCents) {
+    throw unprocessable(
+      'invalid_split',
+      `trainerAmount must be more than 0.00 and less than the escrowed ${Money.format(escrowCents)} for a split`,
+    );
+  }
+  return trainerAmountCents;
+}
+
+function requireSupport(actor: Actor): void {
+  if (actor.role !== 'support') throw forbidden('not_support', 'only support can resolve a dispute');
 }
 
 function requireService(actor: Actor): void {

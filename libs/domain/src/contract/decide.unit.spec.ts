@@ -14,8 +14,10 @@ import type {
   RecordFundingFailed,
   RecordPayoutCompleted,
   RecordPayoutFailed,
+  RecordRefunded,
   RequestApproval,
   RequestFunding,
+  ResolveDispute,
 } from './commands';
 import type { ContractEvent } from './events';
 import { contractDecider } from './index';
@@ -105,6 +107,32 @@ const disputed = (
   type: 'MilestoneDisputed',
   data: { ...ref(milestoneId), disputedBy, reason: 'work not delivered', previousStatus },
 });
+/** Support's resolution; by default the whole escrow is released (fee and net as on approval). */
+const disputeResolved = (
+  resolution: 'release' | 'refund' | 'split',
+  milestoneId = M1,
+  { trainer: trainerCents = AMOUNT, refund: refundCents = 0, fee = FEE, net = NET } = {},
+): ContractEvent => ({
+  type: 'MilestoneDisputeResolved',
+  data: {
+    ...ref(milestoneId),
+    resolution,
+    trainerId: trainer.id,
+    trainerAmount: usd(trainerCents),
+    refundAmount: usd(refundCents),
+    fee: usd(fee),
+    net: usd(net),
+    feeBps: FEE_BPS,
+    chargeId: `ch_${milestoneId}`,
+    note: 'evidence reviewed',
+  },
+});
+const refundResolved = (milestoneId = M1, amountCents = AMOUNT): ContractEvent =>
+  disputeResolved('refund', milestoneId, { trainer: 0, refund: amountCents, fee: 0, net: 0 });
+const refunded = (milestoneId = M1, amountCents = AMOUNT, refundId = `re_${milestoneId}`): ContractEvent => ({
+  type: 'MilestoneRefunded',
+  data: { ...ref(milestoneId), amount: usd(amountCents), refundId, chargeId: `ch_${milestoneId}` },
+});
 const cancelled = (milestoneId = M1): ContractEvent => ({
   type: 'MilestoneCancelled',
   data: { ...ref(milestoneId), reason: 'scope dropped' },
@@ -112,10 +140,10 @@ const cancelled = (milestoneId = M1): ContractEvent => ({
 const archived = (): ContractEvent => ({ type: 'ContractArchived', data: { contractId: C1 } });
 
 // ---------------------------------------------------------------------------------------------
-// Histories: the events that bring one milestone to each status ('refunded' is not reachable yet)
+// Histories: the events that bring one milestone to each status
 // ---------------------------------------------------------------------------------------------
 
-type ReachableStatus = Exclude<MilestoneStatus, 'refunded'>;
+type ReachableStatus = MilestoneStatus;
 const statuses: readonly ReachableStatus[] = [
   'pending',
   'funding',
@@ -124,6 +152,7 @@ const statuses: readonly ReachableStatus[] = [
   'approved',
   'paid',
   'disputed',
+  'refunded',
   'cancelled',
 ];
 
@@ -136,6 +165,8 @@ const milestoneAt: Record<ReachableStatus, (milestoneId?: string, amountCents?: 
   approved: (id = M1, cents = AMOUNT) => [...milestoneAt.pending_approval(id, cents), approved(id)],
   paid: (id = M1, cents = AMOUNT) => [...milestoneAt.approved(id, cents), payoutCompleted(id)],
   disputed: (id = M1, cents = AMOUNT) => [...milestoneAt.funded(id, cents), disputed('funded', id)],
+  // Support sent the whole escrow back and the refund went through.
+  refunded: (id = M1, cents = AMOUNT) => [...milestoneAt.disputed(id, cents), refundResolved(id, cents), refunded(id, cents)],
   cancelled: (id = M1, cents = AMOUNT) => [...milestoneAt.pending(id, cents), cancelled(id)],
 };
 
@@ -206,6 +237,16 @@ const dispute = (data: Partial<Dispute['data']> = {}): Dispute => ({
   actor: employer,
   data: { ...ref(), reason: 'work not delivered', ...data },
 });
+const resolveDispute = (data: Partial<ResolveDispute['data']> = {}): ResolveDispute => ({
+  type: 'ResolveDispute',
+  actor: support,
+  data: { ...ref(), resolution: 'release', trainerAmountCents: null, note: 'evidence reviewed', feeBps: FEE_BPS, ...data },
+});
+const recordRefunded = (data: Partial<RecordRefunded['data']> = {}): RecordRefunded => ({
+  type: 'RecordRefunded',
+  actor: service,
+  data: { ...ref(), refundId: `re_${data.milestoneId ?? M1}`, amountCents: AMOUNT, ...data },
+});
 const cancel = (data: Partial<Cancel['data']> = {}): Cancel => ({
   type: 'Cancel',
   actor: employer,
@@ -244,10 +285,18 @@ const transitions: Record<ContractCommand['type'], Transition> = {
     command: dispute(),
     allowedFrom: { funded: [disputed('funded')], pending_approval: [disputed('pending_approval')] },
   },
+  ResolveDispute: { command: resolveDispute(), allowedFrom: { disputed: [disputeResolved('release')] } },
+  // A refund is recorded against the money a resolution sent back, whatever the status: in none
+  // of these histories is any refund pending (see the dispute spec for where it is allowed).
+  RecordRefunded: {
+    command: recordRefunded(),
+    allowedFrom: {},
+    refusalNames: () => `refunded ${AMOUNT} cents, 0 are due back to the employer`,
+  },
   Cancel: { command: cancel(), allowedFrom: { pending: [cancelled()] } },
   Archive: {
     command: archive(),
-    allowedFrom: { paid: [archived()], cancelled: [archived()] },
+    allowedFrom: { paid: [archived()], refunded: [archived()], cancelled: [archived()] },
     refusalNames: (status) => `milestone ${M1} is ${status};`,
   },
 };
@@ -326,12 +375,25 @@ describe('contract decider: actors', () => {
       { name: 'RecordFundingFailed', history: contractAt('funding'), command: recordFundingFailed() },
       { name: 'RecordPayoutCompleted', history: contractAt('approved'), command: recordPayoutCompleted() },
       { name: 'RecordPayoutFailed', history: contractAt('approved'), command: recordPayoutFailed() },
+      { name: 'RecordRefunded', history: [...contractAt('disputed'), refundResolved()], command: recordRefunded() },
     ];
     const nonService = [employer, trainer, support, finance];
     const cases = outcomes.flatMap((o) => nonService.map((actor) => ({ ...o, actor, role: actor.role })));
 
     it.each(cases)('$name by the $role is forbidden', ({ history, command, actor }) => {
       contract.given(history).when(by(actor, command)).thenThrows('forbidden', 'payment service');
+    });
+  });
+
+  describe('only support resolves a dispute', () => {
+    it.each([
+      { who: 'the employer', actor: employer },
+      { who: 'the trainer', actor: trainer },
+      { who: 'the payment service', actor: service },
+      { who: 'finance', actor: finance },
+      { who: 'an employer whose id is a support id', actor: { role: 'employer', id: support.id } as const },
+    ])('ResolveDispute by $who is forbidden', ({ actor }) => {
+      contract.given(contractAt('disputed')).when(by(actor, resolveDispute())).thenThrows('forbidden', 'only support');
     });
   });
 
@@ -381,6 +443,8 @@ describe('contract decider: unknown contract or milestone', () => {
     recordPayoutCompleted({ milestoneId: 'm_404' }),
     recordPayoutFailed({ milestoneId: 'm_404' }),
     dispute({ milestoneId: 'm_404' }),
+    resolveDispute({ milestoneId: 'm_404' }),
+    recordRefunded({ milestoneId: 'm_404' }),
     cancel({ milestoneId: 'm_404' }),
   ].map((command) => ({ type: command.type, command }));
 
@@ -528,9 +592,9 @@ describe('contract decider: archive', () => {
       .thenThrows('conflict', `cannot archive: milestone ${M2} is ${status};`);
   });
 
-  it('is allowed when every milestone is paid or cancelled', () => {
+  it('is allowed when every milestone is paid, refunded or cancelled', () => {
     contract
-      .given(contractWith(milestoneAt.paid(M1), milestoneAt.cancelled(M2), milestoneAt.paid('m_3')))
+      .given(contractWith(milestoneAt.paid(M1), milestoneAt.cancelled(M2), milestoneAt.refunded('m_3')))
       .when(archive())
       .then([archived()]);
   });

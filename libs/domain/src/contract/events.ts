@@ -49,6 +49,31 @@ export type MilestoneDisputed = DomainEvent<
   'MilestoneDisputed',
   MilestoneRef & { disputedBy: Role; reason: string; previousStatus: 'funded' | 'pending_approval' }
 >;
+export type DisputeResolution = 'release' | 'refund' | 'split';
+
+/**
+ * Support's decision on a disputed milestone, in cents that add up to the escrow exactly:
+ * `trainerAmount` is released to the trainer (less the platform fee: `fee` + `net`),
+ * `refundAmount` goes back to the employer.
+ */
+export type MilestoneDisputeResolved = DomainEvent<
+  'MilestoneDisputeResolved',
+  MilestoneRef & {
+    resolution: DisputeResolution;
+    trainerId: string;
+    trainerAmount: Amount;
+    refundAmount: Amount;
+    fee: Amount;
+    net: Amount;
+    feeBps: number;
+    chargeId: string;
+    note: string;
+  }
+>;
+export type MilestoneRefunded = DomainEvent<
+  'MilestoneRefunded',
+  MilestoneRef & { amount: Amount; refundId: string; chargeId: string }
+>;
 export type MilestoneCancelled = DomainEvent<'MilestoneCancelled', MilestoneRef & { reason: string | null }>;
 export type ContractArchived = DomainEvent<'ContractArchived', { contractId: string }>;
 
@@ -63,6 +88,8 @@ export type ContractEvent =
   | MilestonePayoutCompleted
   | MilestonePayoutFailed
   | MilestoneDisputed
+  | MilestoneDisputeResolved
+  | MilestoneRefunded
   | MilestoneCancelled
   | ContractArchived;
 
@@ -79,6 +106,8 @@ export const contractEventTypes: readonly ContractEventType[] = [
   'MilestonePayoutCompleted',
   'MilestonePayoutFailed',
   'MilestoneDisputed',
+  'MilestoneDisputeResolved',
+  'MilestoneRefunded',
   'MilestoneCancelled',
   'ContractArchived',
 ];

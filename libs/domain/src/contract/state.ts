@@ -21,6 +21,8 @@ export interface MilestoneState {
   /** What the trainer is owed once approved: the amount less the platform fee. */
   readonly netCents: number | null;
   readonly payoutAttempts: number;
+  /** Escrowed cents a dispute resolution sent back to the employer that are not refunded yet. */
+  readonly refundPendingCents: number;
 }
 
 export interface ContractOpen {
@@ -52,6 +54,7 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
         chargeId: null,
         netCents: null,
         payoutAttempts: 0,
+        refundPendingCents: 0,
       });
     case 'MilestoneFundingRequested':
       return updateMilestone(state, event.data.milestoneId, { status: 'funding' });
@@ -69,6 +72,24 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return updateMilestone(state, event.data.milestoneId, { payoutAttempts: event.data.attempt });
     case 'MilestoneDisputed':
       return updateMilestone(state, event.data.milestoneId, { status: 'disputed' });
+    case 'MilestoneDisputeResolved': {
+      const { resolution, net, refundAmount } = event.data;
+      // Released money follows the approval path (a payout); a full refund waits for the refund.
+      const status: MilestoneStatus = resolution === 'refund' ? 'disputed' : 'approved';
+      return updateMilestone(state, event.data.milestoneId, {
+        status,
+        netCents: resolution === 'refund' ? null : net.amountCents,
+        refundPendingCents: refundAmount.amountCents,
+      });
+    }
+    case 'MilestoneRefunded': {
+      const milestone = state.milestones[event.data.milestoneId];
+      assert(milestone !== undefined, `refund for known milestone ${event.data.milestoneId}`);
+      const refundPendingCents = milestone.refundPendingCents - event.data.amount.amountCents;
+      assert(refundPendingCents >= 0, `milestone ${milestone.milestoneId} is not refunded more than resolved`);
+      const status: MilestoneStatus = milestone.status === 'disputed' && refundPendingCents === 0 ? 'refunded' : milestone.status;
+      return updateMilestone(state, event.data.milestoneId, { status, refundPendingCents });
+    }
     case 'MilestoneCancelled':
       return updateMilestone(state, event.data.milestoneId, { status: 'cancelled' });
     case 'ContractArchived':

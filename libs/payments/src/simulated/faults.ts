@@ -1,7 +1,7 @@
 import { assert } from '@escrow/domain';
 import { PaymentGatewayError } from '../payment-gateway';
 
-export type FaultKind = 'charge' | 'transfer';
+export type FaultKind = 'charge' | 'transfer' | 'refund';
 
 /**
  * `before_apply`: the request never reached the provider. `after_apply`: the provider applied it

@@ -4,14 +4,14 @@ import type { SqlDb, SqlExecutor } from '@escrow/sql';
 import { PaymentGatewayError } from '../payment-gateway';
 
 /** Keys live in one namespace per kind of request, so a charge and a transfer may share one. */
-export type OperationKind = 'charge' | 'transfer' | 'attach' | 'account';
+export type OperationKind = 'charge' | 'transfer' | 'refund' | 'attach' | 'account';
 
 /** Stripe's own limit on an idempotency key's length. */
 export const idempotencyKeyLengthMax = 255;
 
 /**
- * What applying a request produced. `keep: false` means nothing was done (a transfer the
- * provider refused), so nothing is stored and the key stays free for a later retry.
+ * What applying a request produced. `keep: false` means nothing was done (a transfer or a
+ * refund the provider refused), so nothing is stored and the key stays free for a later retry.
  */
 export interface Applied<T> {
   readonly outcome: T;

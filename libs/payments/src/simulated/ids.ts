@@ -11,6 +11,7 @@ export const idLength = {
   pi: 24,
   ch: 24,
   tr: 24,
+  re: 24,
 } as const;
 
 /** A random id prefixed like Stripe's (`pi_3MtwBw…`), so logs and tests read like the real thing. */

@@ -113,9 +113,12 @@ async function transferRefusal(tx: SqlExecutor, request: TransferRequest): Promi
   return null;
 }
 
-/** Cents of a succeeded charge not yet transferred; null when there is no such charge. */
-async function remainingOnCharge(tx: SqlExecutor, chargeId: string): Promise<number | null> {
-  // Locks the charge's row: concurrent transfers from one charge are counted one after another.
+/**
+ * Cents of a succeeded charge that are neither transferred nor refunded; null when there is no
+ * such charge. Transfers and refunds draw on the same escrow, so each one counts the other.
+ */
+export async function remainingOnCharge(tx: SqlExecutor, chargeId: string): Promise<number | null> {
+  // Locks the charge's row: concurrent transfers and refunds of one charge are counted one after another.
   const charges = await tx.query<{ amount_cents: string }>(
     `select amount_cents::text as amount_cents from simgw_payment_intents
      where charge_id = $1 and status = 'succeeded' for update`,
@@ -123,10 +126,24 @@ async function remainingOnCharge(tx: SqlExecutor, chargeId: string): Promise<num
   );
   const charge = charges.rows[0];
   if (!charge) return null;
-  const transferred = await tx.query<{ total: string }>(
+  const transferred = await sumOf(
+    tx,
     'select coalesce(sum(amount_cents), 0)::text as total from simgw_transfers where source_charge_id = $1',
-    [chargeId],
+    chargeId,
   );
-  const total = centsFromText(transferred.rows[0]?.total ?? '0');
-  return centsFromText(charge.amount_cents) - total;
+  const refunded = await sumOf(
+    tx,
+    'select coalesce(sum(amount_cents), 0)::text as total from simgw_refunds where charge_id = $1',
+    chargeId,
+  );
+  const remaining = centsFromText(charge.amount_cents) - transferred - refunded;
+  assert(remaining >= 0, `charge '${chargeId}' is not transferred and refunded beyond its amount`);
+  return remaining;
+}
+
+async function sumOf(tx: SqlExecutor, sql: string, chargeId: string): Promise<number> {
+  const { rows } = await tx.query<{ total: string }>(sql, [chargeId]);
+  const row = rows[0];
+  assert(row !== undefined, 'a sum returns one row');
+  return centsFromText(row.total);
 }

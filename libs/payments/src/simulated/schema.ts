@@ -1,6 +1,6 @@
 /**
  * The simulated provider keeps everything in the database, like Stripe keeps it on its side: a
- * restart of the process must not forget a charge, a transfer or an idempotency key.
+ * restart of the process must not forget a charge, a transfer, a refund or an idempotency key.
  */
 export const simulatedGatewaySchema = `
 create table if not exists simgw_idempotency (
@@ -56,4 +56,14 @@ create table if not exists simgw_transfers (
   created_at             timestamptz not null default now()
 );
 create index if not exists simgw_transfers_source_charge on simgw_transfers (source_charge_id);
+create table if not exists simgw_refunds (
+  sequence     bigserial primary key,
+  refund_id    text not null unique,
+  amount_cents bigint not null check (amount_cents > 0),
+  currency     text not null,
+  charge_id    text not null references simgw_payment_intents (charge_id),
+  metadata     jsonb not null,
+  created_at   timestamptz not null default now()
+);
+create index if not exists simgw_refunds_charge on simgw_refunds (charge_id);
 `;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase, type DatabaseTarget } from '../../../../test/support/databases';
 import { paymentGatewayContract } from '../payment-gateway.contract';
-import type { ChargeRequest, TransferRequest } from '../payment-gateway';
+import type { ChargeRequest, RefundRequest, TransferRequest } from '../payment-gateway';
 import { SimulatedPaymentGateway } from './simulated-gateway';
 
 describeEachDatabase('SimulatedPaymentGateway contract', (target) => {
@@ -40,6 +40,10 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
     return { idempotencyKey: key('transfer'), amountCents, currency: 'USD', destinationAccountId, sourceChargeId, transferGroup: 'c-1', metadata };
   }
 
+  function refundRequest(chargeId: string, amountCents: number): RefundRequest {
+    return { idempotencyKey: key('refund'), chargeId, amountCents, currency: 'USD', metadata };
+  }
+
   async function chargeId(request: ChargeRequest): Promise<string> {
     const outcome = await gateway.charge(request);
     if (outcome.status !== 'succeeded') throw new Error('the visa test card was declined');
@@ -60,12 +64,17 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
     const first = await gateway.charge(request);
     const transfer = await transferRequest(await chargeId(await chargeRequest(9_000)), 9_000);
     const transferred = await gateway.transfer(transfer);
+    const refund = refundRequest(await chargeId(await chargeRequest(3_000)), 3_000);
+    const refunded = await gateway.refund(refund);
 
     const reopened = await SimulatedPaymentGateway.open(db);
     expect(await reopened.charge(request)).toEqual(first);
     expect(await reopened.transfer(transfer)).toEqual(transferred);
-    expect(await reopened.callCount('charge')).toBe(2);
+    expect(await reopened.refund(refund)).toEqual(refunded);
+    expect(await reopened.callCount('charge')).toBe(3);
     expect(await reopened.callCount('transfer')).toBe(1);
+    expect(await reopened.callCount('refund')).toBe(1);
+    expect(await reopened.refund(refundRequest(refund.chargeId, 1))).toMatchObject({ status: 'failed' });
     await expect(reopened.charge({ ...request, amountCents: 1 })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
     expect(await reopened.movements()).toEqual(await gateway.movements());
   });
@@ -98,6 +107,64 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
     ]);
     expect(await gateway.callCount('charge')).toBe(3);
     expect(await gateway.callCount('transfer')).toBe(1);
+  });
+
+  it('lists refunds, oldest first, and counts the refund calls that acted', async () => {
+    const visaChargeId = await chargeId(await chargeRequest(15_000));
+    const first = await gateway.refund(refundRequest(visaChargeId, 5_000));
+    await gateway.refund(refundRequest(visaChargeId, 10_001));
+    const second = await gateway.refund(refundRequest(visaChargeId, 10_000));
+    const refundId = (outcome: typeof first) => (outcome.status === 'succeeded' ? outcome.refundId : 'none');
+
+    expect((await gateway.movements()).refunds).toEqual([
+      { refundId: refundId(first), chargeId: visaChargeId, amountCents: 5_000, metadata },
+      { refundId: refundId(second), chargeId: visaChargeId, amountCents: 10_000, metadata },
+    ]);
+    expect(refundId(first)).toMatch(/^re_[A-Za-z0-9]{24}$/);
+    expect(await gateway.callCount('refund')).toBe(2);
+  });
+
+  it('refunds once for concurrent refunds with one key', async () => {
+    const request = refundRequest(await chargeId(await chargeRequest(15_000)), 6_000);
+    const outcomes = await Promise.all([gateway.refund(request), gateway.refund(request), gateway.refund(request)]);
+    for (const outcome of outcomes) expect(outcome).toEqual(outcomes[0]);
+    expect(await gateway.callCount('refund')).toBe(1);
+    expect((await gateway.movements()).refunds.map((r) => r.amountCents)).toEqual([6_000]);
+  });
+
+  it('lets only one of a concurrent refund and transfer take what is left on a charge', async () => {
+    const sourceChargeId = await chargeId(await chargeRequest(10_000));
+    const transfer = await transferRequest(sourceChargeId, 6_000);
+    const outcomes = await Promise.all([gateway.refund(refundRequest(sourceChargeId, 6_000)), gateway.transfer(transfer)]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['failed', 'succeeded']);
+    const { transfers, refunds } = await gateway.movements();
+    expect(transfers.length + refunds.length).toBe(1);
+  });
+
+  it('lets only one of two concurrent refunds take what is left on a charge', async () => {
+    const sourceChargeId = await chargeId(await chargeRequest(10_000));
+    const outcomes = await Promise.all([
+      gateway.refund(refundRequest(sourceChargeId, 6_000)),
+      gateway.refund(refundRequest(sourceChargeId, 6_000)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['failed', 'succeeded']);
+    expect((await gateway.movements()).refunds).toHaveLength(1);
+  });
+
+  it('keeps no outcome for a refused refund, so its key stays free', async () => {
+    const sourceChargeId = await chargeId(await chargeRequest(5_000));
+    const request = refundRequest(sourceChargeId, 5_001);
+    const refused = await gateway.refund(request);
+    expect(refused).toEqual({
+      status: 'failed',
+      reason: `Refund of 5001 cents exceeds the 5000 cents left on charge '${sourceChargeId}' (not yet refunded or transferred)`,
+    });
+    expect(await gateway.callCount('refund')).toBe(0);
+    expect(await gateway.refund({ ...request, amountCents: 5_000 })).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('names the unknown charge a refund was asked of', async () => {
+    expect(await gateway.refund(refundRequest('ch_unknown', 100))).toEqual({ status: 'failed', reason: "No such charge: 'ch_unknown'" });
   });
 
   it('counts only calls that acted: one for concurrent calls with one key', async () => {
@@ -138,6 +205,11 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
       await expect(gateway.charge({ ...request, amountCents })).rejects.toMatchObject({ name: 'InvariantViolation' });
     }
     expect(await gateway.callCount('charge')).toBe(0);
+    const refund = refundRequest(await chargeId(request), 100);
+    for (const amountCents of [0, -5, 10.5, Number.MAX_SAFE_INTEGER + 1]) {
+      await expect(gateway.refund({ ...refund, amountCents })).rejects.toMatchObject({ name: 'InvariantViolation' });
+    }
+    expect(await gateway.callCount('refund')).toBe(0);
   });
 
   describe('injected faults', () => {
@@ -189,6 +261,40 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
       await expect(gateway.transfer(request)).rejects.toMatchObject({ retryable: true });
       expect((await gateway.movements()).transfers).toEqual([]);
       expect(await gateway.transfer(request)).toMatchObject({ status: 'succeeded' });
+    });
+
+    it('before_apply on a refund refunds nothing; the retry with the same key refunds once', async () => {
+      const request = refundRequest(await chargeId(await chargeRequest(5_000)), 5_000);
+      gateway.injectFault({ kind: 'refund', when: 'before_apply', times: 2 });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(gateway.refund(request)).rejects.toMatchObject({ retryable: true, code: 'connection_error' });
+      }
+      expect((await gateway.movements()).refunds).toEqual([]);
+      expect(await gateway.refund(request)).toMatchObject({ status: 'succeeded' });
+      expect(await gateway.callCount('refund')).toBe(1);
+    });
+
+    it('after_apply on a refund refunds and keeps the outcome; the retry returns it and refunds no more', async () => {
+      const request = refundRequest(await chargeId(await chargeRequest(5_000)), 2_000);
+      gateway.injectFault({ kind: 'refund', when: 'after_apply', times: 1 });
+      await expect(gateway.refund(request)).rejects.toMatchObject({ retryable: true, code: 'connection_error' });
+      const [refunded] = (await gateway.movements()).refunds;
+      expect(refunded).toMatchObject({ chargeId: request.chargeId, amountCents: 2_000 });
+      expect(await gateway.refund(request)).toEqual({ status: 'succeeded', refundId: refunded!.refundId });
+      expect(await gateway.callCount('refund')).toBe(1);
+      expect((await gateway.movements()).refunds).toHaveLength(1);
+    });
+
+    it('a refund fault breaks refunds only, and a transfer fault leaves refunds alone', async () => {
+      const sourceChargeId = await chargeId(await chargeRequest(5_000));
+      gateway.injectFault({ kind: 'transfer', when: 'before_apply', times: 1 });
+      expect(await gateway.refund(refundRequest(sourceChargeId, 1_000))).toMatchObject({ status: 'succeeded' });
+      gateway.injectFault({ kind: 'refund', when: 'before_apply', times: 1 });
+      await expect(gateway.transfer(await transferRequest(sourceChargeId, 1_000))).rejects.toMatchObject({ code: 'connection_error' });
+      expect(await gateway.transfer(await transferRequest(sourceChargeId, 1_000))).toMatchObject({ status: 'succeeded' });
+      await expect(gateway.refund(refundRequest(sourceChargeId, 1_000))).rejects.toMatchObject({ code: 'connection_error' });
+      expect(await gateway.refund(refundRequest(sourceChargeId, 1_000))).toMatchObject({ status: 'succeeded' });
+      expect((await gateway.movements()).refunds.map((r) => r.amountCents)).toEqual([1_000, 1_000]);
     });
   });
 });

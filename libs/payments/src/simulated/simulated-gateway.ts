@@ -9,6 +9,8 @@ import {
   type PaymentMethodRequest,
   type PayoutAccount,
   type PayoutAccountRequest,
+  type RefundOutcome,
+  type RefundRequest,
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
@@ -16,6 +18,7 @@ import { FaultPlan, type FaultKind, type SimulatedFault } from './faults';
 import { stripeLikeId } from './ids';
 import { actedCount, runOnce } from './idempotency';
 import { applyCharge, applyTransfer, assertAmountCents, centsFromText } from './money';
+import { applyRefund } from './refunds';
 import { simulatedGatewaySchema } from './schema';
 import { testPaymentMethods } from './test-payment-methods';
 
@@ -42,9 +45,16 @@ export interface SimulatedTransfer {
   readonly metadata: Metadata;
 }
 
+export interface SimulatedRefund {
+  readonly refundId: string;
+  readonly chargeId: string;
+  readonly amountCents: number;
+  readonly metadata: Metadata;
+}
+
 /**
  * The embedded default payment provider: behaves like Stripe's test mode for what the ledger
- * needs, and keeps its whole state (customers, accounts, charges, transfers, idempotency keys)
+ * needs, and keeps its whole state (customers, accounts, charges, transfers, refunds, idempotency keys)
  * in the database, so a process restart forgets nothing.
  */
 export class SimulatedPaymentGateway implements PaymentGateway {
@@ -97,18 +107,24 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     );
   }
 
+  async refund(request: RefundRequest): Promise<RefundOutcome> {
+    assertAmountCents(request.amountCents, 'refund');
+    const { idempotencyKey, ...params } = request;
+    return this.throughNetwork('refund', () => runOnce(this.db, 'refund', idempotencyKey, params, (tx) => applyRefund(tx, request)));
+  }
+
   /** Test hook: the next `times` calls of `kind` fail like a lost connection, before or after acting. */
   injectFault(fault: SimulatedFault): void {
     this.faults.add(fault);
   }
 
-  /** Money that moved (succeeded charges and transfers, oldest first): for tests and reconciliation. */
-  async movements(): Promise<{ charges: SimulatedCharge[]; transfers: SimulatedTransfer[] }> {
-    return { charges: await this.succeededCharges(), transfers: await this.transfers() };
+  /** Money that moved (succeeded charges, transfers and refunds, oldest first): for tests and reconciliation. */
+  async movements(): Promise<{ charges: SimulatedCharge[]; transfers: SimulatedTransfer[]; refunds: SimulatedRefund[] }> {
+    return { charges: await this.succeededCharges(), transfers: await this.transfers(), refunds: await this.refunds() };
   }
 
   /** Calls that acted, not counting idempotent replays, refused requests or injected failures before acting. */
-  async callCount(kind: 'charge' | 'transfer'): Promise<number> {
+  async callCount(kind: 'charge' | 'transfer' | 'refund'): Promise<number> {
     return actedCount(this.db, kind);
   }
 
@@ -160,6 +176,19 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       destinationAccountId: row.destination_account_id,
       sourceChargeId: row.source_charge_id,
       transferGroup: row.transfer_group,
+      metadata: row.metadata,
+    }));
+  }
+
+  private async refunds(): Promise<SimulatedRefund[]> {
+    const { rows } = await this.db.query<{ refund_id: string; charge_id: string; amount_cents: string; metadata: Metadata }>(
+      `select refund_id, charge_id, amount_cents::text as amount_cents, metadata
+       from simgw_refunds order by simgw_refunds.sequence`,
+    );
+    return rows.map((row) => ({
+      refundId: row.refund_id,
+      chargeId: row.charge_id,
+      amountCents: centsFromText(row.amount_cents),
       metadata: row.metadata,
     }));
   }

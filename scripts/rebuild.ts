@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { PostgresEventStore } from '@escrow/event-store';
+import { rebuildProjection, type Projection, type RebuildProgress } from '@escrow/projector';
+import { loadConfig } from '@escrow/runtime';
+import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { projections } from '../apps/worker/src/projections.registry';
+
+/**
+ * `npm run projections:rebuild -- <name|all>`: drops and replays read models from position 0,
+ * with the app's configuration (DATABASE_URL, or DATA_DIR for embedded PGlite — which only one
+ * process can open, so stop the app first there; on PostgreSQL the app may keep running).
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const wanted = argv[0];
+  const names = projections.map((p) => p.name);
+  if (!wanted || (wanted !== 'all' && !names.includes(wanted))) {
+    console.error(`usage: npm run projections:rebuild -- <${[...names, 'all'].join('|')}>`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
+  const store = await PostgresEventStore.open(db);
+  try {
+    const total = await countEvents(db);
+    const chosen: readonly Projection[] = wanted === 'all' ? projections : projections.filter((p) => p.name === wanted);
+    for (const projection of chosen) {
+      const done = await rebuildProjection(store, db, projection, (progress) => drawProgress(progress, total));
+      process.stderr.write('\n');
+      console.log(`${done.projection}: ${done.applied} events in ${(done.elapsedMs / 1000).toFixed(1)} s (${rate(done)} events/s)`);
+    }
+  } finally {
+    await store.close();
+    await db.close();
+  }
+}
+
+async function countEvents(db: SqlDb): Promise<number> {
+  const { rows } = await db.query<{ count: string }>('select count(*)::text as count from es_events');
+  return Number(rows[0]?.count ?? 0);
+}
+
+const barWidth = 30;
+
+function drawProgress(progress: RebuildProgress, total: number): void {
+  const share = total === 0 ? 1 : Math.min(1, progress.applied / total);
+  const filled = Math.round(share * barWidth);
+  const perSecond = rate(progress);
+  const etaSeconds = perSecond > 0 ? Math.max(0, (total - progress.applied) / perSecond) : 0;
+  const bar = `${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}`;
+  process.stderr.write(
+    `\r${progress.projection.padEnd(16)} [${bar}] ${String(Math.round(share * 100)).padStart(3)}% ${progress.applied}/${total} events, ${perSecond} events/s, ETA ${Math.ceil(etaSeconds)} s   `,
+  );
+}
+
+function rate(progress: RebuildProgress): number {
+  return progress.elapsedMs > 0 ? Math.round((progress.applied * 1000) / progress.elapsedMs) : 0;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
