@@ -64,6 +64,14 @@ export function eventStoreContract(openStore: () => Promise<{ store: EventStore;
     expect(await store.readStream(stream())).toEqual([]);
   });
 
+  it('reads a long stream in revision order (numerically: 2 before 10)', async () => {
+    const id = stream();
+    for (let n = 0; n < 25; n++) await store.append(id, [event('N', { n })], n === 0 ? 'no_stream' : n - 1);
+    const read = await store.readStream(id);
+    expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+    expect(read.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+  });
+
   it('refuses a wrong expected revision with WrongExpectedVersion naming the actual one', async () => {
     const id = stream();
     await store.append(id, [event(), event()], 'no_stream');

@@ -100,7 +100,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.db.query<EventRow>(
       `select ${selectColumns} from es_events
        where stream_id = $1 and stream_revision >= $2 and stream_revision <= $3
-       order by stream_revision`,
+       order by es_events.stream_revision`,
       [streamId, options.fromRevision ?? 0, options.toRevision ?? Number.MAX_SAFE_INTEGER],
     );
     return rows.map(toRecorded);
