@@ -7,6 +7,7 @@ import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { Pool } from 'pg';
 import { appendBench } from './append-bench';
 import { lifecycleBench } from './lifecycle-bench';
+import { rebuildBench } from './rebuild-bench';
 
 /**
  * `npm run bench`: append throughput and latency at 1 and 16 writers on embedded PGlite and (with
@@ -16,6 +17,7 @@ import { lifecycleBench } from './lifecycle-bench';
 const appendsTotal = Number(process.env.BENCH_APPENDS ?? 4_000);
 const lifecycles = Number(process.env.BENCH_LIFECYCLES ?? 100);
 const lifecycleConcurrency = 8;
+const rebuildContracts = Number(process.env.BENCH_REBUILD_CONTRACTS ?? 3_000);
 
 interface Target {
   name: string;
@@ -70,6 +72,11 @@ async function main(): Promise<void> {
     const result = await lifecycleBench(db, lifecycles, lifecycleConcurrency);
     rows.push([target.name, `HTTP lifecycle ×${result.lifecycles}, ${result.concurrency} concurrent`, `${result.lifecyclesPerSecond} lifecycles/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
     await dispose();
+    const rebuildTarget = await target.open();
+    for (const rebuilt of await rebuildBench(rebuildTarget.db, rebuildContracts)) {
+      rows.push([target.name, `rebuild ${rebuilt.projection}, ${rebuilt.events} events`, `${rebuilt.eventsPerSecond} events/s`, '', '']);
+    }
+    await rebuildTarget.dispose();
   }
   printTable(rows);
 }

@@ -19,7 +19,14 @@ import { HealthController } from './health/health.controller';
 import { ErrorsFilter } from './http/domain-errors.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { InvoiceQueries } from './invoices/invoice-queries';
+import { InvoicesController } from './invoices/invoices.controller';
 import { ReadModelSchemas } from './read-model-schemas';
+import { LedgerController } from './ledger/ledger.controller';
+import { LedgerQueries } from './ledger/ledger.queries';
+import { NotificationsController } from './notifications/notifications.controller';
+import { PaymentHistoryController } from './payment-history/payment-history.controller';
+import { PaymentHistoryQueries } from './payment-history/payment-history.queries';
 
 export interface AppOptions extends InfrastructureOptions {
   readonly sagaFaults?: SagaFaults;
@@ -40,9 +47,16 @@ export class AppModule {
         ContractsController,
         BillingController,
         HealthController,
+        InvoicesController,
+        PaymentHistoryController,
+        NotificationsController,
+        LedgerController,
       ],
       providers: [
         ContractQueries,
+        InvoiceQueries,
+        PaymentHistoryQueries,
+        LedgerQueries,
         ExecuteContractCommandHandler,
         FundMilestoneHandler,
         ApproveMilestoneHandler,

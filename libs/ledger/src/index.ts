@@ -1,0 +1,4 @@
+export * from './accounts';
+export * from './journal';
+export * from './posting-rules';
+export * from './replay';

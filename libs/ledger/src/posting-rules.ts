@@ -1,0 +1,114 @@
+import { assert, assertNever, isContractEvent, type Amount, type ContractEvent } from '@escrow/domain';
+import { escrowAccount, platformFeeRevenue, platformStripeBalance, trainerPayableAccount } from './accounts';
+import { assertBalanced, credit, debit, nonZero, type JournalEntry, type JournalTransaction } from './journal';
+
+/** What a rule decides: the entries and the Stripe object behind them. */
+export interface Posting {
+  readonly stripeReference: string;
+  readonly entries: readonly JournalEntry[];
+}
+
+/** An event as read from the log (RecordedEvent fits); structural so the ledger needs no store. */
+export interface LoggedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly position: string;
+}
+
+/**
+ * The posting rules (DESIGN.md, "Double-entry ledger"): a money event → its entries; any other
+ * event → null. The domain already split fee and net (and a dispute's release and refund), so
+ * the rules take those amounts as they are and never redo the arithmetic.
+ */
+export function postingRule(event: ContractEvent): Posting | null {
+  switch (event.type) {
+    case 'MilestoneFunded': {
+      const { contractId, amount, chargeId } = event.data;
+      // Stripe's processing fee (Dr platform:stripe_fees / Cr platform:stripe_balance) belongs
+      // here once the funding event carries the charge's balance-transaction fee; it does not yet.
+      return posting(chargeId, [debit(platformStripeBalance, cents(amount)), credit(escrowAccount(contractId), cents(amount))]);
+    }
+    case 'MilestoneApproved': {
+      const { contractId, trainerId, amount, fee, net, chargeId } = event.data;
+      return posting(chargeId, release(contractId, trainerId, amount, fee, net));
+    }
+    case 'MilestoneDisputeResolved': {
+      const { resolution, contractId, trainerId, trainerAmount, fee, net, chargeId } = event.data;
+      // A full refund posts when the money actually goes back (MilestoneRefunded); a release or a
+      // split releases its trainer part now, exactly like an approval of that part.
+      if (resolution === 'refund') return null;
+      return posting(chargeId, release(contractId, trainerId, trainerAmount, fee, net));
+    }
+    case 'MilestonePayoutCompleted': {
+      const { trainerId, amount, transferId } = event.data;
+      return posting(transferId, [debit(trainerPayableAccount(trainerId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
+    }
+    case 'MilestoneRefunded': {
+      const { contractId, amount, refundId } = event.data;
+      return posting(refundId, [debit(escrowAccount(contractId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
+    }
+    case 'ContractCreated':
+    case 'MilestoneCreated':
+    case 'MilestoneFundingRequested':
+    case 'MilestoneFundingFailed':
+    case 'MilestoneApprovalRequested':
+    case 'MilestonePayoutFailed':
+    case 'MilestoneDisputed':
+    case 'MilestoneCancelled':
+    case 'ContractArchived':
+      return null;
+    default:
+      return assertNever(event, 'contract event');
+  }
+}
+
+/** Released escrow: the trainer is owed the net, the platform earns the fee (a zero fee posts no line). */
+function release(contractId: string, trainerId: string, released: Amount, fee: Amount, net: Amount): JournalEntry[] {
+  assert(cents(fee) + cents(net) === cents(released), `fee ${cents(fee)} + net ${cents(net)} = released ${cents(released)}`);
+  return [
+    debit(escrowAccount(contractId), cents(released)),
+    credit(trainerPayableAccount(trainerId), cents(net)),
+    credit(platformFeeRevenue, cents(fee)),
+  ];
+}
+
+/**
+ * Zero-amount lines are dropped (a zero fee posts no fee line); when nothing is left, nothing
+ * moved and nothing posts: a fee that rounds up to the whole amount leaves a 0.00 payout.
+ */
+function posting(stripeReference: string, entries: readonly JournalEntry[]): Posting | null {
+  const moving = nonZero(entries);
+  return moving.length === 0 ? null : { stripeReference, entries: moving };
+}
+
+function cents(amount: Amount): number {
+  assert(amount.currency === 'USD', `amount in USD, not ${String(amount.currency)}`);
+  assert(Number.isSafeInteger(amount.amountCents) && amount.amountCents >= 0, `amount ${amount.amountCents} is non-negative cents`);
+  return amount.amountCents;
+}
+
+/** The journal transaction an event from the log posts, or null; always balanced when not null. */
+export function postingOf(logged: LoggedEvent): JournalTransaction | null {
+  const event = { type: logged.type, data: logged.data } as ContractEvent;
+  if (!isContractEvent(event)) return null;
+  const posting = postingRule(event);
+  if (posting === null) return null;
+  const { occurredAt } = logged.metadata;
+  assert(typeof occurredAt === 'string', `event ${logged.eventId} at ${logged.position} has occurredAt`);
+  const { contractId, milestoneId } = event.data as { contractId: string; milestoneId: string };
+  const transaction: JournalTransaction = {
+    transactionId: logged.eventId,
+    position: logged.position,
+    occurredAt,
+    eventId: logged.eventId,
+    eventType: event.type,
+    contractId,
+    milestoneId,
+    stripeReference: posting.stripeReference,
+    entries: posting.entries,
+  };
+  assertBalanced(transaction);
+  return transaction;
+}

@@ -1,0 +1,3 @@
+export * from './payment-history.evolve';
+export * from './payment-history.projection';
+export * from './payment-history.response';

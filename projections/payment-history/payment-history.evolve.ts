@@ -1,0 +1,151 @@
+import { assert, assertNever, isContractEvent, type ContractEvent, type DisputeResolution } from '@escrow/domain';
+
+/**
+ * One released payment: an approved milestone, or the trainer's part of a dispute resolved by
+ * release or split. Cents inside; formatted only when served.
+ */
+export interface PaymentEntry {
+  milestoneId: string;
+  milestoneName: string;
+  /** null for a plain approval; how support resolved the dispute otherwise. */
+  resolution: Exclude<DisputeResolution, 'refund'> | null;
+  /** Released to the trainer before the platform fee (fee + net = amount). */
+  amountCents: number;
+  feeCents: number;
+  netCents: number;
+  feeBps: number;
+  status: 'approved' | 'paid';
+  approvedAt: string;
+  paidAt: string | null;
+  /** The payout transfer (Stripe transfer id), null until paid. */
+  transferId: string | null;
+  /** The funding charge the transfer draws from. */
+  chargeId: string;
+}
+
+/** Escrowed money returned to the employer (finance reconciles these against Stripe refunds). */
+export interface RefundEntry {
+  milestoneId: string;
+  milestoneName: string;
+  amountCents: number;
+  refundId: string;
+  chargeId: string;
+  refundedAt: string;
+}
+
+export interface PaymentHistory {
+  contractId: string;
+  employerId: string;
+  trainerId: string;
+  projectName: string;
+  /** Names by milestone id: approvals do not carry the name, MilestoneCreated does. */
+  milestoneNames: Record<string, string>;
+  /** In approval order (the order approvals were recorded in the contract's stream). */
+  payments: PaymentEntry[];
+  /** In refund order. */
+  refunds: RefundEntry[];
+  updatedAt: string;
+  position: string;
+}
+
+export const paymentHistoryEventTypes = [
+  'ContractCreated',
+  'MilestoneCreated',
+  'MilestoneApproved',
+  'MilestoneDisputeResolved',
+  'MilestonePayoutCompleted',
+  'MilestoneRefunded',
+] as const satisfies readonly ContractEvent['type'][];
+
+export type PaymentHistoryEvent = Extract<ContractEvent, { type: (typeof paymentHistoryEventTypes)[number] }>;
+
+export interface HistoryEvent {
+  readonly event: PaymentHistoryEvent;
+  readonly occurredAt: string;
+  readonly position: string;
+}
+
+/** Pure: the history before an event (null for a new contract) and the event → the history after. */
+export function evolvePaymentHistory(history: PaymentHistory | null, { event, occurredAt, position }: HistoryEvent): PaymentHistory {
+  if (event.type === 'ContractCreated') {
+    assert(history === null, `contract ${event.data.contractId} is created once`);
+    const { contractId, employerId, trainerId, projectName } = event.data;
+    return { contractId, employerId, trainerId, projectName, milestoneNames: {}, payments: [], refunds: [], updatedAt: occurredAt, position };
+  }
+  assert(history !== null, `${event.type} follows ContractCreated`);
+  const next: PaymentHistory = { ...history, updatedAt: occurredAt, position };
+  switch (event.type) {
+    case 'MilestoneCreated':
+      return { ...next, milestoneNames: { ...next.milestoneNames, [event.data.milestoneId]: event.data.name } };
+    case 'MilestoneApproved': {
+      const { milestoneId, amount, fee, net, feeBps, chargeId } = event.data;
+      const cents = { amountCents: amount.amountCents, feeCents: fee.amountCents, netCents: net.amountCents };
+      return withPayment(next, milestoneId, { resolution: null, ...cents, feeBps, chargeId, approvedAt: occurredAt });
+    }
+    case 'MilestoneDisputeResolved': {
+      const { milestoneId, resolution, trainerAmount, fee, net, feeBps, chargeId } = event.data;
+      // A full refund releases nothing: the money shows up as a refund once Stripe returns it.
+      if (resolution === 'refund') return next;
+      const cents = { amountCents: trainerAmount.amountCents, feeCents: fee.amountCents, netCents: net.amountCents };
+      return withPayment(next, milestoneId, { resolution, ...cents, feeBps, chargeId, approvedAt: occurredAt });
+    }
+    case 'MilestonePayoutCompleted': {
+      const { milestoneId, amount, transferId } = event.data;
+      return paid(next, milestoneId, amount.amountCents, transferId, occurredAt);
+    }
+    case 'MilestoneRefunded': {
+      const { milestoneId, amount, refundId, chargeId } = event.data;
+      const milestoneName = nameOf(next, milestoneId);
+      const refund: RefundEntry = { milestoneId, milestoneName, amountCents: amount.amountCents, refundId, chargeId, refundedAt: occurredAt };
+      return { ...next, refunds: [...next.refunds, refund] };
+    }
+    default:
+      return assertNever(event, 'payment history event');
+  }
+}
+
+type Release = Pick<PaymentEntry, 'resolution' | 'amountCents' | 'feeCents' | 'netCents' | 'feeBps' | 'chargeId' | 'approvedAt'>;
+
+function withPayment(history: PaymentHistory, milestoneId: string, release: Release): PaymentHistory {
+  // The decider releases a milestone's escrow once: approval and dispute exclude each other.
+  assert(!history.payments.some((p) => p.milestoneId === milestoneId), `milestone ${milestoneId} is released once`);
+  assert(release.feeCents + release.netCents === release.amountCents, `fee + net = amount for milestone ${milestoneId}`);
+  const milestoneName = nameOf(history, milestoneId);
+  const entry: PaymentEntry = { milestoneId, milestoneName, ...release, status: 'approved', paidAt: null, transferId: null };
+  return { ...history, payments: [...history.payments, entry] };
+}
+
+function paid(history: PaymentHistory, milestoneId: string, amountCents: number, transferId: string, at: string): PaymentHistory {
+  const entry = history.payments.find((p) => p.milestoneId === milestoneId);
+  assert(entry !== undefined, `milestone ${milestoneId} is paid out after its release`);
+  assert(entry.status === 'approved', `milestone ${milestoneId} is paid out once`);
+  assert(entry.netCents === amountCents, `payout of milestone ${milestoneId} transfers the net ${entry.netCents} cents, not ${amountCents}`);
+  return {
+    ...history,
+    payments: history.payments.map((p) => (p === entry ? { ...p, status: 'paid', paidAt: at, transferId } : p)),
+  };
+}
+
+function nameOf(history: PaymentHistory, milestoneId: string): string {
+  const name = history.milestoneNames[milestoneId];
+  assert(name !== undefined, `milestone ${milestoneId} was created in contract ${history.contractId}`);
+  return name;
+}
+
+export function isPaymentHistoryEvent(event: ContractEvent): event is PaymentHistoryEvent {
+  return (paymentHistoryEventTypes as readonly string[]).includes(event.type);
+}
+
+/** The log's event as this read model sees it, or null when it does not concern payments. */
+export function toHistoryEvent(recorded: {
+  type: string;
+  data: unknown;
+  metadata: Readonly<Record<string, unknown>>;
+  position: string;
+}): HistoryEvent | null {
+  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
+  if (!isContractEvent(event) || !isPaymentHistoryEvent(event)) return null;
+  const occurredAt = recorded.metadata.occurredAt;
+  assert(typeof occurredAt === 'string', `event at ${recorded.position} has occurredAt`);
+  return { event, occurredAt, position: recorded.position };
+}
