@@ -1,67 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore, readLimitMax, type RecordedEvent } from '@escrow/event-store';
+import { PostgresEventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
 import jwt from 'jsonwebtoken';
 import { eventually, startApp, testAuthSecret, type HttpResponse, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
+import { eventLogSize, expectError, freshEmployer, freshTrainer, validHire } from './support/api-checks';
 
-// ---- helpers local to this spec (test/support is not ours to change) ----
 
-const uid = () => randomBytes(5).toString('hex');
-const freshEmployer = (): Actor => ({ role: 'employer', id: `emp_${uid()}` });
-const freshTrainer = (): Actor => ({ role: 'trainer', id: `tr_${uid()}` });
 const supportActor: Actor = { role: 'support', id: 'sup_auth' };
 const financeActor: Actor = { role: 'finance', id: 'fin_auth' };
 const serviceActor: Actor = { role: 'service', id: 'svc_auth' };
 
-type Json = Record<string, unknown>;
-const validHire = (trainerId: string): Json => ({
-  projectName: 'Reward model eval',
-  trainerId,
-  firstMilestone: { name: 'Batch 1', description: '500 prompts', amount: '150.00', dueDate: '2026-12-31' },
-});
 
-async function allEvents(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  let fromPosition: string | null = null;
-  for (;;) {
-    const page = await store.readAll({ fromPosition, limit: readLimitMax });
-    events.push(...page);
-    if (page.length < readLimitMax) return events;
-    fromPosition = page[page.length - 1]!.position;
-  }
-}
 
-/**
- * The number of events in the whole log. `readAll` shows a commit only once no older transaction is
- * open anywhere on the server (the xmin technique), so on a shared PostgreSQL it can lag behind what
- * is committed: wait until it shows every committed row; if something elsewhere holds it back for
- * long, count the committed rows (the same number once visible).
- */
-async function eventLogSize(db: SqlDb, store: PostgresEventStore): Promise<number> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const { rows } = await db.query<{ n: number | string }>('select count(*) as n from es_events');
-    const committed = Number(rows[0]!.n);
-    const visible = (await allEvents(store)).length;
-    expect(visible).toBeLessThanOrEqual(committed);
-    if (visible === committed || Date.now() > deadline) return committed;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
 
-/** Every error leaves as {statusCode, error, message} (a domain error may add its machine `code`). */
-function expectError(response: HttpResponse, status: number, message: RegExp | string): void {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { statusCode: status } });
-  const { code, ...rest } = response.body as Json;
-  expect(rest).toEqual({ statusCode: status, error: reasons[status], message: expect.any(String) });
-  if (code !== undefined) expect(code).toEqual(expect.any(String));
-  if (typeof message === 'string') expect(rest.message).toContain(message);
-  else expect(rest.message).toMatch(message);
-}
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;

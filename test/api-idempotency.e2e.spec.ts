@@ -1,34 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore, readLimitMax, type RecordedEvent } from '@escrow/event-store';
+import { PostgresEventStore, type RecordedEvent } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type HttpResponse, type RunningApp } from './support/app';
+import { eventually, startApp, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
+import { allEvents, expectError, freshEmployer, freshTrainer, uid, validHire } from './support/api-checks';
 
-// ---- helpers local to this spec (test/support is not ours to change) ----
 
-const uid = () => randomBytes(5).toString('hex');
-const freshEmployer = (): Actor => ({ role: 'employer', id: `emp_${uid()}` });
-const freshTrainer = (): Actor => ({ role: 'trainer', id: `tr_${uid()}` });
 const supportActor: Actor = { role: 'support', id: 'sup_idem' };
 
-type Json = Record<string, unknown>;
-const validHire = (trainerId: string, amount = '150.00'): Json => ({
-  projectName: 'Reward model eval',
-  trainerId,
-  firstMilestone: { name: 'Batch 1', description: '500 prompts', amount, dueDate: '2026-12-31' },
-});
 
-async function allEvents(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  let fromPosition: string | null = null;
-  for (;;) {
-    const page = await store.readAll({ fromPosition, limit: readLimitMax });
-    events.push(...page);
-    if (page.length < readLimitMax) return events;
-    fromPosition = page[page.length - 1]!.position;
-  }
-}
 
 /**
  * The whole log. `readAll` shows a commit only once no older transaction is open anywhere on the
@@ -47,17 +28,7 @@ async function settledLog(db: SqlDb, store: PostgresEventStore): Promise<{ size:
   }
 }
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
 
-/** Every error leaves as {statusCode, error, message} (a domain error may add its machine `code`). */
-function expectError(response: HttpResponse, status: number, message: RegExp | string): void {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { statusCode: status } });
-  const { code, ...rest } = response.body as Json;
-  expect(rest).toEqual({ statusCode: status, error: reasons[status], message: expect.any(String) });
-  if (code !== undefined) expect(code).toEqual(expect.any(String));
-  if (typeof message === 'string') expect(rest.message).toContain(message);
-  else expect(rest.message).toMatch(message);
-}
 
 const milestonePath = (cid: string, mid: string, action: string) => `/v1/contracts/${cid}/milestones/${mid}/${action}`;
 const newKey = () => `key-${randomUUID()}`;

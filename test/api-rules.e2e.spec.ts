@@ -1,66 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore, readLimitMax, type RecordedEvent } from '@escrow/event-store';
+import { PostgresEventStore } from '@escrow/event-store';
 import { SimulatedPaymentGateway } from '@escrow/payments';
 import type { SqlDb } from '@escrow/sql';
 import { eventually, startApp, type HttpResponse, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
+import { eventLogSize, expectError, freshEmployer, freshTrainer, type Json, uid, validHire } from './support/api-checks';
 import { employer as lifecycleEmployer, lifecycle, trainer as lifecycleTrainer } from './support/lifecycle';
 
-// ---- helpers local to this spec (test/support is not ours to change) ----
 
-const uid = () => randomBytes(5).toString('hex');
-const freshEmployer = (): Actor => ({ role: 'employer', id: `emp_${uid()}` });
-const freshTrainer = (): Actor => ({ role: 'trainer', id: `tr_${uid()}` });
 const supportActor: Actor = { role: 'support', id: 'sup_rules' };
 
-type Json = Record<string, unknown>;
-const validHire = (trainerId: string, amount = '150.00'): Json => ({
-  projectName: 'Reward model eval',
-  trainerId,
-  firstMilestone: { name: 'Batch 1', description: '500 prompts', amount, dueDate: '2026-12-31' },
-});
 
-async function allEvents(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  let fromPosition: string | null = null;
-  for (;;) {
-    const page = await store.readAll({ fromPosition, limit: readLimitMax });
-    events.push(...page);
-    if (page.length < readLimitMax) return events;
-    fromPosition = page[page.length - 1]!.position;
-  }
-}
 
-/**
- * The number of events in the whole log. `readAll` shows a commit only once no older transaction is
- * open anywhere on the server (the xmin technique), so on a shared PostgreSQL it can lag behind what
- * is committed: wait until it shows every committed row; if something elsewhere holds it back for
- * long, count the committed rows (the same number once visible).
- */
-async function eventLogSize(db: SqlDb, store: PostgresEventStore): Promise<number> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const { rows } = await db.query<{ n: number | string }>('select count(*) as n from es_events');
-    const committed = Number(rows[0]!.n);
-    const visible = (await allEvents(store)).length;
-    expect(visible).toBeLessThanOrEqual(committed);
-    if (visible === committed || Date.now() > deadline) return committed;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
 
-/** Every error leaves as {statusCode, error, message} (a domain error may add its machine `code`). */
-function expectError(response: HttpResponse, status: number, message: RegExp | string): void {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { statusCode: status } });
-  const { code, ...rest } = response.body as Json;
-  expect(rest).toEqual({ statusCode: status, error: reasons[status], message: expect.any(String) });
-  if (code !== undefined) expect(code).toEqual(expect.any(String));
-  if (typeof message === 'string') expect(rest.message).toContain(message);
-  else expect(rest.message).toMatch(message);
-}
 
 /** A status as a whole word: "pending" must not be satisfied by "pending_approval". */
 const namesStatus = (status: string) => new RegExp(`(^|[^A-Za-z_])${status}($|[^A-Za-z_])`);
