@@ -12,4 +12,9 @@ export interface Projection {
   /** Tables a rebuild empties before replaying from position 0. */
   readonly tables: readonly string[];
   apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+  /**
+   * Optional: the same effect as `apply` on each event in order, in a few statements per batch
+   * instead of a few per event — what makes rebuilds fast. The runner prefers it when present.
+   */
+  applyBatch?(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
 }

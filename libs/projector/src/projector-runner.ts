@@ -6,6 +6,8 @@ import type { Projection } from './projection';
 
 /** Small transactions: an open projector transaction holds back every other reader of the log. */
 export const projectorBatchSizeMax = 500;
+/** Rebuilds run alone on their read model, so they may take bigger (still bounded) batches. */
+export const rebuildBatchSizeMax = 2_000;
 export const projectorIdleWaitMs = 500;
 export const catchUpPollIntervalMs = 20;
 
@@ -54,10 +56,11 @@ export class ProjectorRunner {
   }
 
   /** Applies everything readable now; returns the number of events applied. Used by rebuilds. */
-  async catchUp(onBatch?: (applied: number, last: RecordedEvent) => void): Promise<number> {
+  async catchUp(onBatch?: (applied: number, last: RecordedEvent) => void, batchSize = projectorBatchSizeMax): Promise<number> {
+    assert(batchSize > 0 && batchSize <= rebuildBatchSizeMax, `catch up in batches of 1 to ${rebuildBatchSizeMax}`);
     let applied = 0;
     for (;;) {
-      const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
+      const batch = await this.store.readAll({ fromPosition: this.position, limit: batchSize });
       if (batch.length === 0) return applied;
       if (await this.applyBatch(batch)) applied += batch.length;
       onBatch?.(applied, batch[batch.length - 1]!);
@@ -85,7 +88,8 @@ export class ProjectorRunner {
     const stored = await this.db.transaction(async (tx) => {
       const current = await lockCheckpoint(tx, this.projection.name);
       if (current !== this.position) return { moved: true as const, position: current };
-      for (const event of batch) await this.projection.apply(tx, event);
+      if (this.projection.applyBatch) await this.projection.applyBatch(tx, batch);
+      else for (const event of batch) await this.projection.apply(tx, event);
       await writeCheckpoint(tx, this.projection.name, last.position);
       return { moved: false as const, position: last.position };
     });

@@ -2,7 +2,7 @@ import type { EventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
 import { ensureCheckpointRow, ensureCheckpointSchema, lockCheckpoint, writeCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
-import { ProjectorRunner } from './projector-runner';
+import { ProjectorRunner, rebuildBatchSizeMax } from './projector-runner';
 
 export interface RebuildProgress {
   readonly projection: string;
@@ -32,7 +32,10 @@ export async function rebuildProjection(
   const runner = new ProjectorRunner(store, db, projection);
   await runner.prepare();
   const started = Date.now();
-  const applied = await runner.catchUp((count) => onProgress({ projection: projection.name, applied: count, elapsedMs: Date.now() - started }));
+  const applied = await runner.catchUp(
+    (count) => onProgress({ projection: projection.name, applied: count, elapsedMs: Date.now() - started }),
+    rebuildBatchSizeMax,
+  );
   const done = { projection: projection.name, applied, elapsedMs: Date.now() - started };
   onProgress(done);
   return done;
