@@ -89,40 +89,78 @@ export async function findInvoiceById(db: SqlExecutor, id: string): Promise<Invo
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-export async function insertInvoice(tx: SqlExecutor, invoice: Invoice): Promise<void> {
-  await tx.query(
+/** Invoices by id, in one query (ids not found are absent from the map). */
+export async function findInvoicesByIds(db: SqlExecutor, ids: readonly string[]): Promise<Map<string, Invoice>> {
+  const found = new Map<string, Invoice>();
+  if (ids.length === 0) return found;
+  const { rows } = await db.query<InvoiceRow>(`select ${invoiceColumns} from invoices i where i.id = any($1::text[])`, [ids]);
+  for (const row of rows) found.set(row.id, fromRow(row));
+  return found;
+}
+
+/**
+ * Inserts newly issued invoices in one statement (ids distinct, none stored yet). Arrays of text
+ * (not JSON) carry the values, so every string reaches the table as a text parameter would.
+ */
+export async function insertInvoices(tx: SqlExecutor, invoices: readonly Invoice[]): Promise<void> {
+  if (invoices.length === 0) return;
+  const column = <T>(pick: (invoice: Invoice) => T): T[] => invoices.map(pick);
+  const { rowCount } = await tx.query(
     `insert into invoices (id, number, series, sequence, kind, issued_at, contract_id, milestone_id, employer_id, trainer_id,
        project_name, milestone_name, description, billing_type, currency, amount_cents, fee_cents, net_cents, refunded_cents,
        payment_status, payment_intent_id, charge_id, transfer_id, refund_ids, source_event_id, position, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-       $24::jsonb, $25, $26, $27)`,
+     select id, number, series, sequence, kind, issued_at, contract_id, milestone_id, employer_id, trainer_id,
+       project_name, milestone_name, description, billing_type, currency, amount_cents, fee_cents, net_cents, refunded_cents,
+       payment_status, payment_intent_id, charge_id, transfer_id, refund_ids::jsonb, source_event_id, position, updated_at
+     from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+       $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::bigint[],
+       $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
+       as x(id, number, series, sequence, kind, issued_at, contract_id, milestone_id, employer_id, trainer_id,
+       project_name, milestone_name, description, billing_type, currency, amount_cents, fee_cents, net_cents, refunded_cents,
+       payment_status, payment_intent_id, charge_id, transfer_id, refund_ids, source_event_id, position, updated_at)`,
     [
-      invoice.id, invoice.number, invoice.series, invoice.sequence, invoice.kind, invoice.issuedAt, invoice.contractId,
-      invoice.milestoneId, invoice.employerId, invoice.trainerId, invoice.projectName, invoice.milestoneName,
-      invoice.description, invoice.billingType, invoice.currency, invoice.amountCents, invoice.feeCents, invoice.netCents,
-      invoice.refundedCents, invoice.paymentStatus, invoice.paymentIntentId, invoice.chargeId, invoice.transferId,
-      JSON.stringify(invoice.refundIds), invoice.sourceEventId, invoice.position, invoice.updatedAt,
+      column((i) => i.id), column((i) => i.number), column((i) => i.series), column((i) => i.sequence), column((i) => i.kind),
+      column((i) => i.issuedAt), column((i) => i.contractId), column((i) => i.milestoneId), column((i) => i.employerId),
+      column((i) => i.trainerId), column((i) => i.projectName), column((i) => i.milestoneName), column((i) => i.description),
+      column((i) => i.billingType), column((i) => i.currency), column((i) => i.amountCents), column((i) => i.feeCents),
+      column((i) => i.netCents), column((i) => i.refundedCents), column((i) => i.paymentStatus), column((i) => i.paymentIntentId),
+      column((i) => i.chargeId), column((i) => i.transferId), column((i) => JSON.stringify(i.refundIds)),
+      column((i) => i.sourceEventId), column((i) => i.position), column((i) => i.updatedAt),
     ],
   );
+  assert(rowCount === invoices.length, `${invoices.length} invoices are inserted`);
 }
 
-/** Only what a refund changes; the amount and the number of an issued invoice never change. */
-export async function updateRefunds(tx: SqlExecutor, invoice: Invoice): Promise<void> {
+/** Only what a refund changes, one statement for stored invoices (ids distinct): the amount and the number never change. */
+export async function updateRefunds(tx: SqlExecutor, invoices: readonly Invoice[]): Promise<void> {
+  if (invoices.length === 0) return;
   const { rowCount } = await tx.query(
-    `update invoices set refunded_cents = $2, payment_status = $3, refund_ids = $4::jsonb, updated_at = $5 where id = $1`,
-    [invoice.id, invoice.refundedCents, invoice.paymentStatus, JSON.stringify(invoice.refundIds), invoice.updatedAt],
+    `update invoices i set refunded_cents = x.refunded_cents, payment_status = x.payment_status, refund_ids = x.refund_ids::jsonb,
+       updated_at = x.updated_at
+     from unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) as x(id, refunded_cents, payment_status, refund_ids, updated_at)
+     where i.id = x.id`,
+    [
+      invoices.map((i) => i.id), invoices.map((i) => i.refundedCents), invoices.map((i) => i.paymentStatus),
+      invoices.map((i) => JSON.stringify(i.refundIds)), invoices.map((i) => i.updatedAt),
+    ],
   );
-  assert(rowCount === 1, `invoice ${invoice.id} is updated once`);
+  assert(rowCount === invoices.length, `${invoices.length} invoices are updated once each`);
 }
 
-/** The next number of `series`, in the caller's transaction: gap-free because it commits with the invoice. */
-export async function nextSequence(tx: SqlExecutor, series: string): Promise<number> {
-  const { rows } = await tx.query<{ last_sequence: string }>(
-    `insert into invoice_series (series, last_sequence) values ($1, 1)
-     on conflict (series) do update set last_sequence = invoice_series.last_sequence + 1
-     returning last_sequence::text as last_sequence`,
-    [series],
+/** The stored counter of every series (a handful: one per kind and year). */
+export async function loadSequences(tx: SqlExecutor): Promise<Map<string, number>> {
+  const { rows } = await tx.query<{ series: string; last_sequence: string }>(
+    'select series, last_sequence::text as last_sequence from invoice_series',
   );
-  assert(rows[0] !== undefined, `series ${series} answers its next sequence`);
-  return integer(rows[0].last_sequence);
+  return new Map(rows.map((row) => [row.series, integer(row.last_sequence)]));
+}
+
+/** Sets the counters of the given series, in the caller's transaction: gap-free because it commits with the invoices. */
+export async function saveSequences(tx: SqlExecutor, lastSequences: ReadonlyMap<string, number>): Promise<void> {
+  if (lastSequences.size === 0) return;
+  await tx.query(
+    `insert into invoice_series (series, last_sequence) select * from unnest($1::text[], $2::bigint[])
+     on conflict (series) do update set last_sequence = excluded.last_sequence`,
+    [[...lastSequences.keys()], [...lastSequences.values()]],
+  );
 }

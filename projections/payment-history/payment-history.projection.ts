@@ -1,7 +1,8 @@
+import { isContractEvent, type ContractEvent } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
 import type { Projection } from '@escrow/projector';
 import type { SqlExecutor } from '@escrow/sql';
-import { evolvePaymentHistory, toHistoryEvent, type PaymentHistory } from './payment-history.evolve';
+import { evolvePaymentHistory, isPaymentHistoryEvent, toHistoryEvent, type PaymentHistory } from './payment-history.evolve';
 
 /** One row per contract: its parties (for access checks) and its payments, as one document. */
 export const paymentHistorySchema = `
@@ -21,20 +22,67 @@ export const paymentHistoryProjection: Projection = {
   name: 'payment-history',
   schema: paymentHistorySchema,
   tables: ['payment_history'],
-  async apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    // Most events (funding requests, failures, cancellations) do not touch payments: no I/O for them.
-    const historyEvent = toHistoryEvent(recorded);
-    if (!historyEvent) return;
-    const current = await findPaymentHistory(tx, historyEvent.event.data.contractId);
-    const history = evolvePaymentHistory(current, historyEvent);
-    await tx.query(
-      `insert into payment_history (contract_id, employer_id, trainer_id, doc, position, updated_at)
-       values ($1, $2, $3, $4::jsonb, $5, $6)
-       on conflict (contract_id) do update set doc = excluded.doc, position = excluded.position, updated_at = excluded.updated_at`,
-      [history.contractId, history.employerId, history.trainerId, JSON.stringify(history), history.position, history.updatedAt],
-    );
+  apply(tx: SqlExecutor, recorded: RecordedEvent) {
+    return applyPaymentHistoryBatch(tx, [recorded]);
   },
+  applyBatch: applyPaymentHistoryBatch,
 };
+
+/**
+ * The same effect as applying each event in order, in at most two statements: load every
+ * contract the batch touches, fold the events in memory, write each changed contract once.
+ */
+async function applyPaymentHistoryBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+  // Most events (funding requests, failures, cancellations) do not touch payments: no I/O for them.
+  const contractIds = new Set<string>();
+  for (const recorded of events) {
+    const contractId = contractIdOf(recorded);
+    if (contractId !== null) contractIds.add(contractId);
+  }
+  if (contractIds.size === 0) return;
+  const histories = await findPaymentHistories(tx, [...contractIds]);
+  // Last state per contract wins: one upsert must not touch a row twice.
+  const changed = new Map<string, PaymentHistory>();
+  for (const recorded of events) {
+    const historyEvent = toHistoryEvent(recorded);
+    if (!historyEvent) continue;
+    const contractId = historyEvent.event.data.contractId;
+    const history = evolvePaymentHistory(histories.get(contractId) ?? null, historyEvent);
+    histories.set(contractId, history);
+    changed.set(contractId, history);
+  }
+  if (changed.size === 0) return;
+  const rows = [...changed.values()];
+  await tx.query(
+    `insert into payment_history (contract_id, employer_id, trainer_id, doc, position, updated_at)
+     select contract_id, employer_id, trainer_id, doc::jsonb, position, updated_at::timestamptz
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         as x(contract_id, employer_id, trainer_id, doc, position, updated_at)
+     on conflict (contract_id) do update set doc = excluded.doc, position = excluded.position, updated_at = excluded.updated_at`,
+    [
+      rows.map((h) => h.contractId),
+      rows.map((h) => h.employerId),
+      rows.map((h) => h.trainerId),
+      rows.map((h) => JSON.stringify(h)),
+      rows.map((h) => h.position),
+      rows.map((h) => h.updatedAt),
+    ],
+  );
+}
+
+/** The contract a payment event concerns (null for other events), without asserting anything yet. */
+function contractIdOf(recorded: RecordedEvent): string | null {
+  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
+  return isContractEvent(event) && isPaymentHistoryEvent(event) ? event.data.contractId : null;
+}
+
+async function findPaymentHistories(db: SqlExecutor, contractIds: readonly string[]): Promise<Map<string, PaymentHistory>> {
+  const { rows } = await db.query<{ contract_id: string; doc: PaymentHistory }>(
+    'select contract_id, doc from payment_history where contract_id = any($1::text[])',
+    [contractIds],
+  );
+  return new Map(rows.map((row) => [row.contract_id, row.doc]));
+}
 
 export async function findPaymentHistory(db: SqlExecutor, contractId: string): Promise<PaymentHistory | null> {
   const { rows } = await db.query<{ doc: PaymentHistory }>('select doc from payment_history where contract_id = $1', [contractId]);
