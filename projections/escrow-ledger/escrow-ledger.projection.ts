@@ -9,8 +9,8 @@ import {
   assertEscrowNotNegative,
   assertLedgerBalanced,
   escrowMovement,
+  evolveBalance,
   type ContractEscrow,
-  type EscrowMovement,
 } from './escrow-ledger.evolve';
 import { escrowLedgerSchema, escrowLedgerTables } from './escrow-ledger.schema';
 
@@ -20,125 +20,278 @@ export const escrowLedgerProjectionName = 'escrow-ledger';
  * Posts each money event as one balanced journal transaction and keeps balances current. The
  * invariants are asserted here, inside the projector's transaction: a violation rolls the batch
  * back and stops the projector loudly instead of storing a ledger that does not add up.
+ *
+ * A batch costs a constant number of statements: it loads the balances, contracts and totals it
+ * touches, folds its events in memory in log order (asserting every invariant after each event,
+ * as applying them one by one would), then writes every changed row with one statement per table.
  */
 export const escrowLedgerProjection: Projection = {
   name: escrowLedgerProjectionName,
   schema: escrowLedgerSchema,
   tables: escrowLedgerTables,
   async apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as ContractEvent;
-    if (!isContractEvent(event)) return;
-    if (event.type === 'ContractCreated') return recordContract(tx, event.data);
-    const transaction = postingOf(recorded);
-    if (transaction === null) return;
-    const balancesAfter = await postToBalances(tx, transaction);
-    await insertTransaction(tx, transaction, balancesAfter);
-    await addToTotals(tx, transaction);
-    const movement = escrowMovement(event);
-    if (movement !== null) await checkEscrowHeld(tx, transaction, movement, balancesAfter);
+    await applyLedgerBatch(tx, [recorded]);
+  },
+  async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]) {
+    await applyLedgerBatch(tx, events);
   },
 };
 
-async function recordContract(tx: SqlExecutor, data: { contractId: string; employerId: string; trainerId: string }): Promise<void> {
-  const { rowCount } = await tx.query(
-    'insert into escrow_ledger_contracts (contract_id, employer_id, trainer_id) values ($1, $2, $3) on conflict (contract_id) do nothing',
-    [data.contractId, data.employerId, data.trainerId],
-  );
-  assert(rowCount === 1, `contract ${data.contractId} is created once`);
+/** What the ledger does with one event of the log. */
+type LedgerStep =
+  | { readonly kind: 'contract'; readonly contractId: string; readonly employerId: string; readonly trainerId: string }
+  | { readonly kind: 'posting'; readonly transaction: JournalTransaction; readonly event: ContractEvent };
+
+interface ContractRow extends ContractEscrow {
+  readonly employerId: string;
+  readonly trainerId: string;
 }
 
-/** Each entry added to its account, in order; the totals after each entry (for running balances). */
-async function postToBalances(tx: SqlExecutor, transaction: JournalTransaction): Promise<AccountTotals[]> {
-  const after: AccountTotals[] = [];
-  for (const entry of transaction.entries) {
-    const { rows } = await tx.query<{ debit_cents: string; credit_cents: string }>(
-      `insert into escrow_ledger_balances (account, debit_cents, credit_cents, position) values ($1, $2, $3, $4)
-       on conflict (account) do update set
-         debit_cents = escrow_ledger_balances.debit_cents + excluded.debit_cents,
-         credit_cents = escrow_ledger_balances.credit_cents + excluded.credit_cents,
-         position = excluded.position
-       returning debit_cents::text as debit_cents, credit_cents::text as credit_cents`,
-      [entry.account, entry.debitCents, entry.creditCents, transaction.position],
-    );
-    const totals = totalsOf(rows[0], entry.account);
-    assertEscrowNotNegative(entry.account, totals, transaction.position);
-    after.push(totals);
+interface BalanceRow extends AccountTotals {
+  readonly position: string;
+}
+
+/** The rows a batch reads before folding, and (changed) writes after. */
+interface LedgerState {
+  readonly balances: Map<string, BalanceRow>;
+  readonly contracts: Map<string, ContractRow>;
+  totals: AccountTotals | null;
+}
+
+/** The rows a batch adds; updated balances, contracts and totals are the changed parts of the state. */
+interface LedgerWrites {
+  readonly transactions: JournalTransaction[];
+  readonly entries: EntryRow[];
+  readonly balances: Set<string>;
+  readonly contracts: Set<string>;
+  totals: boolean;
+}
+
+interface EntryRow {
+  readonly transaction: JournalTransaction;
+  readonly entryIndex: number;
+  readonly account: string;
+  readonly debitCents: number;
+  readonly creditCents: number;
+  readonly balanceAfterCents: number;
+}
+
+async function applyLedgerBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+  // An event the posting rules refuse fails the batch only once the events before it have been
+  // folded (and checked), so the first broken event of the batch is the one reported, as before.
+  const steps: LedgerStep[] = [];
+  let refused: { error: unknown } | null = null;
+  for (const event of events) {
+    try {
+      const step = stepOf(event);
+      if (step !== null) steps.push(step);
+    } catch (error) {
+      refused = { error };
+      break;
+    }
   }
-  return after;
+  const state = steps.length === 0 ? null : await loadState(tx, steps);
+  const writes = state === null ? null : foldSteps(state, steps);
+  if (refused !== null) throw refused.error;
+  if (state !== null && writes !== null) await writeState(tx, state, writes);
 }
 
-async function insertTransaction(tx: SqlExecutor, transaction: JournalTransaction, balancesAfter: readonly AccountTotals[]): Promise<void> {
-  const { transactionId, position, occurredAt, eventId, eventType, contractId, milestoneId, stripeReference, entries } = transaction;
-  await tx.query(
-    `insert into escrow_ledger_transactions
-       (transaction_id, position, occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [transactionId, position, occurredAt, eventId, eventType, contractId, milestoneId, stripeReference],
-  );
-  const params: unknown[] = [];
-  const rows = entries.map((entry, index) => {
-    const totals = balancesAfter[index];
-    assert(totals !== undefined, `entry ${index} of ${transactionId} has its balance`);
-    const values = [
-      position, index, transactionId, entry.account, entry.debitCents, entry.creditCents, totals.debitCents - totals.creditCents,
-      occurredAt, eventId, eventType, contractId, milestoneId, stripeReference,
-    ];
-    const placeholders = values.map((value) => `$${params.push(value)}`);
-    return `(${placeholders.join(', ')})`;
-  });
-  await tx.query(
-    `insert into escrow_ledger_entries
-       (position, entry_index, transaction_id, account, debit_cents, credit_cents, balance_after_cents,
-        occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference)
-     values ${rows.join(', ')}`,
-    params,
-  );
+/** Pure: the posting rules read one event (throwing on broken money data, as before). */
+function stepOf(recorded: RecordedEvent): LedgerStep | null {
+  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
+  if (!isContractEvent(event)) return null;
+  if (event.type === 'ContractCreated') {
+    const { contractId, employerId, trainerId } = event.data;
+    return { kind: 'contract', contractId, employerId, trainerId };
+  }
+  const transaction = postingOf(recorded);
+  return transaction === null ? null : { kind: 'posting', transaction, event };
 }
 
-/** One running row for the whole ledger, so "Σ all balances = 0" costs one row per event, not a scan. */
-async function addToTotals(tx: SqlExecutor, transaction: JournalTransaction): Promise<void> {
-  const debitCents = transaction.entries.reduce((sum, entry) => sum + entry.debitCents, 0);
-  const creditCents = transaction.entries.reduce((sum, entry) => sum + entry.creditCents, 0);
-  const { rows } = await tx.query<{ debit_cents: string; credit_cents: string }>(
-    `insert into escrow_ledger_totals (id, debit_cents, credit_cents) values (1, $1, $2)
-     on conflict (id) do update set
-       debit_cents = escrow_ledger_totals.debit_cents + excluded.debit_cents,
-       credit_cents = escrow_ledger_totals.credit_cents + excluded.credit_cents
-     returning debit_cents::text as debit_cents, credit_cents::text as credit_cents`,
-    [debitCents, creditCents],
-  );
-  assertLedgerBalanced(totalsOf(rows[0], 'ledger totals'), transaction.position);
+async function loadState(tx: SqlExecutor, steps: readonly LedgerStep[]): Promise<LedgerState> {
+  const accounts = new Set<string>();
+  const contractIds = new Set<string>();
+  let posts = false;
+  for (const step of steps) {
+    if (step.kind === 'contract') {
+      contractIds.add(step.contractId);
+      continue;
+    }
+    posts = true;
+    contractIds.add(step.transaction.contractId);
+    for (const entry of step.transaction.entries) accounts.add(entry.account);
+  }
+  const state: LedgerState = { balances: new Map(), contracts: new Map(), totals: null };
+  if (accounts.size > 0) {
+    const { rows } = await tx.query<{ account: string; debit_cents: string; credit_cents: string; position: string }>(
+      `select account, debit_cents::text as debit_cents, credit_cents::text as credit_cents, position
+       from escrow_ledger_balances where account = any($1::text[])`,
+      [[...accounts]],
+    );
+    for (const row of rows) state.balances.set(row.account, { ...totalsOf(row, row.account), position: row.position });
+  }
+  if (contractIds.size > 0) {
+    const { rows } = await tx.query<{
+      contract_id: string; employer_id: string; trainer_id: string; funded_cents: string; released_cents: string; refunded_cents: string;
+    }>(
+      `select contract_id, employer_id, trainer_id, funded_cents::text as funded_cents, released_cents::text as released_cents,
+              refunded_cents::text as refunded_cents
+       from escrow_ledger_contracts where contract_id = any($1::text[])`,
+      [[...contractIds]],
+    );
+    for (const row of rows) {
+      state.contracts.set(row.contract_id, {
+        contractId: row.contract_id,
+        employerId: row.employer_id,
+        trainerId: row.trainer_id,
+        fundedCents: centsFromColumn(row.funded_cents, 'funded'),
+        releasedCents: centsFromColumn(row.released_cents, 'released'),
+        refundedCents: centsFromColumn(row.refunded_cents, 'refunded'),
+      });
+    }
+  }
+  if (posts) {
+    const { rows } = await tx.query<{ debit_cents: string; credit_cents: string }>(
+      'select debit_cents::text as debit_cents, credit_cents::text as credit_cents from escrow_ledger_totals where id = 1',
+    );
+    if (rows[0] !== undefined) state.totals = totalsOf(rows[0], 'ledger totals');
+  }
+  return state;
 }
 
-async function checkEscrowHeld(
-  tx: SqlExecutor,
-  transaction: JournalTransaction,
-  movement: EscrowMovement,
-  balancesAfter: readonly AccountTotals[],
-): Promise<void> {
-  const { contractId, position } = transaction;
-  const { rows } = await tx.query<{ funded_cents: string; released_cents: string; refunded_cents: string }>(
-    `update escrow_ledger_contracts set
-       funded_cents = funded_cents + $2, released_cents = released_cents + $3, refunded_cents = refunded_cents + $4
-     where contract_id = $1
-     returning funded_cents::text as funded_cents, released_cents::text as released_cents, refunded_cents::text as refunded_cents`,
-    [contractId, movement.fundedCents, movement.releasedCents, movement.refundedCents],
-  );
-  const row = rows[0];
-  assert(row !== undefined, `contract ${contractId} was created before its money moved (at ${position})`);
-  const contract: ContractEscrow = {
-    contractId,
-    fundedCents: centsFromColumn(row.funded_cents, 'funded'),
-    releasedCents: centsFromColumn(row.released_cents, 'released'),
-    refundedCents: centsFromColumn(row.refunded_cents, 'refunded'),
-  };
-  const escrowIndex = transaction.entries.findIndex((entry) => entry.account === escrowAccount(contractId));
-  const escrowTotals = balancesAfter[escrowIndex];
-  assert(escrowTotals !== undefined, `${transaction.eventType} at ${position} posts to the escrow of contract ${contractId}`);
-  assertEscrowHeld(contract, escrowTotals, position);
+/**
+ * Pure apart from mutating `state`: each step in log order, with the checks applying it alone
+ * made, in the same order — so the first broken event fails with the same message.
+ */
+function foldSteps(state: LedgerState, steps: readonly LedgerStep[]): LedgerWrites {
+  const writes: LedgerWrites = { transactions: [], entries: [], balances: new Set(), contracts: new Set(), totals: false };
+  for (const step of steps) {
+    if (step.kind === 'contract') {
+      assert(!state.contracts.has(step.contractId), `contract ${step.contractId} is created once`);
+      const { contractId, employerId, trainerId } = step;
+      state.contracts.set(contractId, { contractId, employerId, trainerId, fundedCents: 0, releasedCents: 0, refundedCents: 0 });
+      writes.contracts.add(step.contractId);
+      continue;
+    }
+    const { transaction, event } = step;
+    const { position, contractId } = transaction;
+    // Each entry added to its account, in order; the totals after each entry (for running balances).
+    const balancesAfter = transaction.entries.map((entry, entryIndex) => {
+      const totals = evolveBalance(state.balances.get(entry.account) ?? null, entry);
+      assertEscrowNotNegative(entry.account, totals, position);
+      state.balances.set(entry.account, { ...totals, position });
+      writes.balances.add(entry.account);
+      writes.entries.push({
+        transaction, entryIndex, account: entry.account, debitCents: entry.debitCents, creditCents: entry.creditCents,
+        balanceAfterCents: totals.debitCents - totals.creditCents,
+      });
+      return totals;
+    });
+    writes.transactions.push(transaction);
+    // One running row for the whole ledger, so "Σ all balances = 0" costs one row, not a scan.
+    const debitCents = transaction.entries.reduce((sum, entry) => sum + entry.debitCents, 0);
+    const creditCents = transaction.entries.reduce((sum, entry) => sum + entry.creditCents, 0);
+    const totals = { debitCents: (state.totals?.debitCents ?? 0) + debitCents, creditCents: (state.totals?.creditCents ?? 0) + creditCents };
+    assertSafeCents(totals.debitCents, 'ledger totals debits');
+    assertSafeCents(totals.creditCents, 'ledger totals credits');
+    state.totals = totals;
+    writes.totals = true;
+    assertLedgerBalanced(totals, position);
+    const movement = escrowMovement(event);
+    if (movement === null) continue;
+    const before = state.contracts.get(contractId);
+    assert(before !== undefined, `contract ${contractId} was created before its money moved (at ${position})`);
+    const contract: ContractRow = {
+      ...before,
+      fundedCents: before.fundedCents + movement.fundedCents,
+      releasedCents: before.releasedCents + movement.releasedCents,
+      refundedCents: before.refundedCents + movement.refundedCents,
+    };
+    assertSafeCents(contract.fundedCents, 'funded');
+    assertSafeCents(contract.releasedCents, 'released');
+    assertSafeCents(contract.refundedCents, 'refunded');
+    state.contracts.set(contractId, contract);
+    writes.contracts.add(contractId);
+    const escrow = escrowAccount(contractId);
+    const escrowIndex = transaction.entries.findIndex((entry) => entry.account === escrow);
+    const escrowTotals = balancesAfter[escrowIndex];
+    assert(escrowTotals !== undefined, `${transaction.eventType} at ${position} posts to the escrow of contract ${contractId}`);
+    assertEscrowHeld(contract, escrowTotals, position);
+  }
+  return writes;
 }
 
-function totalsOf(row: { debit_cents: string; credit_cents: string } | undefined, what: string): AccountTotals {
-  assert(row !== undefined, `${what}: the upsert returns its row`);
+/** One statement per table; upserted rows are unique per key (the last state of each key). */
+async function writeState(tx: SqlExecutor, state: LedgerState, writes: LedgerWrites): Promise<void> {
+  if (writes.contracts.size > 0) {
+    const c = [...writes.contracts].map((contractId) => state.contracts.get(contractId)!);
+    await tx.query(
+      `insert into escrow_ledger_contracts (contract_id, employer_id, trainer_id, funded_cents, released_cents, refunded_cents)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+       on conflict (contract_id) do update set
+         funded_cents = excluded.funded_cents, released_cents = excluded.released_cents, refunded_cents = excluded.refunded_cents`,
+      [
+        c.map((x) => x.contractId), c.map((x) => x.employerId), c.map((x) => x.trainerId),
+        c.map((x) => x.fundedCents), c.map((x) => x.releasedCents), c.map((x) => x.refundedCents),
+      ],
+    );
+  }
+  if (writes.transactions.length > 0) {
+    // Transactions and their entries in one statement: each entry names its transaction by its
+    // ordinal in the batch and takes the transaction's columns from it.
+    const t = writes.transactions;
+    const ordinals = new Map(t.map((transaction, index) => [transaction, index + 1]));
+    const e = writes.entries;
+    await tx.query(
+      `with t as (
+         select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           with ordinality as t(transaction_id, position, occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference, n)
+       ), inserted as (
+         insert into escrow_ledger_transactions
+           (transaction_id, position, occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference)
+         select transaction_id, position, occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference from t
+       )
+       insert into escrow_ledger_entries
+         (position, entry_index, transaction_id, account, debit_cents, credit_cents, balance_after_cents,
+          occurred_at, event_id, event_type, contract_id, milestone_id, stripe_reference)
+       select t.position, e.entry_index, t.transaction_id, e.account, e.debit_cents, e.credit_cents, e.balance_after_cents,
+              t.occurred_at, t.event_id, t.event_type, t.contract_id, t.milestone_id, t.stripe_reference
+       from unnest($9::bigint[], $10::integer[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+              as e(n, entry_index, account, debit_cents, credit_cents, balance_after_cents)
+       join t on t.n = e.n`,
+      [
+        t.map((x) => x.transactionId), t.map((x) => x.position), t.map((x) => x.occurredAt), t.map((x) => x.eventId),
+        t.map((x) => x.eventType), t.map((x) => x.contractId), t.map((x) => x.milestoneId), t.map((x) => x.stripeReference),
+        e.map((x) => ordinals.get(x.transaction)), e.map((x) => x.entryIndex), e.map((x) => x.account), e.map((x) => x.debitCents),
+        e.map((x) => x.creditCents), e.map((x) => x.balanceAfterCents),
+      ],
+    );
+  }
+  if (writes.balances.size > 0) {
+    const accounts = [...writes.balances];
+    const b = accounts.map((account) => state.balances.get(account)!);
+    await tx.query(
+      `insert into escrow_ledger_balances (account, debit_cents, credit_cents, position)
+       select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[])
+       on conflict (account) do update set
+         debit_cents = excluded.debit_cents, credit_cents = excluded.credit_cents, position = excluded.position`,
+      [accounts, b.map((x) => x.debitCents), b.map((x) => x.creditCents), b.map((x) => x.position)],
+    );
+  }
+  if (writes.totals && state.totals !== null) {
+    await tx.query(
+      `insert into escrow_ledger_totals (id, debit_cents, credit_cents) values (1, $1, $2)
+       on conflict (id) do update set debit_cents = excluded.debit_cents, credit_cents = excluded.credit_cents`,
+      [state.totals.debitCents, state.totals.creditCents],
+    );
+  }
+}
+
+/** Checked before the message is built: this runs several times per event. */
+function assertSafeCents(cents: number, what: string): void {
+  if (!Number.isSafeInteger(cents)) assert(false, `${what} ${cents} is a safe integer`);
+}
+
+function totalsOf(row: { debit_cents: string; credit_cents: string }, what: string): AccountTotals {
   return { debitCents: centsFromColumn(row.debit_cents, `${what} debits`), creditCents: centsFromColumn(row.credit_cents, `${what} credits`) };
 }
