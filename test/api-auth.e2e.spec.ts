@@ -4,7 +4,7 @@ import type { SqlDb } from '@escrow/sql';
 import jwt from 'jsonwebtoken';
 import { eventually, startApp, testAuthSecret, type HttpResponse, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
-import { eventLogSize, expectError, freshEmployer, freshTrainer, validHire } from './support/api-checks';
+import { expectError, freshEmployer, freshTrainer, validHire, expectRefusedWithoutWrites } from './support/api-checks';
 
 
 const supportActor: Actor = { role: 'support', id: 'sup_auth' };
@@ -69,13 +69,8 @@ describeEachDatabase('API authentication and authorization', (target) => {
     await db.close();
   });
 
-  async function refused(call: () => Promise<HttpResponse>, status: number, message: RegExp | string): Promise<HttpResponse> {
-    const before = await eventLogSize(db, store);
-    const response = await call();
-    expectError(response, status, message);
-    expect(await eventLogSize(db, store)).toBe(before);
-    return response;
-  }
+  const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) =>
+    expectRefusedWithoutWrites(db, store, call, status, message);
 
   const milestonePath = (cid: string, mid: string, action: string) => `/v1/contracts/${cid}/milestones/${mid}/${action}`;
 

@@ -56,3 +56,18 @@ export function expectError(response: HttpResponse, status: number, message: Reg
   if (typeof message === 'string') expect(rest.message).toContain(message);
   else expect(rest.message).toMatch(message);
 }
+
+/** A refused request: the expected error, and the event log exactly as long as before it. */
+export async function expectRefusedWithoutWrites(
+  db: SqlDb,
+  store: EventStore,
+  call: () => Promise<HttpResponse>,
+  status: number,
+  message: RegExp | string,
+): Promise<HttpResponse> {
+  const before = await eventLogSize(db, store);
+  const response = await call();
+  expectError(response, status, message);
+  expect(await eventLogSize(db, store)).toBe(before);
+  return response;
+}
