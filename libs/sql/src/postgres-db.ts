@@ -59,13 +59,15 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDb> {
     },
     async listen(channel, onNotify) {
       const client = await pool.connect();
-      client.on('notification', (message) => {
+      const listener = (message: { channel: string }) => {
         if (message.channel === channel) onNotify();
-      });
+      };
+      client.on('notification', listener);
       await client.query(`listen "${channel}"`);
       return async () => {
-        await client.query(`unlisten "${channel}"`).catch(() => undefined);
-        client.release();
+        client.off('notification', listener);
+        // Destroyed, not returned: a listening connection must not serve ordinary queries later.
+        client.release(true);
       };
     },
     async close() {
