@@ -1,4 +1,14 @@
-import { assert, assertNever, isContractEvent, type ContractEvent, type MilestoneStatus } from '@escrow/domain';
+import { assert, assertNever, isContractEvent, type ContractEvent, type FundingNextStep, type MilestoneStatus } from '@escrow/domain';
+
+/** A chargeback as the parties see it: the bank decides it, not support. */
+export interface ChargebackView {
+  disputeId: string;
+  amountCents: number;
+  reason: string;
+  status: 'open' | 'won' | 'lost';
+  openedAt: string;
+  closedAt: string | null;
+}
 
 /** The contract view as stored: cents inside, formatted only when served. */
 export interface MilestoneView {
@@ -25,6 +35,10 @@ export interface MilestoneView {
   refundedCents: number;
   refundReference: string | null;
   refundedAt: string | null;
+  /** While funding waits on the bank or on the employer (3-D Secure); null otherwise. */
+  fundingNextStep: FundingNextStep | null;
+  /** Views stored before chargebacks existed lack it: read as none. */
+  chargebacks?: ChargebackView[];
 }
 
 export interface ContractView {
@@ -73,6 +87,7 @@ function newMilestone(milestoneId: string, name: string, description: string | n
     paymentReference: null, chargeReference: null, transferReference: null,
     lastFailure: null, payoutAttempts: 0,
     resolution: null, resolvedAt: null, refundPendingCents: 0, refundedCents: 0, refundReference: null, refundedAt: null,
+    fundingNextStep: null, chargebacks: [],
   };
 }
 
@@ -81,11 +96,15 @@ type MilestoneEvent = Exclude<ContractEvent, { type: 'ContractCreated' | 'Contra
 function milestoneChange(event: MilestoneEvent, at: string): (m: MilestoneView) => Partial<MilestoneView> {
   switch (event.type) {
     case 'MilestoneFundingRequested':
-      return () => ({ status: 'funding', lastFailure: null });
+      return () => ({ status: 'funding', lastFailure: null, fundingNextStep: null });
+    case 'MilestoneFundingPending':
+      return () => ({ fundingNextStep: event.data.nextStep, paymentReference: event.data.paymentIntentId });
     case 'MilestoneFunded':
-      return () => ({ status: 'funded', fundedAt: at, paymentReference: event.data.paymentIntentId, chargeReference: event.data.chargeId });
+      return () => ({
+        status: 'funded', fundedAt: at, paymentReference: event.data.paymentIntentId, chargeReference: event.data.chargeId, fundingNextStep: null,
+      });
     case 'MilestoneFundingFailed':
-      return () => ({ status: 'pending', lastFailure: event.data.reason });
+      return () => ({ status: 'pending', lastFailure: event.data.reason, fundingNextStep: null });
     case 'MilestoneApprovalRequested':
       return () => ({ status: 'pending_approval', approvalRequestedAt: at });
     case 'MilestoneApproved':
@@ -94,8 +113,19 @@ function milestoneChange(event: MilestoneEvent, at: string): (m: MilestoneView) 
       return () => ({ status: 'paid', paidAt: at, transferReference: event.data.transferId, lastFailure: null });
     case 'MilestonePayoutFailed':
       return () => ({ lastFailure: event.data.reason, payoutAttempts: event.data.attempt });
-    case 'MilestoneDisputed':
-      return () => ({ status: 'disputed' });
+    case 'MilestoneDisputed': {
+      const { chargeback, reason } = event.data;
+      if (!chargeback) return () => ({ status: 'disputed' });
+      const opened = { disputeId: chargeback.disputeId, amountCents: chargeback.amount.amountCents, reason, status: 'open' as const, openedAt: at, closedAt: null };
+      return (m) => ({ status: 'disputed', chargebacks: [...(m.chargebacks ?? []), opened] });
+    }
+    case 'MilestoneChargebackOpened': {
+      const { disputeId, amount, reason } = event.data;
+      const opened = { disputeId, amountCents: amount.amountCents, reason: `chargeback: ${reason}`, status: 'open' as const, openedAt: at, closedAt: null };
+      return (m) => ({ chargebacks: [...(m.chargebacks ?? []), opened] });
+    }
+    case 'MilestoneChargebackClosed':
+      return (m) => chargebackClosed(m, event.data, at);
     case 'MilestoneDisputeResolved': {
       const { resolution, fee, net, refundAmount } = event.data;
       return () => ({
@@ -122,6 +152,18 @@ function milestoneChange(event: MilestoneEvent, at: string): (m: MilestoneView) 
     default:
       return assertNever(event, 'milestone event');
   }
+}
+
+type ChargebackClosed = Extract<ContractEvent, { type: 'MilestoneChargebackClosed' }>['data'];
+
+/** Mirrors the decider: won goes back to where it was; lost takes the escrow (refunded when none is left). */
+function chargebackClosed(m: MilestoneView, data: ChargebackClosed, at: string): Partial<MilestoneView> {
+  const chargebacks = (m.chargebacks ?? []).map((c) => (c.disputeId === data.disputeId ? { ...c, status: data.outcome, closedAt: at } : c));
+  if (data.statusAfter === m.status && data.outcome === 'won') return { chargebacks };
+  // A lost chargeback that disputed the milestone took its escrow (and any unpaid release).
+  const tookEscrow = data.loss !== null && (data.loss.fromEscrow.amountCents > 0 || data.loss.reversedRelease !== null);
+  const taken = tookEscrow ? { refundPendingCents: 0, ...(data.loss?.reversedRelease ? { feeCents: null, netCents: null } : {}) } : {};
+  return { chargebacks, status: data.statusAfter, ...taken };
 }
 
 export function toViewEvent(recorded: { type: string; data: unknown; metadata: Record<string, unknown>; position: string }): ViewEvent | null {

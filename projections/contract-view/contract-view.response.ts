@@ -17,9 +17,10 @@ export function contractResponse(view: ContractView) {
 }
 
 function milestoneResponse(m: MilestoneView) {
-  const { amountCents, feeCents, netCents, refundPendingCents, refundedCents, ...rest } = m;
+  const { amountCents, feeCents, netCents, refundPendingCents, refundedCents, chargebacks, ...rest } = m;
   return {
     ...rest,
+    chargebacks: (chargebacks ?? []).map(({ amountCents: cents, ...chargeback }) => ({ ...chargeback, amount: Money.format(cents) })),
     refundPending: Money.format(refundPendingCents),
     refunded: Money.format(refundedCents),
     amount: Money.format(amountCents),

@@ -7,16 +7,20 @@ export interface ContractEscrow {
   readonly fundedCents: number;
   readonly releasedCents: number;
   readonly refundedCents: number;
+  /** Escrowed money the bank took back through lost chargebacks. */
+  readonly chargebackLostCents: number;
 }
 
 export type EscrowMovement = Omit<ContractEscrow, 'contractId'>;
 
 /**
  * How an event moves a contract's escrow, read from the event itself and not from the postings,
- * so that comparing the two checks the posting rules: escrow held = funded − released − refunded.
+ * so that comparing the two checks the posting rules:
+ * escrow held = funded − released − refunded − chargebacks lost. A lost chargeback on an approved
+ * milestone takes its release back into escrow first: released goes down by that much.
  */
 export function escrowMovement(event: ContractEvent): EscrowMovement | null {
-  const none = { fundedCents: 0, releasedCents: 0, refundedCents: 0 };
+  const none = { fundedCents: 0, releasedCents: 0, refundedCents: 0, chargebackLostCents: 0 };
   switch (event.type) {
     case 'MilestoneFunded':
       return { ...none, fundedCents: event.data.amount.amountCents };
@@ -26,6 +30,14 @@ export function escrowMovement(event: ContractEvent): EscrowMovement | null {
       return event.data.resolution === 'refund' ? null : { ...none, releasedCents: event.data.trainerAmount.amountCents };
     case 'MilestoneRefunded':
       return { ...none, refundedCents: event.data.amount.amountCents };
+    case 'MilestoneChargebackClosed': {
+      const { loss } = event.data;
+      if (loss === null) return null;
+      const reversed = loss.reversedRelease;
+      const releasedCents = reversed ? -(reversed.fee.amountCents + reversed.net.amountCents) : 0;
+      const chargebackLostCents = loss.fromEscrow.amountCents;
+      return releasedCents === 0 && chargebackLostCents === 0 ? null : { ...none, releasedCents, chargebackLostCents };
+    }
     default:
       return null;
   }
@@ -49,12 +61,12 @@ export function assertEscrowNotNegative(account: string, totals: AccountTotals, 
 }
 
 export function assertEscrowHeld(contract: ContractEscrow, escrowTotals: AccountTotals, position: string): void {
-  const { contractId, fundedCents, releasedCents, refundedCents } = contract;
-  const expectedCents = fundedCents - releasedCents - refundedCents;
+  const { contractId, fundedCents, releasedCents, refundedCents, chargebackLostCents } = contract;
+  const expectedCents = fundedCents - releasedCents - refundedCents - chargebackLostCents;
   const heldCents = escrowTotals.creditCents - escrowTotals.debitCents;
   assert(
     heldCents === expectedCents,
-    `escrow of contract ${contractId} after ${position}: holds ${heldCents} cents = funded ${fundedCents} − released ${releasedCents} − refunded ${refundedCents}`,
+    `escrow of contract ${contractId} after ${position}: holds ${heldCents} cents = funded ${fundedCents} − released ${releasedCents} − refunded ${refundedCents} − chargebacks lost ${chargebackLostCents}`,
   );
 }
 

@@ -7,14 +7,14 @@ const ref = { contractId: 'c1', milestoneId: 'm1' };
 describe('escrow-ledger checks', () => {
   it('reads escrow movements from the events themselves', () => {
     expect(escrowMovement({ type: 'MilestoneFunded', data: { ...ref, amount: usd(500), paymentIntentId: 'pi', chargeId: 'ch' } }))
-      .toEqual({ fundedCents: 500, releasedCents: 0, refundedCents: 0 });
+      .toEqual({ fundedCents: 500, releasedCents: 0, refundedCents: 0, chargebackLostCents: 0 });
     expect(escrowMovement({ type: 'MilestoneRefunded', data: { ...ref, amount: usd(200), refundId: 're', chargeId: 'ch' } }))
-      .toEqual({ fundedCents: 0, releasedCents: 0, refundedCents: 200 });
+      .toEqual({ fundedCents: 0, releasedCents: 0, refundedCents: 200, chargebackLostCents: 0 });
     const resolved = (resolution: 'split' | 'refund') => ({
       type: 'MilestoneDisputeResolved' as const,
       data: { ...ref, resolution, trainerId: 't', trainerAmount: usd(resolution === 'split' ? 300 : 0), refundAmount: usd(resolution === 'split' ? 200 : 500), fee: usd(0), net: usd(resolution === 'split' ? 300 : 0), feeBps: 0, chargeId: 'ch', note: 'n' },
     });
-    expect(escrowMovement(resolved('split'))).toEqual({ fundedCents: 0, releasedCents: 300, refundedCents: 0 });
+    expect(escrowMovement(resolved('split'))).toEqual({ fundedCents: 0, releasedCents: 300, refundedCents: 0, chargebackLostCents: 0 });
     expect(escrowMovement(resolved('refund'))).toBeNull();
     expect(escrowMovement({ type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'r', previousStatus: 'funded' } })).toBeNull();
   });
@@ -31,9 +31,11 @@ describe('escrow-ledger checks', () => {
   });
 
   it('refuses escrow that differs from funded − released − refunded', () => {
-    const contract = { contractId: 'c1', fundedCents: 1_000, releasedCents: 300, refundedCents: 200 };
-    expect(() => assertEscrowHeld(contract, { debitCents: 500, creditCents: 1_000 }, 'p')).not.toThrow();
-    expect(() => assertEscrowHeld(contract, { debitCents: 400, creditCents: 1_000 }, 'p')).toThrow(/holds 600 cents = funded 1000 − released 300 − refunded 200/);
+    const contract = { contractId: 'c1', fundedCents: 1_000, releasedCents: 300, refundedCents: 200, chargebackLostCents: 100 };
+    expect(() => assertEscrowHeld(contract, { debitCents: 600, creditCents: 1_000 }, 'p')).not.toThrow();
+    expect(() => assertEscrowHeld(contract, { debitCents: 500, creditCents: 1_000 }, 'p')).toThrow(
+      /holds 500 cents = funded 1000 − released 300 − refunded 200 − chargebacks lost 100/,
+    );
   });
 
   it('refuses a ledger whose totals differ', () => {

@@ -133,9 +133,10 @@ async function loadState(tx: SqlExecutor, steps: readonly LedgerStep[]): Promise
   if (contractIds.size > 0) {
     const { rows } = await tx.query<{
       contract_id: string; employer_id: string; trainer_id: string; funded_cents: string; released_cents: string; refunded_cents: string;
+      chargeback_lost_cents: string;
     }>(
       `select contract_id, employer_id, trainer_id, funded_cents::text as funded_cents, released_cents::text as released_cents,
-              refunded_cents::text as refunded_cents
+              refunded_cents::text as refunded_cents, chargeback_lost_cents::text as chargeback_lost_cents
        from escrow_ledger_contracts where contract_id = any($1::text[])`,
       [[...contractIds]],
     );
@@ -147,6 +148,7 @@ async function loadState(tx: SqlExecutor, steps: readonly LedgerStep[]): Promise
         fundedCents: centsFromColumn(row.funded_cents, 'funded'),
         releasedCents: centsFromColumn(row.released_cents, 'released'),
         refundedCents: centsFromColumn(row.refunded_cents, 'refunded'),
+        chargebackLostCents: centsFromColumn(row.chargeback_lost_cents, 'chargeback lost'),
       });
     }
   }
@@ -169,7 +171,7 @@ function foldSteps(state: LedgerState, steps: readonly LedgerStep[]): LedgerWrit
     if (step.kind === 'contract') {
       assert(!state.contracts.has(step.contractId), `contract ${step.contractId} is created once`);
       const { contractId, employerId, trainerId } = step;
-      state.contracts.set(contractId, { contractId, employerId, trainerId, fundedCents: 0, releasedCents: 0, refundedCents: 0 });
+      state.contracts.set(contractId, { contractId, employerId, trainerId, fundedCents: 0, releasedCents: 0, refundedCents: 0, chargebackLostCents: 0 });
       writes.contracts.add(step.contractId);
       continue;
     }
@@ -206,15 +208,18 @@ function foldSteps(state: LedgerState, steps: readonly LedgerStep[]): LedgerWrit
       fundedCents: before.fundedCents + movement.fundedCents,
       releasedCents: before.releasedCents + movement.releasedCents,
       refundedCents: before.refundedCents + movement.refundedCents,
+      chargebackLostCents: before.chargebackLostCents + movement.chargebackLostCents,
     };
     assertSafeCents(contract.fundedCents, 'funded');
     assertSafeCents(contract.releasedCents, 'released');
     assertSafeCents(contract.refundedCents, 'refunded');
+    assertSafeCents(contract.chargebackLostCents, 'chargeback lost');
     state.contracts.set(contractId, contract);
     writes.contracts.add(contractId);
     const escrow = escrowAccount(contractId);
     const escrowIndex = transaction.entries.findIndex((entry) => entry.account === escrow);
-    const escrowTotals = balancesAfter[escrowIndex];
+    // A chargeback that takes back exactly the release it reverses leaves escrow untouched.
+    const escrowTotals = escrowIndex >= 0 ? balancesAfter[escrowIndex] : (state.balances.get(escrow) ?? { debitCents: 0, creditCents: 0 });
     assert(escrowTotals !== undefined, `${transaction.eventType} at ${position} posts to the escrow of contract ${contractId}`);
     assertEscrowHeld(contract, escrowTotals, position);
   }
@@ -226,13 +231,16 @@ async function writeState(tx: SqlExecutor, state: LedgerState, writes: LedgerWri
   if (writes.contracts.size > 0) {
     const c = [...writes.contracts].map((contractId) => state.contracts.get(contractId)!);
     await tx.query(
-      `insert into escrow_ledger_contracts (contract_id, employer_id, trainer_id, funded_cents, released_cents, refunded_cents)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+      `insert into escrow_ledger_contracts
+         (contract_id, employer_id, trainer_id, funded_cents, released_cents, refunded_cents, chargeback_lost_cents)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
        on conflict (contract_id) do update set
-         funded_cents = excluded.funded_cents, released_cents = excluded.released_cents, refunded_cents = excluded.refunded_cents`,
+         funded_cents = excluded.funded_cents, released_cents = excluded.released_cents, refunded_cents = excluded.refunded_cents,
+         chargeback_lost_cents = excluded.chargeback_lost_cents`,
       [
         c.map((x) => x.contractId), c.map((x) => x.employerId), c.map((x) => x.trainerId),
         c.map((x) => x.fundedCents), c.map((x) => x.releasedCents), c.map((x) => x.refundedCents),
+        c.map((x) => x.chargebackLostCents),
       ],
     );
   }

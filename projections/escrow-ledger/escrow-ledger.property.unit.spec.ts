@@ -9,7 +9,14 @@ const trainer: Actor = { role: 'trainer', id: 'tr' };
 const support: Actor = { role: 'support', id: 'sup' };
 const service: Actor = { role: 'service', id: 'svc' };
 
-type Path = { kind: 'paid' } | { kind: 'held' } | { kind: 'cancelled' } | { kind: 'disputed'; resolution: 'release' | 'refund' | 'split'; splitPermille: number };
+/** A chargeback opened at some step of the path (funded, approved or paid), then won or lost, maybe partial. */
+interface Chargeback {
+  readonly at: 'funded' | 'approved' | 'paid';
+  readonly outcome: 'won' | 'lost';
+  readonly permille: number;
+}
+
+type Path = { kind: 'paid'; chargeback: Chargeback | null } | { kind: 'held' } | { kind: 'cancelled' } | { kind: 'disputed'; resolution: 'release' | 'refund' | 'split'; splitPermille: number };
 
 interface Plan {
   readonly amountCents: number;
@@ -33,9 +40,27 @@ function* milestoneCommands(milestoneId: string, plan: Plan): Generator<(state: 
     return { type: 'RecordPayoutCompleted', actor: service, data: { ...ref, transferId: `tr_${milestoneId}`, destinationAccountId: 'acct', amountCents: netCents ?? -1 } };
   };
   if (plan.path.kind === 'paid') {
+    const { chargeback } = plan.path;
+    const amountCents = chargeback ? Math.max(1, Math.floor((plan.amountCents * chargeback.permille) / 1000)) : 0;
+    const open = () => ({ type: 'RecordChargebackOpened', actor: service, data: { ...ref, disputeId: `dp_${milestoneId}`, chargeId: `ch_${milestoneId}`, amountCents, reason: 'fraudulent' } }) as const;
+    const close = () => ({ type: 'RecordChargebackClosed', actor: service, data: { ...ref, disputeId: `dp_${milestoneId}`, outcome: chargeback!.outcome } }) as const;
+    if (chargeback?.at === 'funded') {
+      yield open;
+      yield close;
+      if (chargeback.outcome === 'lost') return; // refunded, or disputed with the rest left to support (held)
+    }
     yield () => ({ type: 'RequestApproval', actor: trainer, data: { ...ref, note: null } });
     yield () => ({ type: 'Approve', actor: employer, data: { ...ref, feeBps: plan.feeBps } });
+    if (chargeback?.at === 'approved') {
+      yield open;
+      yield close;
+      if (chargeback.outcome === 'lost') return;
+    }
     yield payout;
+    if (chargeback?.at === 'paid') {
+      yield open;
+      yield close;
+    }
     return;
   }
   const { resolution, splitPermille } = plan.path;
@@ -52,12 +77,23 @@ const planArbitrary: fc.Arbitrary<Plan> = fc.record({
   amountCents: fc.integer({ min: 2, max: 100_000_000 }),
   feeBps: fc.integer({ min: 0, max: 10_000 }),
   path: fc.oneof(
-    fc.constant<Path>({ kind: 'paid' }),
+    fc.record({
+      kind: fc.constant('paid' as const),
+      chargeback: fc.option(fc.record({ at: fc.constantFrom('funded' as const, 'approved' as const, 'paid' as const), outcome: fc.constantFrom('won' as const, 'lost' as const), permille: fc.integer({ min: 1, max: 1000 }) }), { nil: null }),
+    }),
     fc.constant<Path>({ kind: 'held' }),
     fc.constant<Path>({ kind: 'cancelled' }),
     fc.record({ kind: fc.constant('disputed' as const), resolution: fc.constantFrom('release' as const, 'refund' as const, 'split' as const), splitPermille: fc.integer({ min: 0, max: 1000 }) }),
   ),
 });
+
+function stillHeldCents(plan: Plan): number {
+  if (plan.path.kind === 'held') return plan.amountCents;
+  if (plan.path.kind !== 'paid' || plan.path.chargeback === null) return 0;
+  const { at, outcome, permille } = plan.path.chargeback;
+  if (outcome !== 'lost' || at === 'paid') return 0;
+  return plan.amountCents - Math.max(1, Math.floor((plan.amountCents * permille) / 1000));
+}
 
 describe('the ledger over any lifecycle the domain allows', () => {
   it('balances every transaction, never overdraws escrow, and escrow = funded − released − refunded', () => {
@@ -65,7 +101,7 @@ describe('the ledger over any lifecycle the domain allows', () => {
       fc.property(fc.array(planArbitrary, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 60 }), (plans, picks) => {
         let state = contractDecider.initialState();
         const journal: JournalTransaction[] = [];
-        let contract: ContractEscrow = { contractId, fundedCents: 0, releasedCents: 0, refundedCents: 0 };
+        let contract: ContractEscrow = { contractId, fundedCents: 0, releasedCents: 0, refundedCents: 0, chargebackLostCents: 0 };
         let position = 0;
         const apply = (events: ContractEvent[]) => {
           for (const event of events) {
@@ -85,8 +121,9 @@ describe('the ledger over any lifecycle the domain allows', () => {
               fundedCents: contract.fundedCents + movement.fundedCents,
               releasedCents: contract.releasedCents + movement.releasedCents,
               refundedCents: contract.refundedCents + movement.refundedCents,
+              chargebackLostCents: contract.chargebackLostCents + movement.chargebackLostCents,
             };
-            assertEscrowHeld(contract, balances.get(escrowAccount(contractId)) as AccountTotals, at);
+            assertEscrowHeld(contract, balances.get(escrowAccount(contractId)) ?? { debitCents: 0, creditCents: 0 }, at);
           }
         };
         apply(contractDecider.decide({ type: 'HireTrainer', actor: employer, data: { contractId, milestoneId: 'm0', trainerId: trainer.id, projectName: 'p', firstMilestone: { name: 'm0', description: null, amount: usd(100), dueDate: null } } }, state));
@@ -105,7 +142,8 @@ describe('the ledger over any lifecycle the domain allows', () => {
         }
 
         const balances = foldBalances(journal);
-        const heldCents = plans.filter((p) => p.path.kind === 'held').reduce((sum, p) => sum + p.amountCents, 0);
+        // Held: never released, or what a partial lost chargeback left for support to decide.
+        const heldCents = plans.reduce((sum, p) => sum + stillHeldCents(p), 0);
         const escrow = balances.get(escrowAccount(contractId)) ?? { debitCents: 0, creditCents: 0 };
         expect(escrow.creditCents - escrow.debitCents).toBe(heldCents);
         // Everything released was paid out: nothing stays owed to the trainer.

@@ -49,8 +49,11 @@ create table if not exists escrow_ledger_contracts (
   trainer_id     text not null,
   funded_cents   bigint not null default 0,
   released_cents bigint not null default 0,
-  refunded_cents bigint not null default 0
+  refunded_cents bigint not null default 0,
+  chargeback_lost_cents bigint not null default 0
 );
+-- Read models created before chargebacks: the column is added in place (a rebuild also works).
+alter table escrow_ledger_contracts add column if not exists chargeback_lost_cents bigint not null default 0;
 create index if not exists escrow_ledger_contracts_employer on escrow_ledger_contracts (employer_id);
 `;
 

@@ -14,7 +14,10 @@ export type NotificationType =
   | 'milestone_payout_completed'
   | 'milestone_disputed'
   | 'milestone_dispute_resolved'
-  | 'milestone_refunded';
+  | 'milestone_refunded'
+  | 'milestone_funding_action_required'
+  | 'milestone_chargeback_opened'
+  | 'milestone_chargeback_closed';
 
 export interface Notification {
   /** Derived from the event id and the recipient, so a rebuild reproduces it (and its read mark). */
@@ -50,6 +53,9 @@ export const notifyingEventTypes = [
   'MilestoneDisputed',
   'MilestoneDisputeResolved',
   'MilestoneRefunded',
+  'MilestoneFundingPending',
+  'MilestoneChargebackOpened',
+  'MilestoneChargebackClosed',
 ] as const satisfies readonly ContractEvent['type'][];
 
 export type NotificationLookupEvent = Extract<ContractEvent, { type: (typeof notificationLookupEventTypes)[number] }>;
@@ -126,6 +132,22 @@ function drafts(event: NotifyingEvent, c: NotificationContext): Draft[] {
       const { amount, refundId } = event.data;
       const message = `${usd(amount.amountCents)} for ${what} was refunded to your payment method (refund ${refundId}).`;
       return [{ to: employer, type: 'milestone_refunded', title: `Refund issued: ${name}`, message }];
+    }
+    case 'MilestoneFundingPending': {
+      // A bank debit just takes time; only 3-D Secure needs the employer.
+      if (event.data.nextStep !== 'requires_action') return [];
+      const message = `Your bank asks you to confirm the payment for ${what}. Confirm it to fund the milestone.`;
+      return [{ to: employer, type: 'milestone_funding_action_required', title: `Confirm your payment: ${name}`, message }];
+    }
+    case 'MilestoneChargebackOpened': {
+      const message = `A chargeback of ${usd(event.data.amount.amountCents)} was opened on the payment for ${what}: ${event.data.reason}. The bank decides it.`;
+      return [employer, trainer].map((to) => ({ to, type: 'milestone_chargeback_opened', title: `Chargeback opened: ${name}`, message }));
+    }
+    case 'MilestoneChargebackClosed': {
+      const { outcome, amount } = event.data;
+      const result = outcome === 'won' ? 'the payment stands' : `${usd(amount.amountCents)} was returned to the employer by the bank`;
+      const message = `The chargeback on ${what} was ${outcome}: ${result}.`;
+      return [employer, trainer].map((to) => ({ to, type: 'milestone_chargeback_closed', title: `Chargeback ${outcome}: ${name}`, message }));
     }
     default:
       return assertNever(event, 'notifying event');

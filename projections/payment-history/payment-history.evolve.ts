@@ -14,7 +14,8 @@ export interface PaymentEntry {
   feeCents: number;
   netCents: number;
   feeBps: number;
-  status: 'approved' | 'paid';
+  /** reversed: a lost chargeback took the unpaid release back (the trainer is owed nothing). */
+  status: 'approved' | 'paid' | 'reversed';
   approvedAt: string;
   paidAt: string | null;
   /** The payout transfer (Stripe transfer id), null until paid. */
@@ -33,6 +34,18 @@ export interface RefundEntry {
   refundedAt: string;
 }
 
+/** A chargeback the bank closed as lost: money returned to the employer by the bank. */
+export interface ChargebackEntry {
+  milestoneId: string;
+  milestoneName: string;
+  disputeId: string;
+  chargeId: string;
+  amountCents: number;
+  /** Of the amount, what the platform bears because the money had already left escrow. */
+  platformLossCents: number;
+  lostAt: string;
+}
+
 export interface PaymentHistory {
   contractId: string;
   employerId: string;
@@ -44,6 +57,8 @@ export interface PaymentHistory {
   payments: PaymentEntry[];
   /** In refund order. */
   refunds: RefundEntry[];
+  /** Lost chargebacks, in order; histories stored before chargebacks lack it. */
+  chargebacks?: ChargebackEntry[];
   updatedAt: string;
   position: string;
 }
@@ -55,6 +70,7 @@ export const paymentHistoryEventTypes = [
   'MilestoneDisputeResolved',
   'MilestonePayoutCompleted',
   'MilestoneRefunded',
+  'MilestoneChargebackClosed',
 ] as const satisfies readonly ContractEvent['type'][];
 
 export type PaymentHistoryEvent = Extract<ContractEvent, { type: (typeof paymentHistoryEventTypes)[number] }>;
@@ -99,6 +115,18 @@ export function evolvePaymentHistory(history: PaymentHistory | null, { event, oc
       const refund: RefundEntry = { milestoneId, milestoneName, amountCents: amount.amountCents, refundId, chargeId, refundedAt: occurredAt };
       return { ...next, refunds: [...next.refunds, refund] };
     }
+    case 'MilestoneChargebackClosed': {
+      const { milestoneId, disputeId, chargeId, amount, loss } = event.data;
+      if (loss === null) return next;
+      const entry: ChargebackEntry = {
+        milestoneId, milestoneName: nameOf(next, milestoneId), disputeId, chargeId, amountCents: amount.amountCents,
+        platformLossCents: loss.platformLoss.amountCents, lostAt: occurredAt,
+      };
+      const payments = loss.reversedRelease
+        ? next.payments.map((p) => (p.milestoneId === milestoneId && p.status === 'approved' ? { ...p, status: 'reversed' as const } : p))
+        : next.payments;
+      return { ...next, payments, chargebacks: [...(next.chargebacks ?? []), entry] };
+    }
     default:
       return assertNever(event, 'payment history event');
   }
@@ -108,7 +136,8 @@ type Release = Pick<PaymentEntry, 'resolution' | 'amountCents' | 'feeCents' | 'n
 
 function withPayment(history: PaymentHistory, milestoneId: string, release: Release): PaymentHistory {
   // The decider releases a milestone's escrow once: approval and dispute exclude each other.
-  assert(!history.payments.some((p) => p.milestoneId === milestoneId), `milestone ${milestoneId} is released once`);
+  // (unless a lost chargeback reversed the release and support then divided what was left).
+  assert(!history.payments.some((p) => p.milestoneId === milestoneId && p.status !== 'reversed'), `milestone ${milestoneId} is released once`);
   assert(release.feeCents + release.netCents === release.amountCents, `fee + net = amount for milestone ${milestoneId}`);
   const milestoneName = nameOf(history, milestoneId);
   const entry: PaymentEntry = { milestoneId, milestoneName, ...release, status: 'approved', paidAt: null, transferId: null };
@@ -116,7 +145,7 @@ function withPayment(history: PaymentHistory, milestoneId: string, release: Rele
 }
 
 function paid(history: PaymentHistory, milestoneId: string, amountCents: number, transferId: string, at: string): PaymentHistory {
-  const entry = history.payments.find((p) => p.milestoneId === milestoneId);
+  const entry = history.payments.find((p) => p.milestoneId === milestoneId && p.status !== 'reversed');
   assert(entry !== undefined, `milestone ${milestoneId} is paid out after its release`);
   assert(entry.status === 'approved', `milestone ${milestoneId} is paid out once`);
   assert(entry.netCents === amountCents, `payout of milestone ${milestoneId} transfers the net ${entry.netCents} cents, not ${amountCents}`);

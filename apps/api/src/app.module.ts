@@ -4,8 +4,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { InfrastructureModule, SQL_DB, type InfrastructureOptions } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { WorkerModule, type SagaFaults } from '../../worker/src';
+import { AdminController } from './admin/admin.controller';
+import { StuckPayments } from './admin/stuck-payments';
 import { AuthGuard } from './auth/auth.guard';
-import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler } from './billing/billing.commands';
+import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler, StartPaymentMethodSetupHandler } from './billing/billing.commands';
 import { BillingController } from './billing/billing.controller';
 import {
   ApproveMilestoneHandler,
@@ -27,6 +29,7 @@ import { LedgerQueries } from './ledger/ledger.queries';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PaymentHistoryController } from './payment-history/payment-history.controller';
 import { PaymentHistoryQueries } from './payment-history/payment-history.queries';
+import { StripeWebhooksModule } from './webhooks/stripe-webhooks.module';
 
 export interface AppOptions extends InfrastructureOptions {
   readonly sagaFaults?: SagaFaults;
@@ -41,6 +44,7 @@ export class AppModule {
       imports: [
         InfrastructureModule.forRoot(options),
         CqrsModule.forRoot(),
+        StripeWebhooksModule,
         ...(runsWorker ? [WorkerModule.forRoot({ faults: options.sagaFaults })] : []),
       ],
       controllers: [
@@ -51,9 +55,11 @@ export class AppModule {
         PaymentHistoryController,
         NotificationsController,
         LedgerController,
+        AdminController,
       ],
       providers: [
         ContractQueries,
+        StuckPayments,
         InvoiceQueries,
         PaymentHistoryQueries,
         LedgerQueries,
@@ -63,6 +69,7 @@ export class AppModule {
         ResolveMilestoneDisputeHandler,
         AttachPaymentMethodHandler,
         ConnectPayoutAccountHandler,
+        StartPaymentMethodSetupHandler,
         { provide: IdempotencyStore, useFactory: (db: SqlDb) => new IdempotencyStore(db), inject: [SQL_DB] },
         ReadModelSchemas,
         { provide: APP_GUARD, useClass: AuthGuard },

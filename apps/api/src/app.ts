@@ -1,11 +1,17 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type AppOptions } from './app.module';
 import { strictValidationPipe } from './http/validation.pipe';
+import { prepareStripeWebhookRoute } from './webhooks/stripe-webhook.route';
 
 /** Builds the HTTP app (and, for processRole "all", the worker inside it). */
 export async function createApp(options: AppOptions & { logLevels?: LogLevel[] | false }): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(options), { logger: options.logLevels ?? ['log', 'warn', 'error'] });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: options.logLevels ?? ['log', 'warn', 'error'],
+    rawBody: true,
+  });
+  prepareStripeWebhookRoute(app);
   app.useGlobalPipes(strictValidationPipe());
   if (options.config.authSecretIsDevelopmentDefault) {
     new Logger('Auth').warn('AUTH_SECRET is not set: using the public development secret. Never do this in production.');

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.port);
   const where = config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL';
-  new Logger('Main').log(`escrow-ledger (${config.processRole}) listening on port ${config.port}, ${where}, ${config.payments} payments`);
+  new Logger('Main').log(`escrow-ledger (${config.processRole}) listening on port ${config.port}, ${where}, ${config.payments.kind} payments`);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { PaymentSaga } from './payment-saga/payment-saga';
 import { PayoutRetrier } from './payment-saga/payout-retrier';
 import { SimulatedCrash } from './payment-saga/saga-faults';
 import { projections } from './projections.registry';
+import { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
 
 /** After an unexpected failure (a database blip), a component resumes from its checkpoint after this. */
 export const restartDelayMs = 1_000;
@@ -24,6 +25,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SQL_DB) db: SqlDb,
     private readonly saga: PaymentSaga,
     private readonly retrier: PayoutRetrier,
+    private readonly webhooks: StripeWebhookProcessor,
   ) {
     this.runners = projections.map((projection) => new ProjectorRunner(store, db, projection, (error) => this.failed(projection.name, error, () => this.startRunner(projection.name))));
   }
@@ -33,19 +35,28 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     for (const runner of this.runners) runner.start();
     await this.startSaga();
     this.retrier.start();
-    this.logger.log(`running projections (${projections.map((p) => p.name).join(', ')}), payment saga and payout retries`);
+    await this.startWebhooks();
+    this.logger.log(`running projections (${projections.map((p) => p.name).join(', ')}), payment saga, payout retries and Stripe webhooks`);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     for (const timer of this.restarts) clearTimeout(timer);
+    await this.webhooks.stop();
     await this.retrier.stop();
     await this.saga.stop();
     for (const runner of this.runners) await runner.stop();
   }
 
   private async startSaga(): Promise<void> {
+    // A restart after a failure: the failed part (subscription or effect runner) may still be up.
+    await this.saga.stop();
     await this.saga.start((error) => this.failed('payment-saga', error, () => this.startSaga()));
+  }
+
+  private async startWebhooks(): Promise<void> {
+    await this.webhooks.stop();
+    await this.webhooks.start((error) => this.failed('stripe-webhooks', error, () => this.startWebhooks()));
   }
 
   private async startRunner(name: string): Promise<void> {

@@ -12,10 +12,12 @@ export const platformFeeRevenue = 'platform:fee_revenue';
  * MilestoneFunded rule in posting-rules.ts for where it will go.
  */
 export const platformStripeFees = 'platform:stripe_fees';
+/** What lost chargebacks cost the platform when the money had already left escrow. */
+export const platformChargebackLosses = 'platform:chargeback_losses';
 export const escrowAccountPrefix = 'escrow:contract:';
 export const trainerPayablePrefix = 'trainer_payable:';
 
-export const platformAccounts: readonly string[] = [platformStripeBalance, platformFeeRevenue, platformStripeFees];
+export const platformAccounts: readonly string[] = [platformStripeBalance, platformFeeRevenue, platformStripeFees, platformChargebackLosses];
 
 /** Owner ids inside account names: the same alphabet as the ids in paths, so names stay unambiguous. */
 const ownerIdPattern = /^[A-Za-z0-9_-]{1,64}$/;

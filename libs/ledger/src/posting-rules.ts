@@ -1,5 +1,5 @@
-import { assert, assertNever, isContractEvent, type Amount, type ContractEvent } from '@escrow/domain';
-import { escrowAccount, platformFeeRevenue, platformStripeBalance, trainerPayableAccount } from './accounts';
+import { assert, assertNever, isContractEvent, type Amount, type ChargebackLoss, type ContractEvent } from '@escrow/domain';
+import { escrowAccount, platformChargebackLosses, platformFeeRevenue, platformStripeBalance, trainerPayableAccount } from './accounts';
 import { assertBalanced, credit, debit, nonZero, type JournalEntry, type JournalTransaction } from './journal';
 
 /** What a rule decides: the entries and the Stripe object behind them. */
@@ -49,9 +49,17 @@ export function postingRule(event: ContractEvent): Posting | null {
       const { contractId, amount, refundId } = event.data;
       return posting(refundId, [debit(escrowAccount(contractId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
     }
+    case 'MilestoneChargebackClosed': {
+      const { contractId, outcome, loss, disputeId } = event.data;
+      // Opened and won move no money; a lost one is paid out of Stripe's balance to the bank.
+      if (outcome === 'won' || loss === null) return null;
+      return posting(disputeId, chargebackLoss(contractId, loss));
+    }
     case 'ContractCreated':
     case 'MilestoneCreated':
     case 'MilestoneFundingRequested':
+    case 'MilestoneFundingPending':
+    case 'MilestoneChargebackOpened':
     case 'MilestoneFundingFailed':
     case 'MilestoneApprovalRequested':
     case 'MilestonePayoutFailed':
@@ -71,6 +79,24 @@ function release(contractId: string, trainerId: string, released: Amount, fee: A
     debit(escrowAccount(contractId), cents(released)),
     credit(trainerPayableAccount(trainerId), cents(net)),
     credit(platformFeeRevenue, cents(fee)),
+  ];
+}
+
+/**
+ * A lost chargeback: the bank took `fromEscrow + platformLoss` out of Stripe's balance. An
+ * approved (unpaid) milestone's release is taken back first (the trainer is owed nothing now, the
+ * fee is not earned), so the escrow line is what was reversed into it less what left it.
+ */
+function chargebackLoss(contractId: string, loss: ChargebackLoss): JournalEntry[] {
+  const reversed = loss.reversedRelease;
+  const reversedCents = reversed ? cents(reversed.fee) + cents(reversed.net) : 0;
+  const escrowChangeCents = reversedCents - cents(loss.fromEscrow);
+  const escrow = escrowAccount(contractId);
+  return [
+    ...(reversed ? [debit(trainerPayableAccount(reversed.trainerId), cents(reversed.net)), debit(platformFeeRevenue, cents(reversed.fee))] : []),
+    escrowChangeCents >= 0 ? credit(escrow, escrowChangeCents) : debit(escrow, -escrowChangeCents),
+    debit(platformChargebackLosses, cents(loss.platformLoss)),
+    credit(platformStripeBalance, cents(loss.fromEscrow) + cents(loss.platformLoss)),
   ];
 }
 

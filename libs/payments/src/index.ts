@@ -6,3 +6,5 @@ export {
   type SimulatedRefund,
   type SimulatedTransfer,
 } from './simulated/simulated-gateway';
+export * from './stripe';
+export * from './webhooks';

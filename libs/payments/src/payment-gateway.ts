@@ -20,6 +20,11 @@ export interface ChargeRequest {
 
 export type ChargeOutcome =
   | { readonly status: 'succeeded'; readonly paymentIntentId: string; readonly chargeId: string }
+  /**
+   * Not settled yet: a bank debit still `processing`, or the bank wants the employer to
+   * authenticate (`requires_action`). The outcome arrives later, by webhook.
+   */
+  | { readonly status: 'pending'; readonly paymentIntentId: string; readonly nextStep: 'processing' | 'requires_action' }
   | {
       readonly status: 'declined';
       readonly paymentIntentId: string | null;
@@ -43,7 +48,8 @@ export type TransferOutcome =
 
 export interface RefundRequest {
   readonly idempotencyKey: string;
-  /** The funding charge the money goes back through. */
+  /** The funding payment the money goes back through. */
+  readonly paymentIntentId: string;
   readonly chargeId: string;
   readonly amountCents: number;
   readonly currency: 'USD';
@@ -58,11 +64,28 @@ export interface PaymentMethodRequest {
   readonly idempotencyKey: string;
   readonly employerId: string;
   readonly paymentMethodId: string;
+  /** The employer's customer when our log knows it already (it outlives any idempotency key). */
+  readonly customerId?: string | null;
+}
+
+export interface SetupIntentRequest {
+  readonly idempotencyKey: string;
+  readonly employerId: string;
+  readonly customerId?: string | null;
+}
+
+/** What the employer's browser needs to collect a payment method with the provider's own form. */
+export interface SetupIntent {
+  readonly customerId: string;
+  readonly setupIntentId: string;
+  readonly clientSecret: string;
 }
 
 export interface PayoutAccountRequest {
   readonly idempotencyKey: string;
   readonly trainerId: string;
+  /** The trainer's account when our log knows it already: a fresh onboarding link for it. */
+  readonly accountId?: string | null;
 }
 
 export interface PayoutAccount {
@@ -74,11 +97,27 @@ export interface PayoutAccount {
 
 export interface PaymentGateway {
   readonly name: string;
-  /** Saves the employer's payment method on a customer of theirs; refuses unusable methods. */
+  /**
+   * Saves the employer's payment method on a customer of theirs; refuses unusable methods. The
+   * returned id is the one to charge: the provider may give a saved copy of a one-time token.
+   */
   attachPaymentMethod(request: PaymentMethodRequest): Promise<{ customerId: string; paymentMethodId: string }>;
+  /** Starts collecting a payment method client-side (Stripe Elements confirms the SetupIntent). */
+  createSetupIntent(request: SetupIntentRequest): Promise<SetupIntent>;
   createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   transfer(request: TransferRequest): Promise<TransferOutcome>;
+  /**
+   * What a money request already did, found by what we stamp on the provider's objects rather than
+   * by its idempotency key, which the provider forgets after 24 hours. Null: nothing was done.
+   * A charge and a refund are found by their request key; a transfer by any transfer of the
+   * milestone in its transfer group (a milestone is paid out once, whatever the attempt).
+   */
+  findCharge(request: ChargeRequest): Promise<ChargeOutcome | null>;
+  findTransfer(request: TransferRequest): Promise<TransferOutcome | null>;
+  findRefund(request: RefundRequest): Promise<RefundOutcome | null>;
+  /** The milestone a payment was made for (from what we stamped on it), or null if it is not ours. */
+  paymentMetadata(paymentIntentId: string): Promise<Metadata | null>;
   /** Returns escrowed money to the employer; never more than the charge minus what left it. */
   refund(request: RefundRequest): Promise<RefundOutcome>;
 }

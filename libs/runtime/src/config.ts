@@ -11,10 +11,27 @@ export interface AppConfig {
   readonly authSecret: string;
   readonly authSecretIsDevelopmentDefault: boolean;
   readonly platformFeeBps: number;
-  readonly payments: 'simulated';
+  readonly payments: PaymentsConfig;
+  /** First delay before the saga retries a payment call whose outcome is unknown; doubles each time. */
+  readonly paymentRetryBaseMs: number;
   /** Read-your-writes waits at most this long for a read model to catch up. */
   readonly readYourWritesTimeoutMs: number;
 }
+
+/** The simulated gateway by default; Stripe (or a Stripe-compatible server) when a key is given. */
+export type PaymentsConfig =
+  | { readonly kind: 'simulated' }
+  | {
+      readonly kind: 'stripe';
+      readonly secretKey: string;
+      readonly webhookSecret: string;
+      /** Another base URL for the SDK (a Stripe-compatible test server); null = Stripe itself. */
+      readonly apiBase: URL | null;
+      /** Where Stripe sends a trainer back after (or to restart) Connect onboarding. */
+      readonly connectReturnUrl: string;
+      readonly connectRefreshUrl: string;
+      readonly requestTimeoutMs: number;
+    };
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -41,10 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (eventStore === 'eventstoredb') throw new ConfigError('EVENT_STORE=eventstoredb is not available in this build yet');
   if (eventStore !== 'postgres' && eventStore !== 'pglite') throw new ConfigError(`EVENT_STORE must be postgres or pglite, not ${eventStore}`);
   if (eventStore === 'postgres' && !env.DATABASE_URL) throw new ConfigError('EVENT_STORE=postgres needs DATABASE_URL');
-  if (env.STRIPE_SECRET_KEY) throw new ConfigError('STRIPE_SECRET_KEY is set, but the Stripe adapter is not available in this build yet');
+  const port = integer(env.PORT, 'PORT', 3000, 0, 65_535);
   return {
     nodeEnv,
-    port: integer(env.PORT, 'PORT', 3000, 0, 65_535),
+    port,
     processRole: processRole(env.PROCESS_ROLE),
     database:
       eventStore === 'postgres'
@@ -53,9 +70,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret: authSecret ?? developmentAuthSecret,
     authSecretIsDevelopmentDefault: authSecret === undefined,
     platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
-    payments: 'simulated',
+    payments: paymentsConfig(env, port),
+    paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
   };
+}
+
+function paymentsConfig(env: NodeJS.ProcessEnv, port: number): PaymentsConfig {
+  const secretKey = env.STRIPE_SECRET_KEY;
+  if (!secretKey) {
+    if (env.STRIPE_WEBHOOK_SECRET || env.STRIPE_API_BASE) throw new ConfigError('STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE need STRIPE_SECRET_KEY');
+    return { kind: 'simulated' };
+  }
+  if (!/^(sk|rk)_(test|live)_\S+$/.test(secretKey)) throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…)');
+  // Without webhooks, asynchronous outcomes (bank debits, 3-D Secure, chargebacks) would never arrive.
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (!webhookSecret) throw new ConfigError('STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET (the signing secret of the webhook endpoint, whsec_…)');
+  const publicUrl = url(env.PUBLIC_URL ?? `http://localhost:${port}`, 'PUBLIC_URL');
+  return {
+    kind: 'stripe',
+    secretKey,
+    webhookSecret,
+    apiBase: env.STRIPE_API_BASE ? url(env.STRIPE_API_BASE, 'STRIPE_API_BASE') : null,
+    connectReturnUrl: new URL('/payouts/connected', publicUrl).toString(),
+    connectRefreshUrl: new URL('/payouts/refresh', publicUrl).toString(),
+    requestTimeoutMs: integer(env.STRIPE_TIMEOUT_MS, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000),
+  };
+}
+
+function url(raw: string, name: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return parsed;
 }
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

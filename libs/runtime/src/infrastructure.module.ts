@@ -1,6 +1,6 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { PostgresEventStore, type EventStore } from '@escrow/event-store';
-import { SimulatedPaymentGateway, type PaymentGateway } from '@escrow/payments';
+import { SimulatedPaymentGateway, StripePaymentGateway, type PaymentGateway } from '@escrow/payments';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { CommandHandling } from './command-handling';
 import type { AppConfig } from './config';
@@ -28,6 +28,18 @@ interface OwnedResources {
 async function openDatabase(config: AppConfig): Promise<SqlDb> {
   if (config.database.kind === 'postgres') return openPostgres({ connectionString: config.database.url });
   return openPglite(config.database.dataDir);
+}
+
+async function openPaymentGateway(config: AppConfig, db: SqlDb): Promise<PaymentGateway> {
+  const payments = config.payments;
+  if (payments.kind === 'simulated') return SimulatedPaymentGateway.open(db);
+  return new StripePaymentGateway({
+    secretKey: payments.secretKey,
+    apiBase: payments.apiBase,
+    timeoutMs: payments.requestTimeoutMs,
+    connectReturnUrl: payments.connectReturnUrl,
+    connectRefreshUrl: payments.connectRefreshUrl,
+  });
 }
 
 class InfrastructureShutdown implements OnApplicationShutdown {
@@ -61,7 +73,7 @@ export class InfrastructureModule {
       { provide: EVENT_STORE, useFactory: (db: SqlDb) => PostgresEventStore.open(db), inject: [SQL_DB] },
       {
         provide: PAYMENT_GATEWAY,
-        useFactory: (db: SqlDb) => options.gateway ?? SimulatedPaymentGateway.open(db),
+        useFactory: (db: SqlDb) => options.gateway ?? openPaymentGateway(options.config, db),
         inject: [SQL_DB],
       },
       {

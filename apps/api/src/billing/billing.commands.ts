@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { forbidden } from '@escrow/domain';
+import { customerOf, forbidden } from '@escrow/domain';
 import type { PaymentGateway } from '@escrow/payments';
 import { CommandHandling, PAYMENT_GATEWAY } from '@escrow/runtime';
 import type { RequestContext } from '../http/request-context';
@@ -27,10 +27,12 @@ export class AttachPaymentMethodHandler implements ICommandHandler<AttachPayment
     if (actor.role !== 'employer' || actor.id !== employerId) {
       throw forbidden('not_this_employer', 'an employer can only attach its own payment method');
     }
+    const customerId = customerOf(await this.commands.loadEmployer(employerId));
     const attached = await this.gateway.attachPaymentMethod({
       idempotencyKey: `attach-payment-method:${employerId}:${paymentMethodId}`,
       employerId,
       paymentMethodId,
+      customerId,
     });
     const result = await this.commands.employer(
       employerId,
@@ -60,12 +62,52 @@ export class ConnectPayoutAccountHandler implements ICommandHandler<ConnectPayou
     if (actor.role !== 'trainer' || actor.id !== trainerId) {
       throw forbidden('not_this_trainer', 'a trainer can only connect its own payout account');
     }
-    const account = await this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId });
+    const known = (await this.commands.loadTrainer(trainerId)).payoutAccount;
+    const account = await this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null });
     const result = await this.commands.trainer(
       trainerId,
       { type: 'ConnectPayoutAccount', actor, data: { trainerId, accountId: account.accountId, payoutsEnabled: account.payoutsEnabled } },
       { ...context, causationId: context.correlationId },
     );
     return { trainerId, ...account, position: result.position };
+  }
+}
+
+export class StartPaymentMethodSetup {
+  constructor(
+    readonly employerId: string,
+    readonly context: RequestContext,
+  ) {}
+}
+
+/**
+ * The client-side half of adding a payment method: the browser confirms the returned SetupIntent
+ * with Stripe's own form (we never see card data), then posts the payment method id back.
+ */
+@CommandHandler(StartPaymentMethodSetup)
+export class StartPaymentMethodSetupHandler implements ICommandHandler<StartPaymentMethodSetup> {
+  constructor(
+    private readonly commands: CommandHandling,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+  ) {}
+
+  async execute({ employerId, context }: StartPaymentMethodSetup) {
+    const { actor } = context;
+    if (actor.role !== 'employer' || actor.id !== employerId) {
+      throw forbidden('not_this_employer', 'an employer can only set up its own payment method');
+    }
+    const known = customerOf(await this.commands.loadEmployer(employerId));
+    const intent = await this.gateway.createSetupIntent({
+      idempotencyKey: `setup-intent:${employerId}:${context.correlationId}`,
+      employerId,
+      customerId: known,
+    });
+    // Recorded before answering: the customer outlives the provider's 24-hour idempotency memory.
+    const result = await this.commands.employer(
+      employerId,
+      { type: 'RecordCustomer', actor, data: { employerId, customerId: intent.customerId } },
+      { ...context, causationId: context.correlationId },
+    );
+    return { employerId, ...intent, position: result.position };
   }
 }

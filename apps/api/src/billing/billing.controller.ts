@@ -5,7 +5,7 @@ import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.gua
 import { EmptyDto } from '../contracts/contract.dtos';
 import { PathId } from '../http/path-id.pipe';
 import { requestContext } from '../http/request-context';
-import { AttachPaymentMethod, ConnectPayoutAccount } from './billing.commands';
+import { AttachPaymentMethod, ConnectPayoutAccount, StartPaymentMethodSetup } from './billing.commands';
 import { AttachPaymentMethodDto } from './billing.dtos';
 
 @Controller('v1')
@@ -17,6 +17,13 @@ export class BillingController {
   @Roles('employer')
   attach(@Param('id', PathId) employerId: string, @Body() body: AttachPaymentMethodDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new AttachPaymentMethod(employerId, body.paymentMethodId, requestContext(actor, request)) as never);
+  }
+
+  @Post('employers/:id/setup-intent')
+  @HttpCode(200)
+  @Roles('employer')
+  setupIntent(@Param('id', PathId) employerId: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.commandBus.execute(new StartPaymentMethodSetup(employerId, requestContext(actor, request)) as never);
   }
 
   @Post('trainers/:id/payout-account')

@@ -16,7 +16,7 @@ export class HealthController {
     return {
       status: 'ok',
       database: this.config.database.kind,
-      payments: this.config.payments,
+      payments: this.config.payments.kind,
       processRole: this.config.processRole,
       headPosition: await this.store.headPosition(),
     };

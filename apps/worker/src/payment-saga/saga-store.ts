@@ -22,6 +22,16 @@ create table if not exists saga_dead_letters (
   resolved_at  timestamptz
 );`;
 
+export interface DeadLetter {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly contractId: string | null;
+  readonly milestoneId: string | null;
+  readonly error: string;
+  readonly createdAt: string;
+}
+
 export interface DuePayout {
   readonly contractId: string;
   readonly milestoneId: string;
@@ -80,10 +90,26 @@ export class SagaStore {
     );
   }
 
-  async deadLetters(): Promise<{ eventId: string; eventType: string; error: string }[]> {
-    const { rows } = await this.db.query<{ event_id: string; event_type: string; error: string }>(
-      'select event_id::text, event_type, error from saga_dead_letters where resolved_at is null order by id',
+  async deadLetters(): Promise<DeadLetter[]> {
+    const { rows } = await this.db.query<{ id: string; event_id: string; event_type: string; contract_id: string | null; milestone_id: string | null; error: string; created_at: string }>(
+      `select id::text, event_id::text, event_type, contract_id, milestone_id, error, created_at::text
+       from saga_dead_letters where resolved_at is null order by id`,
     );
-    return rows.map((row) => ({ eventId: row.event_id, eventType: row.event_type, error: row.error }));
+    return rows.map((row) => ({
+      id: row.id,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      contractId: row.contract_id,
+      milestoneId: row.milestone_id,
+      error: row.error,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Support looked at it and settled it outside the saga (a refund by hand, say). */
+  async resolveDeadLetter(id: string): Promise<boolean> {
+    if (!/^\d{1,18}$/.test(id)) return false;
+    const { rows } = await this.db.query('update saga_dead_letters set resolved_at = now() where id = $1::bigint and resolved_at is null returning id', [id]);
+    return rows.length === 1;
   }
 }

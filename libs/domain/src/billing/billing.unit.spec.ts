@@ -61,8 +61,8 @@ describe('employer billing decider', () => {
       employerDecider.evolve,
       employerDecider.initialState(),
     );
-    expect(state).toEqual({ paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_2' } });
-    expect(employerDecider.initialState()).toEqual({ paymentMethod: null });
+    expect(state).toEqual({ paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_2' }, customerId: 'cus_1' });
+    expect(employerDecider.initialState()).toEqual({ paymentMethod: null, customerId: null });
   });
 
   it.each([

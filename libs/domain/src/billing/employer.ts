@@ -1,5 +1,5 @@
 import { assertNever } from '../shared/assert';
-import { forbidden } from '../shared/errors';
+import { conflict, forbidden } from '../shared/errors';
 import type { Actor, DomainEvent } from '../shared/metadata';
 
 export const employerStream = (employerId: string) => `employer-${employerId}`;
@@ -8,27 +8,45 @@ export type EmployerPaymentMethodAttached = DomainEvent<
   'EmployerPaymentMethodAttached',
   { employerId: string; customerId: string; paymentMethodId: string }
 >;
-export type EmployerEvent = EmployerPaymentMethodAttached;
+export type EmployerCustomerCreated = DomainEvent<'EmployerCustomerCreated', { employerId: string; customerId: string }>;
+export type EmployerEvent = EmployerPaymentMethodAttached | EmployerCustomerCreated;
 
 export type AttachPaymentMethod = {
   readonly type: 'AttachPaymentMethod';
   readonly actor: Actor;
   readonly data: { employerId: string; customerId: string; paymentMethodId: string };
 };
-export type EmployerCommand = AttachPaymentMethod;
+/** The Stripe customer created for the employer, recorded once so every later call reuses it. */
+export type RecordCustomer = {
+  readonly type: 'RecordCustomer';
+  readonly actor: Actor;
+  readonly data: { employerId: string; customerId: string };
+};
+export type EmployerCommand = AttachPaymentMethod | RecordCustomer;
 
 export interface EmployerState {
   readonly paymentMethod: { customerId: string; paymentMethodId: string } | null;
+  readonly customerId: string | null;
 }
 
-export const initialEmployerState = (): EmployerState => ({ paymentMethod: null });
+export const initialEmployerState = (): EmployerState => ({ paymentMethod: null, customerId: null });
+
+/** The employer's Stripe customer, once created (or named by an attached payment method). */
+export function customerOf(state: EmployerState): string | null {
+  return state.customerId;
+}
 
 export function evolveEmployer(state: EmployerState, event: EmployerEvent): EmployerState {
   switch (event.type) {
     case 'EmployerPaymentMethodAttached':
-      return { paymentMethod: { customerId: event.data.customerId, paymentMethodId: event.data.paymentMethodId } };
+      return {
+        paymentMethod: { customerId: event.data.customerId, paymentMethodId: event.data.paymentMethodId },
+        customerId: event.data.customerId,
+      };
+    case 'EmployerCustomerCreated':
+      return { ...state, customerId: event.data.customerId };
     default:
-      return assertNever(event.type, 'employer event');
+      return assertNever(event, 'employer event');
   }
 }
 
@@ -44,8 +62,19 @@ export function decideEmployer(command: EmployerCommand, state: EmployerState): 
       if (current?.paymentMethodId === data.paymentMethodId && current.customerId === data.customerId) return [];
       return [{ type: 'EmployerPaymentMethodAttached', data }];
     }
+    case 'RecordCustomer': {
+      const { actor, data } = command;
+      if (actor.role !== 'employer' || actor.id !== data.employerId) {
+        throw forbidden('not_this_employer', 'an employer can only record its own customer');
+      }
+      if (state.customerId === data.customerId) return [];
+      if (state.customerId !== null) {
+        throw conflict('customer_mismatch', `employer ${data.employerId} is customer ${state.customerId}, not ${data.customerId}`);
+      }
+      return [{ type: 'EmployerCustomerCreated', data }];
+    }
     default:
-      return assertNever(command.type, 'employer command');
+      return assertNever(command, 'employer command');
   }
 }
 

@@ -1,5 +1,5 @@
 import { assertNever } from '../shared/assert';
-import { forbidden } from '../shared/errors';
+import { conflict, forbidden } from '../shared/errors';
 import type { Actor, DomainEvent } from '../shared/metadata';
 
 export const trainerStreamPrefix = 'trainer-';
@@ -9,14 +9,24 @@ export type TrainerPayoutAccountConnected = DomainEvent<
   'TrainerPayoutAccountConnected',
   { trainerId: string; accountId: string; payoutsEnabled: boolean }
 >;
-export type TrainerEvent = TrainerPayoutAccountConnected;
+/** Stripe's account.updated: whether the Connect account may receive payouts now. */
+export type TrainerPayoutAccountUpdated = DomainEvent<
+  'TrainerPayoutAccountUpdated',
+  { trainerId: string; accountId: string; payoutsEnabled: boolean }
+>;
+export type TrainerEvent = TrainerPayoutAccountConnected | TrainerPayoutAccountUpdated;
 
 export type ConnectPayoutAccount = {
   readonly type: 'ConnectPayoutAccount';
   readonly actor: Actor;
   readonly data: { trainerId: string; accountId: string; payoutsEnabled: boolean };
 };
-export type TrainerCommand = ConnectPayoutAccount;
+export type RecordPayoutAccountStatus = {
+  readonly type: 'RecordPayoutAccountStatus';
+  readonly actor: Actor;
+  readonly data: { trainerId: string; accountId: string; payoutsEnabled: boolean };
+};
+export type TrainerCommand = ConnectPayoutAccount | RecordPayoutAccountStatus;
 
 export interface TrainerState {
   readonly payoutAccount: { accountId: string; payoutsEnabled: boolean } | null;
@@ -27,9 +37,10 @@ export const initialTrainerState = (): TrainerState => ({ payoutAccount: null })
 export function evolveTrainer(state: TrainerState, event: TrainerEvent): TrainerState {
   switch (event.type) {
     case 'TrainerPayoutAccountConnected':
+    case 'TrainerPayoutAccountUpdated':
       return { payoutAccount: { accountId: event.data.accountId, payoutsEnabled: event.data.payoutsEnabled } };
     default:
-      return assertNever(event.type, 'trainer event');
+      return assertNever(event, 'trainer event');
   }
 }
 
@@ -44,8 +55,19 @@ export function decideTrainer(command: TrainerCommand, state: TrainerState): Tra
       if (current?.accountId === data.accountId && current.payoutsEnabled === data.payoutsEnabled) return [];
       return [{ type: 'TrainerPayoutAccountConnected', data }];
     }
+    case 'RecordPayoutAccountStatus': {
+      const { actor, data } = command;
+      if (actor.role !== 'service') throw forbidden('not_service', 'payout account updates are recorded by the payment service only');
+      const current = state.payoutAccount;
+      if (current !== null && current.accountId !== data.accountId) {
+        throw conflict('account_mismatch', `trainer ${data.trainerId} pays out to ${current.accountId}, not ${data.accountId}`);
+      }
+      if (current?.payoutsEnabled === data.payoutsEnabled) return [];
+      // No account recorded yet: the webhook beat the API's own append, so this records it.
+      return [{ type: 'TrainerPayoutAccountUpdated', data }];
+    }
     default:
-      return assertNever(command.type, 'trainer command');
+      return assertNever(command, 'trainer command');
   }
 }
 

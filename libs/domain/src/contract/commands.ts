@@ -39,6 +39,18 @@ export type RecordFundingFailed = Command<
   'RecordFundingFailed',
   MilestoneRef & { reason: string; declineCode: string | null; paymentIntentId: string | null }
 >;
+export type RecordFundingPending = Command<
+  'RecordFundingPending',
+  MilestoneRef & { paymentIntentId: string; nextStep: 'processing' | 'requires_action' }
+>;
+export type RecordChargebackOpened = Command<
+  'RecordChargebackOpened',
+  MilestoneRef & { disputeId: string; chargeId: string; amountCents: number; reason: string }
+>;
+export type RecordChargebackClosed = Command<
+  'RecordChargebackClosed',
+  MilestoneRef & { disputeId: string; outcome: 'won' | 'lost' }
+>;
 export type RequestApproval = Command<'RequestApproval', MilestoneRef & { note: string | null }>;
 export type Approve = Command<'Approve', MilestoneRef & { feeBps: number }>;
 export type RecordPayoutCompleted = Command<
@@ -69,6 +81,7 @@ export type ContractCommand =
   | AddMilestone
   | RequestFunding
   | RecordFunded
+  | RecordFundingPending
   | RecordFundingFailed
   | RequestApproval
   | Approve
@@ -77,5 +90,7 @@ export type ContractCommand =
   | Dispute
   | ResolveDispute
   | RecordRefunded
+  | RecordChargebackOpened
+  | RecordChargebackClosed
   | Cancel
   | Archive;

@@ -4,7 +4,10 @@ import { Money, usd } from '../shared/money';
 import type { Actor } from '../shared/metadata';
 import type { ContractCommand, HireTrainer } from './commands';
 import type { ContractEvent } from './events';
-import type { ContractOpen, ContractState, MilestoneState, MilestoneStatus } from './state';
+import { decideChargebackClosed, decideChargebackOpened } from './chargebacks';
+import { decideFunded, decideFundingFailed, decideFundingPending } from './funding-outcomes';
+import { milestoneIn, milestoneOf, ref, requireService } from './guards';
+import { hasOpenChargeback, type ContractOpen, type ContractState, type MilestoneStatus } from './state';
 
 /** Statuses that still hold money or work in flight: the contract cannot be archived over them. */
 export const unresolvedStatuses: readonly MilestoneStatus[] = [
@@ -49,23 +52,16 @@ export function decide(command: ContractCommand, state: ContractState): Contract
         },
       ];
     }
-    case 'RecordFunded': {
-      requireService(actor);
-      const milestone = milestoneIn(state, command.data.milestoneId, 'funding', 'record funding of');
-      if (command.data.amountCents !== milestone.amountCents) {
-        throw conflict('amount_mismatch', `charged ${command.data.amountCents} cents, milestone is ${milestone.amountCents}`);
-      }
-      const { paymentIntentId, chargeId } = command.data;
-      return [
-        { type: 'MilestoneFunded', data: { ...ref(state, milestone), amount: usd(milestone.amountCents), paymentIntentId, chargeId } },
-      ];
-    }
-    case 'RecordFundingFailed': {
-      requireService(actor);
-      const milestone = milestoneIn(state, command.data.milestoneId, 'funding', 'record failed funding of');
-      const { reason, declineCode, paymentIntentId } = command.data;
-      return [{ type: 'MilestoneFundingFailed', data: { ...ref(state, milestone), reason, declineCode, paymentIntentId } }];
-    }
+    case 'RecordFundingPending':
+      return decideFundingPending(command, state);
+    case 'RecordFunded':
+      return decideFunded(command, state);
+    case 'RecordFundingFailed':
+      return decideFundingFailed(command, state);
+    case 'RecordChargebackOpened':
+      return decideChargebackOpened(command, state);
+    case 'RecordChargebackClosed':
+      return decideChargebackClosed(command, state);
     case 'RequestApproval': {
       requireTrainer(state, actor);
       const milestone = milestoneIn(state, command.data.milestoneId, 'funded', 'request approval of');
@@ -98,6 +94,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     }
     case 'RecordPayoutCompleted': {
       requireService(actor);
+      // The transfer reported again (saga retry, webhook): already recorded, nothing new.
+      if (milestoneOf(state, command.data.milestoneId).transferIds.includes(command.data.transferId)) return [];
       const milestone = milestoneIn(state, command.data.milestoneId, 'approved', 'record payout of');
       const { transferId, destinationAccountId, amountCents } = command.data;
       if (amountCents !== milestone.netCents) {
@@ -135,14 +133,19 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     case 'ResolveDispute': {
       requireSupport(actor);
       const milestone = milestoneIn(state, command.data.milestoneId, 'disputed', 'resolve the dispute on');
+      if (hasOpenChargeback(milestone)) {
+        throw conflict('chargeback_open', `milestone ${milestone.milestoneId} has an open chargeback: the bank decides it, not support; resolve after it closes`);
+      }
       if (milestone.refundPendingCents > 0) {
         throw conflict('dispute_resolved', `the dispute on milestone ${milestone.milestoneId} is already resolved; its refund is pending`);
       }
       assert(milestone.chargeId !== null, `disputed milestone ${milestone.milestoneId} was funded`);
-      const trainerCents = releasedCents(command.data.resolution, command.data.trainerAmountCents, milestone.amountCents);
+      // What the milestone still holds: less than its amount after a partial chargeback was lost.
+      const escrowCents = milestone.escrowCents;
+      const trainerCents = releasedCents(command.data.resolution, command.data.trainerAmountCents, escrowCents);
       const { feeCents, netCents } = Money.feeOf(trainerCents, command.data.feeBps);
-      const refundCents = milestone.amountCents - trainerCents;
-      assert(trainerCents + refundCents === milestone.amountCents, 'a resolution splits the escrow exactly');
+      const refundCents = escrowCents - trainerCents;
+      assert(trainerCents + refundCents === escrowCents, 'a resolution splits the escrow exactly');
       return [
         {
           type: 'MilestoneDisputeResolved',
@@ -163,9 +166,9 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     }
     case 'RecordRefunded': {
       requireService(actor);
-      const milestone = state.milestones[command.data.milestoneId];
-      if (!milestone) throw notFound('milestone_not_found', `milestone ${command.data.milestoneId} does not exist in contract ${state.contractId}`);
+      const milestone = milestoneOf(state, command.data.milestoneId);
       const { amountCents, refundId } = command.data;
+      if (milestone.refundIds.includes(refundId)) return [];
       if (amountCents <= 0 || amountCents > milestone.refundPendingCents) {
         throw conflict('refund_mismatch', `refunded ${amountCents} cents, ${milestone.refundPendingCents} are due back to the employer`);
       }
@@ -187,6 +190,10 @@ export function decide(command: ContractCommand, state: ContractState): Contract
           `cannot archive: milestone ${blocking.milestoneId} is ${blocking.status}; it must be paid, refunded or cancelled first`,
         );
       }
+      const chargedBack = Object.values(state.milestones).find(hasOpenChargeback);
+      if (chargedBack) {
+        throw conflict('chargeback_open', `cannot archive: milestone ${chargedBack.milestoneId} has an open chargeback`);
+      }
       const refunding = Object.values(state.milestones).find((m) => m.refundPendingCents > 0);
       if (refunding) {
         throw conflict('refund_pending', `cannot archive: milestone ${refunding.milestoneId} still has a refund pending`);
@@ -206,28 +213,6 @@ function hire(command: HireTrainer, state: ContractState): ContractEvent[] {
     { type: 'ContractCreated', data: { contractId, employerId: command.actor.id, trainerId, projectName } },
     { type: 'MilestoneCreated', data: { contractId, milestoneId, ...firstMilestone } },
   ];
-}
-
-function ref(state: ContractOpen, milestone: MilestoneState) {
-  return { contractId: state.contractId, milestoneId: milestone.milestoneId };
-}
-
-function milestoneIn(
-  state: ContractOpen,
-  milestoneId: string,
-  allowed: MilestoneStatus | readonly MilestoneStatus[],
-  action: string,
-): MilestoneState {
-  const milestone = state.milestones[milestoneId];
-  if (!milestone) throw notFound('milestone_not_found', `milestone ${milestoneId} does not exist in contract ${state.contractId}`);
-  const allowedStatuses: readonly MilestoneStatus[] = typeof allowed === 'string' ? [allowed] : allowed;
-  if (!allowedStatuses.includes(milestone.status)) {
-    throw conflict(
-      'illegal_transition',
-      `cannot ${action} milestone ${milestoneId}: its status is ${milestone.status} (allowed from ${allowedStatuses.join(', ')})`,
-    );
-  }
-  return milestone;
 }
 
 function requireActive(state: ContractOpen): void {
@@ -269,6 +254,3 @@ function requireSupport(actor: Actor): void {
   if (actor.role !== 'support') throw forbidden('not_support', 'only support can resolve a dispute');
 }
 
-function requireService(actor: Actor): void {
-  if (actor.role !== 'service') throw forbidden('not_service', 'payment outcomes are recorded by the payment service only');
-}

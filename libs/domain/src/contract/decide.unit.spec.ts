@@ -10,8 +10,11 @@ import type {
   Dispute,
   HireTrainer,
   PaymentMethodOnFile,
+  RecordChargebackClosed,
+  RecordChargebackOpened,
   RecordFunded,
   RecordFundingFailed,
+  RecordFundingPending,
   RecordPayoutCompleted,
   RecordPayoutFailed,
   RecordRefunded,
@@ -71,6 +74,21 @@ const funded = (milestoneId = M1, amountCents = AMOUNT): ContractEvent => ({
 const fundingFailed = (milestoneId = M1): ContractEvent => ({
   type: 'MilestoneFundingFailed',
   data: { ...ref(milestoneId), reason: 'card declined', declineCode: 'insufficient_funds', paymentIntentId: `pi_${milestoneId}` },
+});
+const fundingPending = (nextStep: 'processing' | 'requires_action' = 'processing', paymentIntentId = `pi_${M1}`): ContractEvent => ({
+  type: 'MilestoneFundingPending',
+  data: { ...ref(M1), paymentIntentId, nextStep },
+});
+const chargebackDisputed = (previousStatus: 'funded' | 'pending_approval' | 'approved', amountCents = AMOUNT): ContractEvent => ({
+  type: 'MilestoneDisputed',
+  data: {
+    ...ref(M1), disputedBy: 'service', reason: 'chargeback: fraudulent', previousStatus,
+    chargeback: { disputeId: 'dp_1', chargeId: `ch_${M1}`, amount: usd(amountCents) },
+  },
+});
+const chargebackOpened = (statusAtOpening: 'paid' | 'disputed' | 'refunded', amountCents = AMOUNT): ContractEvent => ({
+  type: 'MilestoneChargebackOpened',
+  data: { ...ref(M1), disputeId: 'dp_1', chargeId: `ch_${M1}`, amount: usd(amountCents), reason: 'fraudulent', statusAtOpening },
 });
 const approvalRequested = (milestoneId = M1): ContractEvent => ({
   type: 'MilestoneApprovalRequested',
@@ -212,6 +230,21 @@ const recordFundingFailed = (data: Partial<RecordFundingFailed['data']> = {}): R
   actor: service,
   data: { ...ref(), reason: 'card declined', declineCode: 'insufficient_funds', paymentIntentId: `pi_${data.milestoneId ?? M1}`, ...data },
 });
+const recordFundingPending = (data: Partial<RecordFundingPending['data']> = {}): RecordFundingPending => ({
+  type: 'RecordFundingPending',
+  actor: service,
+  data: { ...ref(), paymentIntentId: `pi_${M1}`, nextStep: 'processing', ...data },
+});
+const recordChargebackOpened = (data: Partial<RecordChargebackOpened['data']> = {}): RecordChargebackOpened => ({
+  type: 'RecordChargebackOpened',
+  actor: service,
+  data: { ...ref(), disputeId: 'dp_1', chargeId: `ch_${M1}`, amountCents: AMOUNT, reason: 'fraudulent', ...data },
+});
+const recordChargebackClosed = (data: Partial<RecordChargebackClosed['data']> = {}): RecordChargebackClosed => ({
+  type: 'RecordChargebackClosed',
+  actor: service,
+  data: { ...ref(), disputeId: 'dp_1', outcome: 'won', ...data },
+});
 const requestApproval = (data: Partial<RequestApproval['data']> = {}): RequestApproval => ({
   type: 'RequestApproval',
   actor: trainer,
@@ -259,6 +292,8 @@ const archive = (): Archive => ({ type: 'Archive', actor: employer, data: { cont
 // Every other status must be refused with a 409 naming the current status.
 // ---------------------------------------------------------------------------------------------
 
+const defaultRefusal = (status: ReachableStatus) => `its status is ${status} (`;
+
 interface Transition {
   readonly command: ContractCommand;
   readonly allowedFrom: Partial<Record<ReachableStatus, ContractEvent[]>>;
@@ -269,17 +304,45 @@ interface Transition {
 const fromEveryStatus = (events: ContractEvent[]) =>
   Object.fromEntries(statuses.map((status) => [status, events])) as Record<ReachableStatus, ContractEvent[]>;
 
-const transitions: Record<ContractCommand['type'], Transition> = {
+/** Funded with pi_m_1 / ch_m_1 at some point: a repeated outcome for that intent is no event. */
+const fundedStatuses: readonly ReachableStatus[] = ['funded', 'pending_approval', 'approved', 'paid', 'disputed', 'refunded'];
+const fromStatuses = (list: readonly ReachableStatus[], events: ContractEvent[]) =>
+  Object.fromEntries(list.map((status) => [status, events])) as Partial<Record<ReachableStatus, ContractEvent[]>>;
+
+// RecordChargebackClosed names a chargeback that must exist (not_found otherwise): see the chargeback spec.
+const transitions: Record<Exclude<ContractCommand['type'], 'RecordChargebackClosed'>, Transition> = {
   // A contract is hired once, whatever its milestones are doing.
   HireTrainer: { command: hireTrainer(), allowedFrom: {}, refusalNames: () => `contract ${C1} already exists` },
   // A new milestone does not depend on the others' status.
   AddMilestone: { command: addMilestone(M2), allowedFrom: fromEveryStatus([milestoneCreated(M2)]) },
   RequestFunding: { command: requestFunding(), allowedFrom: { pending: [fundingRequested()] } },
-  RecordFunded: { command: recordFunded(), allowedFrom: { funding: [funded()] } },
-  RecordFundingFailed: { command: recordFundingFailed(), allowedFrom: { funding: [fundingFailed()] } },
+  // A new attempt's intent: elsewhere it contradicts the status.
+  RecordFundingPending: {
+    command: recordFundingPending({ paymentIntentId: 'pi_new' }),
+    allowedFrom: { funding: [fundingPending('processing', 'pi_new')] },
+  },
+  // The intent that funded the milestone, reported again: nothing new, whatever happened since.
+  RecordFunded: { command: recordFunded(), allowedFrom: { funding: [funded()], ...fromStatuses(fundedStatuses, []) } },
+  RecordFundingFailed: {
+    command: recordFundingFailed(),
+    allowedFrom: { funding: [fundingFailed()] },
+    refusalNames: (status) => (fundedStatuses.includes(status) ? `payment intent pi_${M1} already funded milestone ${M1}` : defaultRefusal(status)),
+  },
+  RecordChargebackOpened: {
+    command: recordChargebackOpened(),
+    allowedFrom: {
+      funded: [chargebackDisputed('funded')],
+      pending_approval: [chargebackDisputed('pending_approval')],
+      approved: [chargebackDisputed('approved')],
+      paid: [chargebackOpened('paid')],
+      disputed: [chargebackOpened('disputed')],
+      refunded: [chargebackOpened('refunded')],
+    },
+  },
   RequestApproval: { command: requestApproval(), allowedFrom: { funded: [approvalRequested()] } },
   Approve: { command: approve(), allowedFrom: { pending_approval: [approved()] } },
-  RecordPayoutCompleted: { command: recordPayoutCompleted(), allowedFrom: { approved: [payoutCompleted()] } },
+  // The same transfer reported again once paid: nothing new.
+  RecordPayoutCompleted: { command: recordPayoutCompleted(), allowedFrom: { approved: [payoutCompleted()], paid: [] } },
   RecordPayoutFailed: { command: recordPayoutFailed(), allowedFrom: { approved: [payoutFailed(1)] } },
   Dispute: {
     command: dispute(),
@@ -288,9 +351,10 @@ const transitions: Record<ContractCommand['type'], Transition> = {
   ResolveDispute: { command: resolveDispute(), allowedFrom: { disputed: [disputeResolved('release')] } },
   // A refund is recorded against the money a resolution sent back, whatever the status: in none
   // of these histories is any refund pending (see the dispute spec for where it is allowed).
+  // The refunded history's own refund (re_m_1) reported again is nothing new.
   RecordRefunded: {
     command: recordRefunded(),
-    allowedFrom: {},
+    allowedFrom: { refunded: [] },
     refusalNames: () => `refunded ${AMOUNT} cents, 0 are due back to the employer`,
   },
   Cancel: { command: cancel(), allowedFrom: { pending: [cancelled()] } },
@@ -301,7 +365,6 @@ const transitions: Record<ContractCommand['type'], Transition> = {
   },
 };
 
-const defaultRefusal = (status: ReachableStatus) => `its status is ${status} (`;
 
 const matrix = Object.entries(transitions).map(([type, transition]) => ({
   type,
@@ -376,6 +439,9 @@ describe('contract decider: actors', () => {
       { name: 'RecordPayoutCompleted', history: contractAt('approved'), command: recordPayoutCompleted() },
       { name: 'RecordPayoutFailed', history: contractAt('approved'), command: recordPayoutFailed() },
       { name: 'RecordRefunded', history: [...contractAt('disputed'), refundResolved()], command: recordRefunded() },
+      { name: 'RecordFundingPending', history: contractAt('funding'), command: recordFundingPending() },
+      { name: 'RecordChargebackOpened', history: contractAt('funded'), command: recordChargebackOpened() },
+      { name: 'RecordChargebackClosed', history: [...contractAt('funded'), chargebackDisputed('funded')], command: recordChargebackClosed() },
     ];
     const nonService = [employer, trainer, support, finance];
     const cases = outcomes.flatMap((o) => nonService.map((actor) => ({ ...o, actor, role: actor.role })));
@@ -414,9 +480,9 @@ describe('contract decider: actors', () => {
       contract.given(contractAt('funded')).when(by(actor, dispute())).thenThrows('forbidden', "contract's employer or trainer");
     });
 
-    // DESIGN.md: Stripe chargebacks (charge.dispute.created) become MilestoneDisputed, but the
-    // decider currently refuses the service actor (see report).
-    it.todo('a chargeback recorded by the payment service disputes the milestone');
+    it('a chargeback recorded by the payment service disputes the milestone', () => {
+      contract.given(contractAt('funded')).when(recordChargebackOpened()).then([chargebackDisputed('funded')]);
+    });
   });
 });
 
@@ -425,8 +491,7 @@ describe('contract decider: actors', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('contract decider: unknown contract or milestone', () => {
-  const commandsOnAContract = Object.values(transitions)
-    .map((t) => t.command)
+  const commandsOnAContract = [...Object.values(transitions).map((t) => t.command), recordChargebackClosed()]
     .filter((command) => command.type !== 'HireTrainer')
     .map((command) => ({ type: command.type, command }));
 
@@ -445,6 +510,9 @@ describe('contract decider: unknown contract or milestone', () => {
     dispute({ milestoneId: 'm_404' }),
     resolveDispute({ milestoneId: 'm_404' }),
     recordRefunded({ milestoneId: 'm_404' }),
+    recordFundingPending({ milestoneId: 'm_404' }),
+    recordChargebackOpened({ milestoneId: 'm_404' }),
+    recordChargebackClosed({ milestoneId: 'm_404' }),
     cancel({ milestoneId: 'm_404' }),
   ].map((command) => ({ type: command.type, command }));
 
@@ -520,11 +588,11 @@ describe('contract decider: funding', () => {
     contract.given([...contractAt('funding'), fundingFailed()]).when(cancel()).then([cancelled()]);
   });
 
-  it('the second funding attempt can succeed', () => {
+  it('the second funding attempt can succeed, with its own payment intent', () => {
     contract
       .given([...contractAt('funding'), fundingFailed(), fundingRequested()])
-      .when(recordFunded())
-      .then([funded()]);
+      .when(recordFunded({ paymentIntentId: 'pi_2' }))
+      .then([{ type: 'MilestoneFunded', data: { ...ref(), amount: usd(AMOUNT), paymentIntentId: 'pi_2', chargeId: `ch_${M1}` } }]);
   });
 });
 

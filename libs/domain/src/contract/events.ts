@@ -25,6 +25,12 @@ export type MilestoneFunded = DomainEvent<
   'MilestoneFunded',
   MilestoneRef & { amount: Amount; paymentIntentId: string; chargeId: string }
 >;
+/** The charge did not settle at once: a bank debit is `processing`, or 3-D Secure `requires_action` of the employer. */
+export type FundingNextStep = 'processing' | 'requires_action';
+export type MilestoneFundingPending = DomainEvent<
+  'MilestoneFundingPending',
+  MilestoneRef & { paymentIntentId: string; nextStep: FundingNextStep }
+>;
 export type MilestoneFundingFailed = DomainEvent<
   'MilestoneFundingFailed',
   MilestoneRef & { reason: string; declineCode: string | null; paymentIntentId: string | null }
@@ -45,10 +51,53 @@ export type MilestonePayoutFailed = DomainEvent<
   'MilestonePayoutFailed',
   MilestoneRef & { trainerId: string; reason: string; retryable: boolean; attempt: number }
 >;
+export type DisputedFromStatus = 'funded' | 'pending_approval' | 'approved';
+/**
+ * A party's dispute, or a chargeback on money the platform still holds (`chargeback` set,
+ * `disputedBy` 'service'). Events written before chargebacks existed have no `chargeback` field.
+ */
 export type MilestoneDisputed = DomainEvent<
   'MilestoneDisputed',
-  MilestoneRef & { disputedBy: Role; reason: string; previousStatus: 'funded' | 'pending_approval' }
+  MilestoneRef & {
+    disputedBy: Role;
+    reason: string;
+    previousStatus: DisputedFromStatus;
+    chargeback?: { disputeId: string; chargeId: string; amount: Amount } | null;
+  }
 >;
+/** A chargeback on money that already left escrow (paid, refunded) or that support already holds (disputed). */
+export type ChargebackStatusAtOpening = 'paid' | 'disputed' | 'refunded';
+export type MilestoneChargebackOpened = DomainEvent<
+  'MilestoneChargebackOpened',
+  MilestoneRef & { disputeId: string; chargeId: string; amount: Amount; reason: string; statusAtOpening: ChargebackStatusAtOpening }
+>;
+export type ChargebackOutcome = 'won' | 'lost';
+/**
+ * Where the money of a lost chargeback came from, decided by the domain so the ledger need not
+ * know the milestone's state: `fromEscrow` left the contract's escrow (after the release of an
+ * approved milestone was taken back into it: `reversedRelease`), `platformLoss` is the platform's.
+ * fromEscrow + platformLoss = amount.
+ */
+export interface ChargebackLoss {
+  readonly fromEscrow: Amount;
+  readonly platformLoss: Amount;
+  readonly reversedRelease: { trainerId: string; fee: Amount; net: Amount } | null;
+}
+export type MilestoneChargebackClosed = DomainEvent<
+  'MilestoneChargebackClosed',
+  MilestoneRef & {
+    disputeId: string;
+    chargeId: string;
+    outcome: ChargebackOutcome;
+    amount: Amount;
+    loss: ChargebackLoss | null;
+    /** The milestone's status once closed, so read models need not redo the decider's rule. */
+    statusAfter: MilestoneStatusName;
+  }
+>;
+/** The milestone statuses, as events name them (state.ts defines the same union). */
+export type MilestoneStatusName =
+  | 'pending' | 'funding' | 'funded' | 'pending_approval' | 'approved' | 'paid' | 'disputed' | 'refunded' | 'cancelled';
 export type DisputeResolution = 'release' | 'refund' | 'split';
 
 /**
@@ -82,12 +131,15 @@ export type ContractEvent =
   | MilestoneCreated
   | MilestoneFundingRequested
   | MilestoneFunded
+  | MilestoneFundingPending
   | MilestoneFundingFailed
   | MilestoneApprovalRequested
   | MilestoneApproved
   | MilestonePayoutCompleted
   | MilestonePayoutFailed
   | MilestoneDisputed
+  | MilestoneChargebackOpened
+  | MilestoneChargebackClosed
   | MilestoneDisputeResolved
   | MilestoneRefunded
   | MilestoneCancelled
@@ -100,12 +152,15 @@ export const contractEventTypes: readonly ContractEventType[] = [
   'MilestoneCreated',
   'MilestoneFundingRequested',
   'MilestoneFunded',
+  'MilestoneFundingPending',
   'MilestoneFundingFailed',
   'MilestoneApprovalRequested',
   'MilestoneApproved',
   'MilestonePayoutCompleted',
   'MilestonePayoutFailed',
   'MilestoneDisputed',
+  'MilestoneChargebackOpened',
+  'MilestoneChargebackClosed',
   'MilestoneDisputeResolved',
   'MilestoneRefunded',
   'MilestoneCancelled',

@@ -12,6 +12,8 @@ export const idLength = {
   ch: 24,
   tr: 24,
   re: 24,
+  seti: 24,
+  sim: 24,
 } as const;
 
 /** A random id prefixed like Stripe's (`pi_3MtwBw…`), so logs and tests read like the real thing. */

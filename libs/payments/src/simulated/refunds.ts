@@ -12,6 +12,11 @@ import { remainingOnCharge } from './money';
 export async function applyRefund(tx: SqlExecutor, request: RefundRequest): Promise<Applied<RefundOutcome>> {
   const remaining = await remainingOnCharge(tx, request.chargeId);
   if (remaining === null) return refused(`No such charge: '${request.chargeId}'`);
+  const { rows } = await tx.query('select 1 from simgw_payment_intents where charge_id = $1 and payment_intent_id = $2', [
+    request.chargeId,
+    request.paymentIntentId,
+  ]);
+  if (rows.length === 0) return refused(`No such payment_intent: '${request.paymentIntentId}' for charge '${request.chargeId}'`);
   if (request.amountCents > remaining) {
     return refused(
       `Refund of ${request.amountCents} cents exceeds the ${remaining} cents left on charge '${request.chargeId}' ` +

@@ -10,7 +10,7 @@ describeEachDatabase('SimulatedPaymentGateway contract', (target) => {
     const db = await target.open();
     const gateway = await SimulatedPaymentGateway.open(db);
     return { gateway, dispose: () => db.close() };
-  });
+  }, { guardsEscrowAcrossRefundsAndTransfers: true });
 });
 
 describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
@@ -40,13 +40,18 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
     return { idempotencyKey: key('transfer'), amountCents, currency: 'USD', destinationAccountId, sourceChargeId, transferGroup: 'c-1', metadata };
   }
 
+  /** Refunds name both the payment intent and its charge; the tests mostly hold the charge. */
+  const paymentIntentOf = new Map<string, string>();
+
   function refundRequest(chargeId: string, amountCents: number): RefundRequest {
-    return { idempotencyKey: key('refund'), chargeId, amountCents, currency: 'USD', metadata };
+    const paymentIntentId = paymentIntentOf.get(chargeId) ?? 'pi_neverCharged';
+    return { idempotencyKey: key('refund'), paymentIntentId, chargeId, amountCents, currency: 'USD', metadata };
   }
 
   async function chargeId(request: ChargeRequest): Promise<string> {
     const outcome = await gateway.charge(request);
     if (outcome.status !== 'succeeded') throw new Error('the visa test card was declined');
+    paymentIntentOf.set(outcome.chargeId, outcome.paymentIntentId);
     return outcome.chargeId;
   }
 

@@ -11,6 +11,8 @@ import {
   type PayoutAccountRequest,
   type RefundOutcome,
   type RefundRequest,
+  type SetupIntent,
+  type SetupIntentRequest,
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
@@ -83,6 +85,16 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     });
   }
 
+  async createSetupIntent(request: SetupIntentRequest): Promise<SetupIntent> {
+    const { employerId } = request;
+    return runOnce(this.db, 'setup_intent', request.idempotencyKey, { employerId }, async (tx) => {
+      const customerId = await customerOf(tx, employerId);
+      const setupIntentId = stripeLikeId('seti');
+      // Nothing collects card details here: the simulated provider only knows its test methods.
+      return { outcome: { customerId, setupIntentId, clientSecret: `${setupIntentId}_secret_${stripeLikeId('sim')}` }, keep: true };
+    });
+  }
+
   async createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount> {
     const { trainerId } = request;
     return runOnce(this.db, 'account', request.idempotencyKey, { trainerId }, async (tx) => {
@@ -111,6 +123,39 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     assertAmountCents(request.amountCents, 'refund');
     const { idempotencyKey, ...params } = request;
     return this.throughNetwork('refund', () => runOnce(this.db, 'refund', idempotencyKey, params, (tx) => applyRefund(tx, request)));
+  }
+
+  async findCharge(request: ChargeRequest): Promise<ChargeOutcome | null> {
+    return this.storedOutcome<ChargeOutcome>('charge', request.idempotencyKey);
+  }
+
+  async findTransfer(request: TransferRequest): Promise<TransferOutcome | null> {
+    const { rows } = await this.db.query<{ transfer_id: string }>(
+      `select transfer_id from simgw_transfers where transfer_group = $1 and metadata->>'milestoneId' = $2
+       order by simgw_transfers.sequence limit 1`,
+      [request.transferGroup, request.metadata.milestoneId],
+    );
+    return rows[0] ? { status: 'succeeded', transferId: rows[0].transfer_id } : null;
+  }
+
+  async findRefund(request: RefundRequest): Promise<RefundOutcome | null> {
+    return this.storedOutcome<RefundOutcome>('refund', request.idempotencyKey);
+  }
+
+  /** The simulated provider never forgets a key, so its memory of keys is the lookup. */
+  private async storedOutcome<T>(kind: 'charge' | 'refund', key: string): Promise<T | null> {
+    const { rows } = await this.db.query<{ outcome: T | null }>(
+      'select outcome from simgw_idempotency where kind = $1 and idempotency_key = $2',
+      [kind, key],
+    );
+    return rows[0]?.outcome ?? null;
+  }
+
+  async paymentMetadata(paymentIntentId: string): Promise<Metadata | null> {
+    const { rows } = await this.db.query<{ metadata: Metadata }>('select metadata from simgw_payment_intents where payment_intent_id = $1', [
+      paymentIntentId,
+    ]);
+    return rows[0]?.metadata ?? null;
   }
 
   /** Test hook: the next `times` calls of `kind` fail like a lost connection, before or after acting. */

@@ -1,0 +1,60 @@
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  Inject,
+  Logger,
+  NotFoundException,
+  Post,
+  Req,
+  type RawBodyRequest,
+} from '@nestjs/common';
+import { StripeWebhookInbox, verifyStripeWebhook } from '@escrow/payments';
+import { APP_CONFIG, CLOCK, type AppConfig, type Clock } from '@escrow/runtime';
+import type { Request } from 'express';
+import { Public } from '../auth/auth.guard';
+
+export interface StripeWebhookReceipt {
+  readonly received: true;
+  /** Stripe sent this event before; nothing changed. */
+  readonly duplicate: boolean;
+}
+
+/**
+ * Stripe's deliveries: verified, recorded, acknowledged. The worker acts on them later, so Stripe
+ * gets its 2xx fast and a crash after the answer loses nothing.
+ */
+@Controller()
+export class StripeWebhooksController {
+  private readonly logger = new Logger('StripeWebhooks');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly inbox: StripeWebhookInbox,
+  ) {}
+
+  // Public: Stripe sends no bearer token; the signature is the authentication.
+  @Post('v1/webhooks/stripe')
+  @Public()
+  @HttpCode(200)
+  async receive(@Req() request: RawBodyRequest<Request>): Promise<StripeWebhookReceipt> {
+    const payments = this.config.payments;
+    if (payments.kind !== 'stripe') {
+      throw new NotFoundException('Stripe webhooks are not enabled: this deployment uses simulated payments');
+    }
+    const verdict = verifyStripeWebhook({
+      rawBody: request.rawBody,
+      signatureHeader: request.headers['stripe-signature'],
+      webhookSecret: payments.webhookSecret,
+      secretKey: payments.secretKey,
+      receivedAt: this.clock.now(),
+    });
+    if (!verdict.ok) {
+      this.logger.warn(`refused a Stripe webhook: ${verdict.reason}`);
+      throw new BadRequestException(verdict.reason);
+    }
+    const recorded = await this.inbox.record(verdict.event);
+    return { received: true, duplicate: recorded === 'duplicate' };
+  }
+}

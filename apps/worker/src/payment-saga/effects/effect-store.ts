@@ -1,0 +1,212 @@
+import { migrate, type SqlDb } from '@escrow/sql';
+
+export type EffectKind = 'charge' | 'transfer' | 'refund';
+export type EffectStatus = 'pending' | 'done' | 'dead';
+
+/**
+ * One money movement the saga owes the provider, persisted before it is attempted: the request
+ * (without its key), the idempotency key it is always sent under, and what caused it.
+ */
+export interface NewEffect {
+  readonly key: string;
+  readonly kind: EffectKind;
+  readonly contractId: string;
+  readonly milestoneId: string;
+  readonly causeEventId: string;
+  readonly causeEventType: string;
+  readonly correlationId: string;
+  readonly request: Record<string, unknown>;
+}
+
+export interface Effect extends NewEffect {
+  readonly status: EffectStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  /** When the key was first sent: the provider forgets keys after 24 hours. */
+  readonly firstAttemptedAt: string | null;
+  readonly lastError: string | null;
+  readonly outcome: unknown;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const effectSchema = `
+create table if not exists saga_effects (
+  idempotency_key    text primary key,
+  kind               text not null check (kind in ('charge', 'transfer', 'refund')),
+  contract_id        text not null,
+  milestone_id       text not null,
+  cause_event_id     uuid not null,
+  cause_event_type   text not null,
+  correlation_id     text not null,
+  request            jsonb not null,
+  status             text not null default 'pending' check (status in ('pending', 'done', 'dead')),
+  attempts           int not null default 0,
+  next_attempt_at    timestamptz not null default now(),
+  leased_until       timestamptz,
+  lease_owner        text,
+  first_attempted_at timestamptz,
+  last_error         text,
+  outcome            jsonb,
+  created_at         timestamptz not null default now(),
+  updated_at         timestamptz not null default now()
+);
+create index if not exists saga_effects_due on saga_effects (next_attempt_at) where status = 'pending';
+create index if not exists saga_effects_milestone on saga_effects (contract_id, milestone_id);`;
+
+interface EffectRow {
+  idempotency_key: string;
+  kind: EffectKind;
+  contract_id: string;
+  milestone_id: string;
+  cause_event_id: string;
+  cause_event_type: string;
+  correlation_id: string;
+  request: Record<string, unknown>;
+  status: EffectStatus;
+  attempts: number;
+  next_attempt_at: string;
+  first_attempted_at: string | null;
+  last_error: string | null;
+  outcome: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+const columns = `idempotency_key, kind, contract_id, milestone_id, cause_event_id::text as cause_event_id, cause_event_type,
+  correlation_id, request, status, attempts, next_attempt_at::text as next_attempt_at,
+  first_attempted_at::text as first_attempted_at, last_error, outcome, created_at::text as created_at, updated_at::text as updated_at`;
+
+/** The saga's pending effects: a durable queue with leases, retries and a dead end for people. */
+export class EffectStore {
+  constructor(private readonly db: SqlDb) {}
+
+  async prepare(): Promise<void> {
+    await migrate(this.db, 'saga_effects_schema', effectSchema);
+  }
+
+  /** Persists an effect once: handling the same event again (after a crash) finds it there. */
+  async enqueue(effect: NewEffect): Promise<void> {
+    await this.db.query(
+      `insert into saga_effects (idempotency_key, kind, contract_id, milestone_id, cause_event_id, cause_event_type, correlation_id, request)
+       values ($1, $2, $3, $4, $5::uuid, $6, $7, $8::jsonb) on conflict (idempotency_key) do nothing`,
+      [effect.key, effect.kind, effect.contractId, effect.milestoneId, effect.causeEventId, effect.causeEventType, effect.correlationId, JSON.stringify(effect.request)],
+    );
+  }
+
+  /**
+   * Leases due effects to `owner`. A lease that ran out (its process died) makes the effect
+   * takeable again; the same key then makes the retry safe.
+   */
+  async take(owner: string, limit: number, leaseMs: number): Promise<Effect[]> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ idempotency_key: string }>(
+        `select idempotency_key from saga_effects
+         where status = 'pending' and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+         order by next_attempt_at, created_at limit $1 for update skip locked`,
+        [limit],
+      );
+      if (rows.length === 0) return [];
+      const keys = rows.map((row) => row.idempotency_key);
+      const taken = await tx.query<EffectRow>(
+        `update saga_effects set lease_owner = $1, leased_until = now() + make_interval(secs => $2::double precision / 1000),
+           first_attempted_at = coalesce(first_attempted_at, now()), updated_at = now()
+         where idempotency_key = any($3::text[]) returning ${columns}`,
+        [owner, leaseMs, keys],
+      );
+      return taken.rows.sort((a, b) => keys.indexOf(a.idempotency_key) - keys.indexOf(b.idempotency_key)).map(toEffect);
+    });
+  }
+
+  /** Keeps this owner's leases alive while a provider call is in flight. */
+  async renewLeases(owner: string, leaseMs: number): Promise<void> {
+    await this.db.query(
+      `update saga_effects set leased_until = now() + make_interval(secs => $2::double precision / 1000)
+       where lease_owner = $1 and status = 'pending' and leased_until is not null`,
+      [owner, leaseMs],
+    );
+  }
+
+  /** A stopping process hands its effects back at once instead of letting their leases run out. */
+  async releaseLeases(owner: string): Promise<void> {
+    await this.db.query(`update saga_effects set leased_until = null, lease_owner = null where lease_owner = $1 and status = 'pending'`, [owner]);
+  }
+
+  async done(key: string, outcome: unknown): Promise<void> {
+    await this.db.query(
+      `update saga_effects set status = 'done', outcome = $2::jsonb, leased_until = null, lease_owner = null, updated_at = now()
+       where idempotency_key = $1`,
+      [key, JSON.stringify(outcome)],
+    );
+  }
+
+  async retryLater(key: string, error: string, delayMs: number): Promise<void> {
+    await this.db.query(
+      `update saga_effects set attempts = attempts + 1, last_error = $2, leased_until = null, lease_owner = null, updated_at = now(),
+         next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+       where idempotency_key = $1`,
+      [key, error, delayMs],
+    );
+  }
+
+  async dead(key: string, error: string): Promise<void> {
+    await this.db.query(
+      `update saga_effects set status = 'dead', attempts = attempts + 1, last_error = $2, leased_until = null, lease_owner = null, updated_at = now()
+       where idempotency_key = $1`,
+      [key, error],
+    );
+  }
+
+  /** Support's retry of a dead effect: again from the first attempt, under the same key. */
+  async retryNow(key: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `update saga_effects set status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
+       where idempotency_key = $1 and status = 'dead' returning idempotency_key`,
+      [key],
+    );
+    return rows.length === 1;
+  }
+
+  async get(key: string): Promise<Effect | null> {
+    const { rows } = await this.db.query<EffectRow>(`select ${columns} from saga_effects where idempotency_key = $1`, [key]);
+    return rows[0] ? toEffect(rows[0]) : null;
+  }
+
+  async list(filter: { status: EffectStatus; limit: number }): Promise<Effect[]> {
+    const { rows } = await this.db.query<EffectRow>(
+      `select ${columns} from saga_effects where status = $1 order by updated_at desc, idempotency_key limit $2`,
+      [filter.status, filter.limit],
+    );
+    return rows.map(toEffect);
+  }
+
+  /** Pending effects that have been retried at least once: slow, but not given up on yet. */
+  async retrying(limit: number): Promise<Effect[]> {
+    const { rows } = await this.db.query<EffectRow>(
+      `select ${columns} from saga_effects where status = 'pending' and attempts > 0 order by next_attempt_at limit $1`,
+      [limit],
+    );
+    return rows.map(toEffect);
+  }
+}
+
+function toEffect(row: EffectRow): Effect {
+  return {
+    key: row.idempotency_key,
+    kind: row.kind,
+    contractId: row.contract_id,
+    milestoneId: row.milestone_id,
+    causeEventId: row.cause_event_id,
+    causeEventType: row.cause_event_type,
+    correlationId: row.correlation_id,
+    request: row.request,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    firstAttemptedAt: row.first_attempted_at,
+    lastError: row.last_error,
+    outcome: row.outcome,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

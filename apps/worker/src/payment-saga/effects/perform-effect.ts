@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  PaymentGatewayError,
+  PaymentRequestRejected,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type PaymentGateway,
+  type RefundOutcome,
+  type RefundRequest,
+  type TransferOutcome,
+  type TransferRequest,
+} from '@escrow/payments';
+import { contractStream, replay, type ContractCommand, type ContractEvent } from '@escrow/domain';
+import { APP_CONFIG, EVENT_STORE, PAYMENT_GATEWAY, type AppConfig } from '@escrow/runtime';
+import type { EventStore } from '@escrow/event-store';
+import { backoffMs } from '../backoff';
+import { SAGA_FAULTS, type SagaFaults } from '../saga-faults';
+import { SagaOutcomes, fundingOutcome, payoutFailed, sagaActor, type OutcomeCause } from '../saga-outcomes';
+import type { Effect } from './effect-store';
+
+/** Attempts of one effect under its key before the saga gives up and tells a person. */
+export const effectAttemptsMax = 8;
+export const effectRetryCapMs = 30_000;
+/** Stripe keeps idempotency keys for 24 hours; past this age a retry looks the object up first. */
+export const idempotencyKeyMemoryMs = 23 * 60 * 60_000;
+
+/** What became of one attempt: done, try again later, or given up (dead, for support). */
+export type EffectResult =
+  | { readonly kind: 'done'; readonly outcome: unknown }
+  | { readonly kind: 'retry'; readonly error: string; readonly delayMs: number }
+  | { readonly kind: 'dead'; readonly error: string };
+
+/**
+ * Carries out one persisted effect: the provider call under the effect's key (or, when the key
+ * may be forgotten, a lookup first), then the outcome event. Unknown outcomes are retried with
+ * backoff and jitter; after `effectAttemptsMax`, or on a terminal error, the failure is recorded
+ * where the domain has an event for it and the effect is left dead, listed as stuck.
+ */
+@Injectable()
+export class PerformEffect {
+  private readonly logger = new Logger('PaymentEffects');
+
+  constructor(
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SAGA_FAULTS) private readonly faults: SagaFaults,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly outcomes: SagaOutcomes,
+  ) {}
+
+  async perform(effect: Effect, now: Date = new Date()): Promise<EffectResult> {
+    try {
+      switch (effect.kind) {
+        case 'charge':
+          return await this.charge(effect, now);
+        case 'transfer':
+          return await this.transfer(effect, now);
+        case 'refund':
+          return await this.refund(effect, now);
+      }
+    } catch (error) {
+      if (!(error instanceof PaymentGatewayError)) throw error;
+      const attempts = effect.attempts + 1;
+      if (error.retryable && attempts < effectAttemptsMax) {
+        return { kind: 'retry', error: error.message, delayMs: backoffMs(attempts, this.config.paymentRetryBaseMs, effectRetryCapMs) };
+      }
+      const why = error.retryable ? `gave up after ${attempts} attempts: ${error.message}` : error.message;
+      this.logger.error(`${effect.kind} ${effect.key} for milestone ${effect.milestoneId}: ${why}`);
+      return this.giveUp(effect, why);
+    }
+  }
+
+  private async charge(effect: Effect, now: Date): Promise<EffectResult> {
+    const request = { ...(effect.request as Omit<ChargeRequest, 'idempotencyKey'>), idempotencyKey: effect.key };
+    let outcome: ChargeOutcome;
+    try {
+      outcome = (keyMayBeForgotten(effect, now) ? await this.gateway.findCharge(request) : null) ?? (await this.gateway.charge(request));
+    } catch (error) {
+      // A payment method the provider refuses (not the customer's any more, say) is a decline.
+      if (!(error instanceof PaymentRequestRejected)) throw error;
+      outcome = { status: 'declined', paymentIntentId: null, reason: error.message, declineCode: null };
+    }
+    this.faults.maybeCrash('after_gateway_call', effect.causeEventType);
+    const command = fundingOutcome(effect.contractId, effect.milestoneId, request.amountCents, outcome);
+    // A pending outcome and the final one are two events: each keeps its own deterministic id.
+    const name = outcome.status === 'pending' ? 'funding-pending' : 'funding-outcome';
+    await this.outcomes.record(causeOf(effect), effect.contractId, command, `${effect.causeEventId}/${name}`);
+    this.faults.maybeCrash('after_outcome_append', effect.causeEventType);
+    return { kind: 'done', outcome };
+  }
+
+  private async transfer(effect: Effect, now: Date): Promise<EffectResult> {
+    const { attempt, ...unkeyed } = effect.request as Omit<TransferRequest, 'idempotencyKey'> & { attempt: number };
+    const request: TransferRequest = { ...unkeyed, idempotencyKey: effect.key };
+    if (!(await this.stillApproved(effect))) return { kind: 'done', outcome: { skipped: 'the milestone is no longer approved' } };
+    // A later attempt, or a forgotten key: an earlier attempt's transfer may exist; never pay twice.
+    const earlier = attempt > 1 || keyMayBeForgotten(effect, now) ? await this.gateway.findTransfer(request) : null;
+    const outcome: TransferOutcome = earlier ?? (await this.gateway.transfer(request));
+    this.faults.maybeCrash('after_gateway_call', effect.causeEventType);
+    const { contractId, milestoneId } = effect;
+    if (outcome.status === 'failed') {
+      await this.outcomes.record(causeOf(effect), contractId, payoutFailed(effect.contractId, effect.milestoneId, outcome.reason), `${effect.causeEventId}/payout-failed/${attempt}`);
+      return { kind: 'done', outcome };
+    }
+    const command: ContractCommand = {
+      type: 'RecordPayoutCompleted',
+      actor: sagaActor,
+      data: { contractId, milestoneId, transferId: outcome.transferId, destinationAccountId: request.destinationAccountId, amountCents: request.amountCents },
+    };
+    await this.outcomes.record(causeOf(effect), contractId, command, `${effect.causeEventId}/payout-completed`);
+    this.faults.maybeCrash('after_outcome_append', effect.causeEventType);
+    return { kind: 'done', outcome };
+  }
+
+  private async refund(effect: Effect, now: Date): Promise<EffectResult> {
+    const request: RefundRequest = { ...(effect.request as Omit<RefundRequest, 'idempotencyKey'>), idempotencyKey: effect.key };
+    const outcome: RefundOutcome = (keyMayBeForgotten(effect, now) ? await this.gateway.findRefund(request) : null) ?? (await this.gateway.refund(request));
+    this.faults.maybeCrash('after_gateway_call', effect.causeEventType);
+    if (outcome.status === 'failed') {
+      // Nothing moved; the provider refused (the charge was refunded elsewhere, say): a person decides.
+      return { kind: 'dead', error: `the provider refused the refund: ${outcome.reason}` };
+    }
+    const command: ContractCommand = {
+      type: 'RecordRefunded',
+      actor: sagaActor,
+      data: { contractId: effect.contractId, milestoneId: effect.milestoneId, refundId: outcome.refundId, amountCents: request.amountCents },
+    };
+    await this.outcomes.record(causeOf(effect), effect.contractId, command, `${effect.causeEventId}/refund-completed`);
+    this.faults.maybeCrash('after_outcome_append', effect.causeEventType);
+    return { kind: 'done', outcome };
+  }
+
+  /**
+   * Given up: before saying that a charge or a transfer failed, look for it once more (the
+   * outcome was unknown, so it may have happened); then record the failure the domain has an
+   * event for. A refund has none: its milestone keeps the refund pending until support retries.
+   */
+  private async giveUp(effect: Effect, why: string): Promise<EffectResult> {
+    try {
+      if (effect.kind === 'charge') {
+        const request = { ...(effect.request as Omit<ChargeRequest, 'idempotencyKey'>), idempotencyKey: effect.key };
+        const found = await this.gateway.findCharge(request);
+        const outcome: ChargeOutcome = found ?? { status: 'declined', paymentIntentId: null, reason: `payment provider: ${why}`, declineCode: null };
+        await this.outcomes.record(causeOf(effect), effect.contractId, fundingOutcome(effect.contractId, effect.milestoneId, request.amountCents, outcome), `${effect.causeEventId}/funding-outcome`);
+        if (found) return { kind: 'done', outcome: found };
+      }
+      if (effect.kind === 'transfer') {
+        const { attempt, ...unkeyed } = effect.request as Omit<TransferRequest, 'idempotencyKey'> & { attempt: number };
+        const found = await this.gateway.findTransfer({ ...unkeyed, idempotencyKey: effect.key });
+        if (found) return this.transfer({ ...effect, request: { ...unkeyed, attempt: attempt + 1 } }, new Date());
+        await this.outcomes.record(causeOf(effect), effect.contractId, payoutFailed(effect.contractId, effect.milestoneId, `payment provider: ${why}`), `${effect.causeEventId}/payout-failed/${attempt}`);
+      }
+    } catch (error) {
+      // The provider is still out of reach: the effect stays dead with the first reason; support retries.
+      if (!(error instanceof PaymentGatewayError)) throw error;
+    }
+    return { kind: 'dead', error: why };
+  }
+
+  private async stillApproved(effect: Effect): Promise<boolean> {
+    const recorded = await this.store.readStream(contractStream(effect.contractId));
+    const state = replay(recorded.map((r) => ({ type: r.type, data: r.data }) as ContractEvent));
+    return state.status !== 'none' && state.milestones[effect.milestoneId]?.status === 'approved';
+  }
+}
+
+function keyMayBeForgotten(effect: Effect, now: Date): boolean {
+  return effect.firstAttemptedAt !== null && now.getTime() - Date.parse(effect.firstAttemptedAt) > idempotencyKeyMemoryMs;
+}
+
+function causeOf(effect: Effect): OutcomeCause {
+  return { eventId: effect.causeEventId, eventType: effect.causeEventType, correlationId: effect.correlationId };
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@escrow/domain';
+import { StripeWebhookInbox, type InboxEvent, type PaymentGateway } from '@escrow/payments';
+import { CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId, type CommandContext } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
+import { backoffMs } from '../payment-saga/backoff';
+import { webhookAction, webhookActor, type WebhookAction } from './webhook-actions';
+
+/** Wakes up without a notification too, for events whose retry time has come. */
+export const webhookPollMs = 1_000;
+const batchSize = 50;
+const retryBaseMs = 1_000;
+const retryCapMs = 60 * 60_000;
+/** Past this many failures an event stays failed (listed as stuck) until support retries it. */
+export const webhookAttemptsMax = 10;
+const parkedForMs = 100 * 365 * 24 * 60 * 60_000;
+
+/**
+ * Applies the verified Stripe events the API recorded in the inbox, oldest first. Each event's
+ * command carries an event id derived from Stripe's event id, and the domain ignores an outcome
+ * it already knows, so a redelivery or a crash between append and `markProcessed` records nothing twice.
+ */
+@Injectable()
+export class StripeWebhookProcessor {
+  private readonly logger = new Logger('StripeWebhooks');
+  private readonly inbox: StripeWebhookInbox;
+  private unlisten: (() => Promise<void>) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private onError: (error: unknown) => void = () => {};
+
+  constructor(
+    @Inject(SQL_DB) db: SqlDb,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    private readonly commands: CommandHandling,
+  ) {
+    this.inbox = new StripeWebhookInbox(db);
+  }
+
+  async start(onError: (error: unknown) => void): Promise<void> {
+    this.onError = onError;
+    await this.inbox.prepare();
+    this.unlisten = await this.inbox.onRecorded(() => this.kick());
+    this.timer = setInterval(() => this.kick(), webhookPollMs);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.unlisten?.();
+    this.unlisten = null;
+    await this.draining;
+  }
+
+  /** Processes everything due now; returns how many events it handled. For tests and the loop. */
+  async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const due = await this.inbox.due(batchSize);
+      for (const event of due) await this.process(event);
+      handled += due.length;
+      if (due.length < batchSize) return handled;
+    }
+  }
+
+  private kick(): void {
+    if (!this.timer) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.draining = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async process(event: InboxEvent): Promise<void> {
+    let action: WebhookAction;
+    try {
+      action = await webhookAction(event.payload, { paymentOwner: (id) => this.gateway.paymentMetadata(id) });
+      if (action.kind === 'attention') {
+        // Nothing to retry: it stays failed, listed as stuck, until support has looked.
+        this.logger.warn(`${event.type} ${event.id}: ${action.reason}`);
+        await this.inbox.markFailed(event.id, `needs attention: ${action.reason}`, new Date(Date.now() + parkedForMs));
+        return;
+      }
+      const outcome = await this.apply(event, action);
+      if (action.kind === 'ignore') await this.inbox.markIgnored(event.id, outcome);
+      else await this.inbox.markProcessed(event.id, outcome);
+    } catch (error) {
+      await this.failed(event, error);
+    }
+  }
+
+  private async apply(event: InboxEvent, action: Exclude<WebhookAction, { kind: 'attention' }>): Promise<string> {
+    const context: CommandContext = {
+      actor: webhookActor,
+      correlationId: `stripe:${event.id}`,
+      causationId: `stripe:${event.id}`,
+      eventIds: [deterministicId(`stripe-event:${event.id}`)],
+    };
+    switch (action.kind) {
+      case 'ignore':
+        return action.reason;
+      case 'contract': {
+        const result = await this.commands.contract(action.contractId, action.command, context);
+        return described(action.command.type, result.events.length, result.alreadyApplied);
+      }
+      case 'trainer': {
+        const result = await this.commands.trainer(action.trainerId, action.command, context);
+        return described(action.command.type, result.events.length, result.alreadyApplied);
+      }
+    }
+  }
+
+  /**
+   * A refused or failed event is retried with backoff: most refusals are order effects (a dispute
+   * closed before we saw it open) that resolve themselves. Past the limit it stays failed, listed
+   * as stuck, until support retries it.
+   */
+  private async failed(event: InboxEvent, error: unknown): Promise<void> {
+    const attempts = event.attempts + 1;
+    const message = error instanceof DomainError ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    const delay = attempts >= webhookAttemptsMax ? parkedForMs : backoffMs(attempts, retryBaseMs, retryCapMs);
+    this.logger.warn(`${event.type} ${event.id} failed (attempt ${attempts}): ${message}`);
+    await this.inbox.markFailed(event.id, message, new Date(Date.now() + delay));
+  }
+}
+
+function described(commandType: string, appended: number, alreadyApplied: boolean): string {
+  if (alreadyApplied) return `${commandType}: this event was applied before`;
+  return appended === 0 ? `${commandType}: already recorded, nothing new` : `${commandType}: ${appended} event(s) appended`;
+}

@@ -1,0 +1,72 @@
+import { conflict } from '../shared/errors';
+import { usd } from '../shared/money';
+import type { RecordFunded, RecordFundingFailed, RecordFundingPending } from './commands';
+import type { ContractEvent } from './events';
+import { milestoneIn, milestoneOf, ref, requireService } from './guards';
+import type { ContractOpen, MilestoneState } from './state';
+
+/**
+ * Funding outcomes arrive twice or more: from the saga's synchronous answer and from Stripe's
+ * webhooks, in any order. An outcome already recorded is no event, never an error; an outcome
+ * that contradicts one recorded is a conflict.
+ */
+export function decideFundingPending(command: RecordFundingPending, state: ContractOpen): ContractEvent[] {
+  requireService(command.actor);
+  const { milestoneId, paymentIntentId, nextStep } = command.data;
+  const known = milestoneOf(state, milestoneId);
+  // A late "processing" for an attempt whose outcome is known already says nothing new.
+  if (known.fundedPaymentIntentId === paymentIntentId || known.failedPaymentIntentIds.includes(paymentIntentId)) return [];
+  const milestone = milestoneIn(state, milestoneId, 'funding', 'record pending funding of');
+  requireCurrentAttempt(milestone, paymentIntentId);
+  if (milestone.paymentIntentId === paymentIntentId && milestone.fundingNextStep === nextStep) return [];
+  return [{ type: 'MilestoneFundingPending', data: { ...ref(state, milestone), paymentIntentId, nextStep } }];
+}
+
+export function decideFunded(command: RecordFunded, state: ContractOpen): ContractEvent[] {
+  requireService(command.actor);
+  const { milestoneId, paymentIntentId, chargeId, amountCents } = command.data;
+  const known = milestoneOf(state, milestoneId);
+  if (known.fundedPaymentIntentId === paymentIntentId) return [];
+  if (known.failedPaymentIntentIds.includes(paymentIntentId)) {
+    throw conflict('payment_intent_failed', `payment intent ${paymentIntentId} of milestone ${milestoneId} was recorded as failed`);
+  }
+  const milestone = milestoneIn(state, milestoneId, 'funding', 'record funding of');
+  requireCurrentAttempt(milestone, paymentIntentId);
+  if (amountCents !== milestone.amountCents) {
+    throw conflict('amount_mismatch', `charged ${amountCents} cents, milestone is ${milestone.amountCents}`);
+  }
+  return [{ type: 'MilestoneFunded', data: { ...ref(state, milestone), amount: usd(milestone.amountCents), paymentIntentId, chargeId } }];
+}
+
+/**
+ * Rule for failures that do not match the current attempt: a failure of an attempt other than
+ * the one recorded as pending is stale (an older attempt's webhook, late) and records nothing:
+ * it cannot undo the attempt in flight, whose own outcome will still arrive. A failure without
+ * a payment intent while one is pending cannot be matched to it, so it is refused.
+ */
+export function decideFundingFailed(command: RecordFundingFailed, state: ContractOpen): ContractEvent[] {
+  requireService(command.actor);
+  const { milestoneId, reason, declineCode, paymentIntentId } = command.data;
+  const known = milestoneOf(state, milestoneId);
+  if (paymentIntentId !== null && known.failedPaymentIntentIds.includes(paymentIntentId)) return [];
+  if (paymentIntentId !== null && known.fundedPaymentIntentId === paymentIntentId) {
+    throw conflict('payment_intent_funded', `payment intent ${paymentIntentId} already funded milestone ${milestoneId}`);
+  }
+  const milestone = milestoneIn(state, milestoneId, 'funding', 'record failed funding of');
+  const pending = milestone.paymentIntentId;
+  if (pending !== null && paymentIntentId !== null && pending !== paymentIntentId) return [];
+  if (pending !== null && paymentIntentId === null) {
+    throw conflict('payment_intent_mismatch', `milestone ${milestoneId} waits on payment intent ${pending}; a failure without one cannot end it`);
+  }
+  return [{ type: 'MilestoneFundingFailed', data: { ...ref(state, milestone), reason, declineCode, paymentIntentId } }];
+}
+
+function requireCurrentAttempt(milestone: MilestoneState, paymentIntentId: string): void {
+  const pending = milestone.paymentIntentId;
+  if (pending !== null && pending !== paymentIntentId) {
+    throw conflict(
+      'payment_intent_mismatch',
+      `milestone ${milestone.milestoneId} waits on payment intent ${pending}, not ${paymentIntentId}`,
+    );
+  }
+}

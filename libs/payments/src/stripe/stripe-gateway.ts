@@ -1,0 +1,293 @@
+import type Stripe from 'stripe';
+import {
+  PaymentGatewayError,
+  PaymentRequestRejected,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type Metadata,
+  type PaymentGateway,
+  type PaymentMethodRequest,
+  type PayoutAccount,
+  type PayoutAccountRequest,
+  type RefundOutcome,
+  type RefundRequest,
+  type SetupIntent,
+  type SetupIntentRequest,
+  type TransferOutcome,
+  type TransferRequest,
+} from '../payment-gateway';
+import { createStripeClient, type StripeClientOptions } from './stripe-client';
+import { isInvalidRequest, isStripeError, toGatewayError } from './stripe-errors';
+
+export interface StripeGatewayOptions extends StripeClientOptions {
+  readonly connectReturnUrl: string;
+  readonly connectRefreshUrl: string;
+  /** Where new Express accounts are opened; Stripe needs a country up front. */
+  readonly connectCountry?: string;
+}
+
+/** A concurrent request holding the same idempotency key finishes in well under this. */
+const keyInUseRetriesMax = 40;
+const keyInUseRetryDelayMs = 50;
+
+/**
+ * The production payment provider: separate charges and transfers on Stripe Connect. Money
+ * moves only through PaymentIntents (funding), Transfers (release, linked to the funding charge
+ * by `source_transaction` and `transfer_group`) and Refunds (on the PaymentIntent); every such
+ * call carries the caller's idempotency key.
+ */
+export class StripePaymentGateway implements PaymentGateway {
+  readonly name = 'stripe';
+  readonly stripe: Stripe;
+
+  constructor(private readonly options: StripeGatewayOptions) {
+    this.stripe = createStripeClient(options);
+  }
+
+  async attachPaymentMethod(request: PaymentMethodRequest): Promise<{ customerId: string; paymentMethodId: string }> {
+    const customerId = request.customerId ?? (await this.customerFor(request.employerId));
+    try {
+      const method = await this.call('attach payment method', () =>
+        this.stripe.paymentMethods.attach(request.paymentMethodId, { customer: customerId }, { idempotencyKey: request.idempotencyKey }),
+      );
+      return { customerId, paymentMethodId: method.id };
+    } catch (error) {
+      throw rejectedOr(error, 'paymentMethodId');
+    }
+  }
+
+  async createSetupIntent(request: SetupIntentRequest): Promise<SetupIntent> {
+    const customerId = request.customerId ?? (await this.customerFor(request.employerId));
+    const intent = await this.call('create setup intent', () =>
+      this.stripe.setupIntents.create(
+        { customer: customerId, usage: 'off_session', automatic_payment_methods: { enabled: true }, metadata: { employerId: request.employerId } },
+        { idempotencyKey: request.idempotencyKey },
+      ),
+    );
+    if (!intent.client_secret) throw new PaymentGatewayError('create setup intent: Stripe returned no client secret', false, 'unexpected_response');
+    return { customerId, setupIntentId: intent.id, clientSecret: intent.client_secret };
+  }
+
+  async createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount> {
+    const account = request.accountId
+      ? await this.call('retrieve account', () => this.stripe.accounts.retrieve(request.accountId!))
+      : await this.call('create account', () =>
+          this.stripe.accounts.create(
+            {
+              type: 'express',
+              country: this.options.connectCountry ?? 'US',
+              capabilities: { transfers: { requested: true } },
+              metadata: { trainerId: request.trainerId },
+            },
+            // One account per trainer, even when two requests race; our log records it right after.
+            { idempotencyKey: `account:${request.trainerId}` },
+          ),
+        );
+    // Links expire within minutes and move no money: a fresh one every time, no idempotency key.
+    const link = await this.call('create account link', () =>
+      this.stripe.accountLinks.create({
+        account: account.id,
+        refresh_url: this.options.connectRefreshUrl,
+        return_url: this.options.connectReturnUrl,
+        type: 'account_onboarding',
+      }),
+    );
+    return { accountId: account.id, payoutsEnabled: payoutsEnabled(account), onboardingUrl: link.url };
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    try {
+      const intent = await this.call('charge', () =>
+        this.stripe.paymentIntents.create(
+          {
+            amount: request.amountCents,
+            currency: currency(request.currency),
+            customer: request.customerId,
+            payment_method: request.paymentMethodId,
+            off_session: true,
+            confirm: true,
+            transfer_group: request.transferGroup,
+            metadata: stamped(request),
+          },
+          { idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return chargeOutcome(intent);
+    } catch (error) {
+      if (isStripeError(error) && error.type === 'StripeCardError') {
+        const intent = error.payment_intent as Stripe.PaymentIntent | undefined;
+        return { status: 'declined', paymentIntentId: intent?.id ?? null, reason: error.message, declineCode: error.decline_code || error.code || null };
+      }
+      throw rejectedOr(error, error instanceof Error && /customer/i.test(paramOf(error)) ? 'customerId' : 'paymentMethodId');
+    }
+  }
+
+  async transfer(request: TransferRequest): Promise<TransferOutcome> {
+    try {
+      const transfer = await this.call('transfer', () =>
+        this.stripe.transfers.create(
+          {
+            amount: request.amountCents,
+            currency: currency(request.currency),
+            destination: request.destinationAccountId,
+            source_transaction: request.sourceChargeId,
+            transfer_group: request.transferGroup,
+            metadata: stamped(request),
+          },
+          { idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return { status: 'succeeded', transferId: transfer.id };
+    } catch (error) {
+      // Refused (no such account, transfers not enabled, nothing left on the charge): nothing moved.
+      if (isInvalidRequest(error)) return { status: 'failed', reason: error.message };
+      throw toGatewayError(error, 'transfer');
+    }
+  }
+
+  async refund(request: RefundRequest): Promise<RefundOutcome> {
+    try {
+      const refund = await this.call('refund', () =>
+        this.stripe.refunds.create(
+          { payment_intent: request.paymentIntentId, amount: request.amountCents, metadata: stamped(request) },
+          { idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      if (refund.status === 'failed' || refund.status === 'canceled') {
+        return { status: 'failed', reason: refund.failure_reason ?? `refund ${refund.status}` };
+      }
+      // `pending` refunds are committed by Stripe; a later failure arrives as a webhook.
+      return { status: 'succeeded', refundId: refund.id };
+    } catch (error) {
+      if (isInvalidRequest(error)) return { status: 'failed', reason: error.message };
+      throw toGatewayError(error, 'refund');
+    }
+  }
+
+  async findCharge(request: ChargeRequest): Promise<ChargeOutcome | null> {
+    const found = await this.call('search payment intents', () =>
+      this.stripe.paymentIntents.search({ query: `metadata['${requestKeyField}']:'${searchValue(request.idempotencyKey)}'`, limit: 10 }),
+    );
+    const intent = found.data.find((candidate) => candidate.metadata[requestKeyField] === request.idempotencyKey);
+    return intent ? chargeOutcome(intent) : null;
+  }
+
+  async findTransfer(request: TransferRequest): Promise<TransferOutcome | null> {
+    const transfers = await this.call('list transfers', () => this.stripe.transfers.list({ transfer_group: request.transferGroup, limit: 100 }));
+    const transfer = transfers.data.find((candidate) => candidate.metadata.milestoneId === request.metadata.milestoneId);
+    return transfer ? { status: 'succeeded', transferId: transfer.id } : null;
+  }
+
+  async findRefund(request: RefundRequest): Promise<RefundOutcome | null> {
+    const refunds = await this.call('list refunds', () => this.stripe.refunds.list({ payment_intent: request.paymentIntentId, limit: 100 }));
+    const refund = refunds.data.find((candidate) => candidate.metadata?.[requestKeyField] === request.idempotencyKey);
+    if (!refund) return null;
+    if (refund.status === 'failed' || refund.status === 'canceled') return { status: 'failed', reason: refund.failure_reason ?? `refund ${refund.status}` };
+    return { status: 'succeeded', refundId: refund.id };
+  }
+
+  async paymentMetadata(paymentIntentId: string): Promise<Metadata | null> {
+    try {
+      const intent = await this.call('retrieve payment intent', () => this.stripe.paymentIntents.retrieve(paymentIntentId));
+      const { contractId, milestoneId } = intent.metadata;
+      return contractId && milestoneId ? { contractId, milestoneId } : null;
+    } catch (error) {
+      if (isInvalidRequest(error) && error.code === 'resource_missing') return null;
+      throw toGatewayError(error, 'retrieve payment intent');
+    }
+  }
+
+  /**
+   * One Stripe customer per employer. The key is derived from the employer, so racing or retried
+   * calls get the same customer; the caller records it in the employer's stream, which outlives
+   * Stripe's 24-hour key memory.
+   */
+  private async customerFor(employerId: string): Promise<string> {
+    const customer = await this.call('create customer', () =>
+      this.stripe.customers.create({ metadata: { employerId } }, { idempotencyKey: `customer:${employerId}` }),
+    );
+    return customer.id;
+  }
+
+  /**
+   * Runs one Stripe request. A 409 means another request with the same key is still being
+   * applied: waiting for it is safe and gives its outcome, so that is the one retry done here.
+   * Card declines and invalid requests are left for the caller to read; the rest become
+   * PaymentGatewayError (retryable or not).
+   */
+  private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (!isStripeError(error)) throw toGatewayError(error, operation);
+        if (error.statusCode === 409 && attempt < keyInUseRetriesMax) {
+          await new Promise((resolve) => setTimeout(resolve, keyInUseRetryDelayMs * (1 + Math.random())));
+          continue;
+        }
+        if (error.type === 'StripeCardError' || (isInvalidRequest(error) && error.rawType !== 'idempotency_error')) throw error;
+        throw toGatewayError(error, operation);
+      }
+    }
+  }
+}
+
+function chargeOutcome(intent: Stripe.PaymentIntent): ChargeOutcome {
+  switch (intent.status) {
+    case 'succeeded': {
+      const charge = intent.latest_charge;
+      const chargeId = typeof charge === 'string' ? charge : charge?.id;
+      if (!chargeId) throw new PaymentGatewayError(`payment intent ${intent.id} succeeded without a charge`, false, 'unexpected_response');
+      return { status: 'succeeded', paymentIntentId: intent.id, chargeId };
+    }
+    case 'processing':
+      return { status: 'pending', paymentIntentId: intent.id, nextStep: 'processing' };
+    case 'requires_action':
+      return { status: 'pending', paymentIntentId: intent.id, nextStep: 'requires_action' };
+    case 'requires_payment_method':
+    case 'canceled': {
+      const error = intent.last_payment_error;
+      return {
+        status: 'declined',
+        paymentIntentId: intent.id,
+        reason: error?.message ?? `payment ${intent.status}`,
+        declineCode: error?.decline_code ?? error?.code ?? null,
+      };
+    }
+    default:
+      // We confirm with automatic capture: any other status means Stripe did not do what we asked.
+      throw new PaymentGatewayError(`payment intent ${intent.id} is ${intent.status} after confirmation`, false, 'unexpected_response');
+  }
+}
+
+/** Connect: money can go out only when Stripe has enabled payouts and the transfers capability. */
+export function payoutsEnabled(account: Stripe.Account): boolean {
+  return account.payouts_enabled === true && account.capabilities?.transfers === 'active';
+}
+
+/** Stamped on every money object, so a request can be found after Stripe forgot its key. */
+const requestKeyField = 'requestKey';
+
+function stamped(request: { idempotencyKey: string; metadata: Metadata }): Record<string, string> {
+  return { ...request.metadata, [requestKeyField]: request.idempotencyKey };
+}
+
+/** Stripe's search language quotes values in single quotes; ours never contain one, but be sure. */
+function searchValue(value: string): string {
+  return value.replace(/['\\]/g, '');
+}
+
+function currency(code: 'USD'): string {
+  return code.toLowerCase();
+}
+
+function paramOf(error: unknown): string {
+  return isStripeError(error) ? (error.param ?? '') : '';
+}
+
+/** The caller's input was refused (unknown or foreign payment method): a 4xx naming our field. */
+function rejectedOr(error: unknown, field: string): Error {
+  if (isInvalidRequest(error) && error.rawType !== 'idempotency_error') return new PaymentRequestRejected(field, error.message);
+  if (error instanceof PaymentGatewayError || error instanceof PaymentRequestRejected) return error;
+  return toGatewayError(error, field);
+}

@@ -1,0 +1,2 @@
+export * from './stripe-webhook-inbox';
+export * from './verify-stripe-webhook';

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('payments configuration', () => {
+  const stripe = { STRIPE_SECRET_KEY: 'sk_test_123abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
+
+  it('uses the simulated gateway when no Stripe key is given', () => {
+    expect(loadConfig({}).payments).toEqual({ kind: 'simulated' });
+  });
+
+  it('selects Stripe with a secret key and a webhook secret, on Stripe itself unless a base URL is given', () => {
+    const payments = loadConfig({ ...stripe, PORT: '4100' }).payments;
+    expect(payments).toEqual({
+      kind: 'stripe',
+      secretKey: 'sk_test_123abc',
+      webhookSecret: 'whsec_abc',
+      apiBase: null,
+      connectReturnUrl: 'http://localhost:4100/payouts/connected',
+      connectRefreshUrl: 'http://localhost:4100/payouts/refresh',
+      requestTimeoutMs: 20_000,
+    });
+    const local = loadConfig({ ...stripe, STRIPE_API_BASE: 'http://127.0.0.1:12111', PUBLIC_URL: 'https://escrow.example.com', STRIPE_TIMEOUT_MS: '5000' }).payments;
+    expect(local).toMatchObject({
+      apiBase: new URL('http://127.0.0.1:12111'),
+      connectReturnUrl: 'https://escrow.example.com/payouts/connected',
+      requestTimeoutMs: 5_000,
+    });
+  });
+
+  it.each([
+    [{ STRIPE_SECRET_KEY: 'sk_test_123abc' }, /STRIPE_WEBHOOK_SECRET/],
+    [{ ...stripe, STRIPE_SECRET_KEY: 'pk_test_publishable' }, /secret or restricted key/],
+    [{ STRIPE_WEBHOOK_SECRET: 'whsec_abc' }, /need STRIPE_SECRET_KEY/],
+    [{ STRIPE_API_BASE: 'http://127.0.0.1:1' }, /need STRIPE_SECRET_KEY/],
+    [{ ...stripe, STRIPE_API_BASE: 'not a url' }, /STRIPE_API_BASE must be an absolute/],
+    [{ ...stripe, STRIPE_API_BASE: 'ftp://127.0.0.1' }, /STRIPE_API_BASE must be an http/],
+    [{ ...stripe, STRIPE_TIMEOUT_MS: '10' }, /STRIPE_TIMEOUT_MS must be between/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,106 @@
+import { StripeApiError, unrecognizedUrl } from './errors';
+import { expand } from './expand';
+import { Params, parseForm, type FormObject } from './form';
+import { requestFingerprint, type IdempotencyKeys } from './idempotency';
+import { matchRoute, type Route, type ServerSettings } from './router';
+import type { StripeState } from './state';
+import type { JsonObject } from './types';
+
+export interface ApiRequest {
+  requestId: string;
+  method: string;
+  path: string;
+  query: string;
+  rawBody: string;
+  authorization: string | null;
+  idempotencyKey: string | null;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  /** Set when this request claimed a new idempotency key; the caller completes it once answered. */
+  claimedKey: string | null;
+}
+
+export interface ApiDependencies {
+  state: StripeState;
+  routes: readonly Route[];
+  settings: ServerSettings;
+  keys: IdempotencyKeys;
+  acceptsApiKey(key: string): boolean;
+}
+
+function errorAnswer(status: number, error: JsonObject, headers: Record<string, string> = {}): ApiAnswer {
+  return { status, body: JSON.stringify({ error }, null, 2), headers, claimedKey: null };
+}
+
+function maskedKey(key: string): string {
+  return key.length <= 8 ? key : `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
+}
+
+function authError(authorization: string | null, deps: ApiDependencies): ApiAnswer | null {
+  const key = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : null;
+  if (key === null || key === '') {
+    return errorAnswer(401, { type: 'invalid_request_error',
+      message: 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').' });
+  }
+  if (deps.acceptsApiKey(key)) return null;
+  return errorAnswer(401, { type: 'invalid_request_error', message: `Invalid API Key provided: ${maskedKey(key)}` });
+}
+
+function idempotencyError(request: ApiRequest, params: FormObject, deps: ApiDependencies): ApiAnswer | null {
+  const key = request.idempotencyKey;
+  if (key === null) return null;
+  const claim = deps.keys.claim(key, requestFingerprint(request.method, request.path, params));
+  switch (claim.kind) {
+    case 'new':
+      return null;
+    case 'replay':
+      return { status: claim.response.status, body: claim.response.body, claimedKey: null,
+        headers: { 'Idempotent-Replayed': 'true', 'Original-Request': claim.response.requestId } };
+    case 'mismatch':
+      return errorAnswer(400, { type: 'idempotency_error',
+        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` });
+    case 'in_flight':
+      return errorAnswer(409, { type: 'idempotency_error', code: 'idempotency_key_in_use',
+        message: 'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ' + key + '. Please try again later.' });
+    default: {
+      const exhaustive: never = claim;
+      return exhaustive;
+    }
+  }
+}
+
+function run(request: ApiRequest, params: Params, deps: ApiDependencies): { status: number; body: JsonObject } {
+  const matched = matchRoute(deps.routes, request.method, request.path);
+  if (matched === null) throw unrecognizedUrl(request.method, request.path);
+  deps.state.currentRequest = { id: request.requestId, idempotency_key: request.idempotencyKey };
+  try {
+    return matched.route.handle({ state: deps.state, params, pathParams: matched.pathParams, settings: deps.settings });
+  } finally {
+    deps.state.currentRequest = null;
+  }
+}
+
+/** Auth, idempotency, routing and expansion of one Stripe API request; state changes happen here. */
+export function answerApiRequest(request: ApiRequest, deps: ApiDependencies): ApiAnswer {
+  const rejected = authError(request.authorization, deps);
+  if (rejected !== null) return rejected;
+  const params = { ...parseForm(request.query), ...(request.method === 'POST' ? parseForm(request.rawBody) : {}) };
+  const idempotent = idempotencyError(request, params, deps);
+  if (idempotent !== null) return idempotent;
+  const claimedKey = request.idempotencyKey;
+  try {
+    const wrapped = new Params(params);
+    const result = run(request, wrapped, deps);
+    const body = result.status === 200 ? expand(deps.state, result.body, wrapped.stringArray('expand')) : result.body;
+    const payload = result.status === 200 ? body : { error: body };
+    return { status: result.status, body: JSON.stringify(payload, null, 2), headers: {}, claimedKey };
+  } catch (error) {
+    if (error instanceof StripeApiError) return { ...errorAnswer(error.status, error.body), claimedKey };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...errorAnswer(500, { type: 'api_error', message: `Test server bug: ${message}` }), claimedKey };
+  }
+}
