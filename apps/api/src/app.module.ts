@@ -29,6 +29,8 @@ import { LedgerQueries } from './ledger/ledger.queries';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PaymentHistoryController } from './payment-history/payment-history.controller';
 import { PaymentHistoryQueries } from './payment-history/payment-history.queries';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationQuery } from './reconciliation/reconciliation.query';
 import { StripeWebhooksModule } from './webhooks/stripe-webhooks.module';
 
 export interface AppOptions extends InfrastructureOptions {
@@ -55,6 +57,7 @@ export class AppModule {
         PaymentHistoryController,
         NotificationsController,
         LedgerController,
+        ReconciliationController,
         AdminController,
       ],
       providers: [
@@ -63,6 +66,7 @@ export class AppModule {
         InvoiceQueries,
         PaymentHistoryQueries,
         LedgerQueries,
+        ReconciliationQuery,
         ExecuteContractCommandHandler,
         FundMilestoneHandler,
         ApproveMilestoneHandler,

@@ -8,3 +8,4 @@ export {
 } from './simulated/simulated-gateway';
 export * from './stripe';
 export * from './webhooks';
+export * from './reconciliation';

@@ -1,3 +1,5 @@
+import type { MovementKind, ProviderMovement, ProviderMovements, ReconciliationPeriod } from './reconciliation/provider-movements';
+
 /**
  * The payment gateway port: what the ledger needs from Stripe, in its own words. Every call that
  * moves money carries an idempotency key derived from the event that caused it, so a retry
@@ -120,6 +122,13 @@ export interface PaymentGateway {
   paymentMetadata(paymentIntentId: string): Promise<Metadata | null>;
   /** Returns escrowed money to the employer; never more than the charge minus what left it. */
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /**
+   * Reconciliation: every charge (succeeded or not), transfer and refund the provider created in
+   * [from, to), ours or not (the caller tells them apart by their metadata).
+   */
+  listMovements(period: ReconciliationPeriod): Promise<ProviderMovements>;
+  /** One money object by id, wherever its creation time falls; null when the provider has no such object. */
+  retrieveMovement<K extends MovementKind>(kind: K, id: string): Promise<ProviderMovement<K> | null>;
 }
 
 /**

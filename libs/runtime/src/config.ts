@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
   /** First delay before the saga retries a payment call whose outcome is unknown; doubles each time. */
   readonly paymentRetryBaseMs: number;
+  /** How long a killed worker's in-flight payment effect stays reserved before another takes it over. */
+  readonly paymentEffectLeaseMs: number;
   /** Read-your-writes waits at most this long for a read model to catch up. */
   readonly readYourWritesTimeoutMs: number;
 }
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
     payments: paymentsConfig(env, port),
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
+    paymentEffectLeaseMs: integer(env.PAYMENT_EFFECT_LEASE_MS, 'PAYMENT_EFFECT_LEASE_MS', 15_000, 1_000, 600_000),
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
   };
 }

@@ -30,7 +30,8 @@ async function openDatabase(config: AppConfig): Promise<SqlDb> {
   return openPglite(config.database.dataDir);
 }
 
-async function openPaymentGateway(config: AppConfig, db: SqlDb): Promise<PaymentGateway> {
+/** The payment gateway the configuration chooses: Stripe with a key, otherwise the simulated one. */
+export async function openPaymentGateway(config: AppConfig, db: SqlDb): Promise<PaymentGateway> {
   const payments = config.payments;
   if (payments.kind === 'simulated') return SimulatedPaymentGateway.open(db);
   return new StripePaymentGateway({

@@ -16,6 +16,15 @@ import {
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
+import type {
+  MovementKind,
+  ProviderCharge,
+  ProviderMovement,
+  ProviderMovements,
+  ProviderRefund,
+  ProviderTransfer,
+  ReconciliationPeriod,
+} from '../reconciliation/provider-movements';
 import { FaultPlan, type FaultKind, type SimulatedFault } from './faults';
 import { stripeLikeId } from './ids';
 import { actedCount, runOnce } from './idempotency';
@@ -156,6 +165,89 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       paymentIntentId,
     ]);
     return rows[0]?.metadata ?? null;
+  }
+
+  async listMovements(period: ReconciliationPeriod): Promise<ProviderMovements> {
+    const createdIn = (table: string) => `${table}.created_at >= $1 and ${table}.created_at < $2`;
+    const bounds = [period.from.toISOString(), period.to.toISOString()];
+    return {
+      charges: await this.selectCharges(createdIn('pi'), bounds),
+      transfers: await this.selectTransfers(createdIn('simgw_transfers'), bounds),
+      refunds: await this.selectRefunds(createdIn('r'), bounds),
+    };
+  }
+
+  async retrieveMovement<K extends MovementKind>(kind: K, id: string): Promise<ProviderMovement<K> | null> {
+    const found: readonly (ProviderCharge | ProviderTransfer | ProviderRefund)[] =
+      kind === 'charge'
+        ? await this.selectCharges('pi.charge_id = $1', [id])
+        : kind === 'transfer'
+          ? await this.selectTransfers('transfer_id = $1', [id])
+          : await this.selectRefunds('r.refund_id = $1', [id]);
+    return (found[0] as ProviderMovement<K> | undefined) ?? null;
+  }
+
+  /** Declined payments have no charge here (Stripe keeps a failed one): only charges that exist are listed. */
+  private async selectCharges(where: string, params: unknown[]): Promise<ProviderCharge[]> {
+    const { rows } = await this.db.query<{
+      charge_id: string; payment_intent_id: string; amount_cents: string; refunded_cents: string;
+      transfer_group: string; metadata: Metadata; created_at: Date | string;
+    }>(
+      `select pi.charge_id, pi.payment_intent_id, pi.amount_cents::text as amount_cents, pi.transfer_group, pi.metadata, pi.created_at,
+              coalesce((select sum(r.amount_cents) from simgw_refunds r where r.charge_id = pi.charge_id), 0)::text as refunded_cents
+       from simgw_payment_intents pi where pi.charge_id is not null and ${where} order by pi.sequence`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.charge_id,
+      paymentIntentId: row.payment_intent_id,
+      amountCents: centsFromText(row.amount_cents),
+      amountRefundedCents: centsFromText(row.refunded_cents),
+      status: 'succeeded',
+      transferGroup: row.transfer_group,
+      metadata: { ...row.metadata },
+      created: new Date(row.created_at),
+    }));
+  }
+
+  private async selectTransfers(where: string, params: unknown[]): Promise<ProviderTransfer[]> {
+    const { rows } = await this.db.query<{
+      transfer_id: string; amount_cents: string; destination_account_id: string; source_charge_id: string;
+      transfer_group: string; metadata: Metadata; created_at: Date | string;
+    }>(
+      `select transfer_id, amount_cents::text as amount_cents, destination_account_id, source_charge_id, transfer_group, metadata, created_at
+       from simgw_transfers where ${where} order by sequence`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.transfer_id,
+      amountCents: centsFromText(row.amount_cents),
+      amountReversedCents: 0, // the simulated provider never reverses a transfer
+      destination: row.destination_account_id,
+      sourceChargeId: row.source_charge_id,
+      transferGroup: row.transfer_group,
+      metadata: { ...row.metadata },
+      created: new Date(row.created_at),
+    }));
+  }
+
+  private async selectRefunds(where: string, params: unknown[]): Promise<ProviderRefund[]> {
+    const { rows } = await this.db.query<{
+      refund_id: string; charge_id: string; payment_intent_id: string; amount_cents: string; metadata: Metadata; created_at: Date | string;
+    }>(
+      `select r.refund_id, r.charge_id, pi.payment_intent_id, r.amount_cents::text as amount_cents, r.metadata, r.created_at
+       from simgw_refunds r join simgw_payment_intents pi on pi.charge_id = r.charge_id where ${where} order by r.sequence`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.refund_id,
+      chargeId: row.charge_id,
+      paymentIntentId: row.payment_intent_id,
+      amountCents: centsFromText(row.amount_cents),
+      status: 'succeeded', // refused refunds are not stored
+      metadata: { ...row.metadata },
+      created: new Date(row.created_at),
+    }));
   }
 
   /** Test hook: the next `times` calls of `kind` fail like a lost connection, before or after acting. */

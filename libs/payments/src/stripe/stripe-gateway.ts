@@ -16,6 +16,16 @@ import {
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
+import {
+  providerMovementsCountMax,
+  type MovementKind,
+  type ProviderCharge,
+  type ProviderMovement,
+  type ProviderMovements,
+  type ProviderRefund,
+  type ProviderTransfer,
+  type ReconciliationPeriod,
+} from '../reconciliation/provider-movements';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
 import { isInvalidRequest, isStripeError, toGatewayError } from './stripe-errors';
 
@@ -197,6 +207,48 @@ export class StripePaymentGateway implements PaymentGateway {
     }
   }
 
+  async listMovements(period: ReconciliationPeriod): Promise<ProviderMovements> {
+    // Stripe filters in whole seconds: widen to whole seconds; the caller compares exact times.
+    const created = { gte: Math.floor(period.from.getTime() / 1000), lt: Math.ceil(period.to.getTime() / 1000) };
+    const list = { created, limit: listPageSize };
+    return {
+      charges: await this.listAll('list charges', this.stripe.charges.list(list), providerCharge),
+      transfers: await this.listAll('list transfers', this.stripe.transfers.list(list), providerTransfer),
+      refunds: await this.listAll('list refunds', this.stripe.refunds.list(list), providerRefund),
+    };
+  }
+
+  async retrieveMovement<K extends MovementKind>(kind: K, id: string): Promise<ProviderMovement<K> | null> {
+    try {
+      const found = await this.call(`retrieve ${kind}`, (): Promise<ProviderCharge | ProviderTransfer | ProviderRefund> => {
+        if (kind === 'charge') return this.stripe.charges.retrieve(id).then(providerCharge);
+        if (kind === 'transfer') return this.stripe.transfers.retrieve(id).then(providerTransfer);
+        return this.stripe.refunds.retrieve(id).then(providerRefund);
+      });
+      return found as ProviderMovement<K>;
+    } catch (error) {
+      if (isInvalidRequest(error) && error.code === 'resource_missing') return null;
+      throw toGatewayError(error, `retrieve ${kind}`);
+    }
+  }
+
+  /** Follows Stripe's pagination to the end; a page that fails fails the whole list (no partial report). */
+  private async listAll<T, R>(operation: string, pages: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
+    const all: R[] = [];
+    try {
+      for await (const item of pages) {
+        if (all.length >= providerMovementsCountMax) {
+          throw new PaymentGatewayError(`${operation}: more than ${providerMovementsCountMax} objects, narrow the period`, false, 'too_many_objects');
+        }
+        all.push(map(item));
+      }
+    } catch (error) {
+      if (error instanceof PaymentGatewayError) throw error;
+      throw toGatewayError(error, operation);
+    }
+    return all;
+  }
+
   /**
    * One Stripe customer per employer. The key is derived from the employer, so racing or retried
    * calls get the same customer; the caller records it in the employer's stream, which outlives
@@ -290,4 +342,53 @@ function rejectedOr(error: unknown, field: string): Error {
   if (isInvalidRequest(error) && error.rawType !== 'idempotency_error') return new PaymentRequestRejected(field, error.message);
   if (error instanceof PaymentGatewayError || error instanceof PaymentRequestRejected) return error;
   return toGatewayError(error, field);
+}
+
+/** The largest page Stripe serves: fewest round trips for a reconciliation. */
+const listPageSize = 100;
+
+function idOf(value: string | { id: string } | null): string | null {
+  return value === null ? null : typeof value === 'string' ? value : value.id;
+}
+
+function createdAt(unixSeconds: number): Date {
+  return new Date(unixSeconds * 1000);
+}
+
+function providerCharge(charge: Stripe.Charge): ProviderCharge {
+  return {
+    id: charge.id,
+    paymentIntentId: idOf(charge.payment_intent),
+    amountCents: charge.amount,
+    amountRefundedCents: charge.amount_refunded,
+    status: charge.status,
+    transferGroup: charge.transfer_group,
+    metadata: charge.metadata,
+    created: createdAt(charge.created),
+  };
+}
+
+function providerTransfer(transfer: Stripe.Transfer): ProviderTransfer {
+  return {
+    id: transfer.id,
+    amountCents: transfer.amount,
+    amountReversedCents: transfer.amount_reversed,
+    destination: idOf(transfer.destination) ?? '',
+    sourceChargeId: idOf(transfer.source_transaction),
+    transferGroup: transfer.transfer_group,
+    metadata: transfer.metadata,
+    created: createdAt(transfer.created),
+  };
+}
+
+function providerRefund(refund: Stripe.Refund): ProviderRefund {
+  return {
+    id: refund.id,
+    chargeId: idOf(refund.charge) ?? '',
+    paymentIntentId: idOf(refund.payment_intent),
+    amountCents: refund.amount,
+    status: refund.status ?? 'unknown',
+    metadata: refund.metadata ?? {},
+    created: createdAt(refund.created),
+  };
 }

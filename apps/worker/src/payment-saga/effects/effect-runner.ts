@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { SQL_DB } from '@escrow/runtime';
+import { APP_CONFIG, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { EffectStore } from './effect-store';
 import { PerformEffect } from './perform-effect';
 
 export const effectPollMs = 250;
 export const effectBatchMax = 10;
-/**
- * An effect's lease: renewed while its provider call runs, so a live process keeps it, and a
- * killed one gives it up within this long. Longer than any single request's timeout tick.
- */
-export const effectLeaseMs = 15_000;
 
 /** Takes due effects from the durable queue and performs them, one at a time, in order. */
 @Injectable()
@@ -25,11 +20,19 @@ export class EffectRunner {
   private wake: (() => void) | null = null;
   private onError: (error: unknown) => void = () => {};
 
+  /**
+   * An effect's lease: renewed while its provider call runs, so a live process keeps it, and a
+   * killed one gives it up within this long (PAYMENT_EFFECT_LEASE_MS).
+   */
+  private readonly leaseMs: number;
+
   constructor(
     @Inject(SQL_DB) db: SqlDb,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly performer: PerformEffect,
   ) {
     this.store = new EffectStore(db);
+    this.leaseMs = config.paymentEffectLeaseMs;
   }
 
   async start(onError: (error: unknown) => void): Promise<void> {
@@ -69,12 +72,12 @@ export class EffectRunner {
   }
 
   private async round(): Promise<boolean> {
-    const due = await this.store.take(this.owner, effectBatchMax, effectLeaseMs);
+    const due = await this.store.take(this.owner, effectBatchMax, this.leaseMs);
     for (const effect of due) {
       if (!this.running) break;
       const heartbeat = setInterval(() => {
-        this.store.renewLeases(this.owner, effectLeaseMs).catch((error: unknown) => this.logger.warn(`lease renewal failed: ${String(error)}`));
-      }, effectLeaseMs / 3);
+        this.store.renewLeases(this.owner, this.leaseMs).catch((error: unknown) => this.logger.warn(`lease renewal failed: ${String(error)}`));
+      }, this.leaseMs / 3);
       try {
         const result = await this.performer.perform(effect);
         if (result.kind === 'done') await this.store.done(effect.key, result.outcome);

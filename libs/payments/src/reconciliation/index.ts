@@ -1,0 +1,5 @@
+export * from './provider-movements';
+export * from './ledger-movements';
+export * from './report';
+export * from './period-window';
+export { reconcile, isOurs, type ReconcileInput } from './reconcile';
