@@ -1,4 +1,6 @@
+import type { Actor } from '@escrow/domain';
 import type { SqlDb } from '@escrow/sql';
+import Stripe from 'stripe';
 import { startApp, eventually, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, trainer } from './support/lifecycle';
@@ -126,4 +128,47 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
     expect(types.filter((t) => t === 'MilestoneDisputed')).toHaveLength(1);
     expect(types).toContain('MilestoneChargebackClosed');
   });
+
+  it('applies chargeback deliveries that arrive in the wrong order, and only once', async () => {
+    const steps = lifecycle(api);
+    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const { contractId, milestoneId } = await steps.hire('41.00');
+    await steps.fund(contractId, milestoneId);
+    const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
+    const chargeId = stripe.ledger().charges.find((c) => c.paymentIntentId === funded.paymentReference)!.id;
+
+    // Stripe sends nothing for now; then the closing arrives first, the opening after, both twice.
+    stripe.setWebhook(null);
+    const disputeId = stripe.createDispute(chargeId);
+    stripe.closeDispute(disputeId, 'won');
+    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+    const ofDispute = (type: string) => stripe.events().find((e) => e.type === type && (e.data.object as { id: string }).id === disputeId)!;
+    const closed = ofDispute('charge.dispute.closed');
+    const opened = ofDispute('charge.dispute.created');
+    for (const event of [closed, opened, closed, opened]) expect(await stripe.deliver(event.id)).toBe(200);
+
+    await eventually(async () => ((await contractEvents(contractId)).some((e) => e.type === 'MilestoneChargebackClosed') ? true : undefined), 'the chargeback to close', 20_000);
+    await steps.milestoneReaches(contractId, milestoneId, 'funded');
+    const types = (await contractEvents(contractId)).map((e) => e.type).filter((t) => t === 'MilestoneDisputed' || t === 'MilestoneChargebackClosed');
+    expect(types).toEqual(['MilestoneDisputed', 'MilestoneChargebackClosed']);
+  });
+
+  it('flags a refund made outside the ledger for support, and records nothing for it', async () => {
+    const steps = lifecycle(api);
+    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const { contractId, milestoneId } = await steps.hire('42.00');
+    await steps.fund(contractId, milestoneId);
+    const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
+    const sdk = new Stripe('sk_test_dashboardUser', { host: '127.0.0.1', port: new URL(stripe.url).port, protocol: 'http' });
+    await sdk.refunds.create({ payment_intent: funded.paymentReference, amount: 1_000 });
+
+    const support: Actor = { role: 'support', id: 'sup_refunds' };
+    const flagged = await eventually(async () => {
+      const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+      return stuck.body.webhooks.find((w: { type: string; error: string }) => w.type === 'charge.refunded' && w.error.includes('1000 cents'));
+    }, 'the refund to be flagged');
+    expect(flagged.error).toMatch(/^needs attention: Stripe refunded 1000 cents of charge ch_/);
+    expect((await contractEvents(contractId)).map((e) => e.type)).not.toContain('MilestoneRefunded');
+  });
 });
+

@@ -13,6 +13,8 @@ export interface PaymentOwner {
 export type WebhookAction =
   | { readonly kind: 'contract'; readonly contractId: string; readonly command: ContractCommand }
   | { readonly kind: 'trainer'; readonly trainerId: string; readonly command: TrainerCommand }
+  /** Stripe refunded money on a charge of ours: the ledger must know of (or expect) all of it. */
+  | { readonly kind: 'refund_check'; readonly owner: PaymentOwner; readonly chargeId: string; readonly amountRefundedCents: number }
   /** Nothing to record: the reason is kept with the event for whoever replays it. */
   | { readonly kind: 'ignore'; readonly reason: string }
   /** Money moved in a way the ledger did not ask for: support must look (listed with stuck payments). */
@@ -84,9 +86,13 @@ export async function webhookAction(event: Stripe.Event, lookups: WebhookLookups
         command: { type: 'RecordPayoutAccountStatus', actor: webhookActor, data: { trainerId, accountId: account.id, payoutsEnabled } },
       };
     }
-    case 'charge.refunded':
-      // Our refunds are recorded from the refund call's own answer; reconciliation compares amounts.
-      return { kind: 'ignore', reason: `charge ${event.data.object.id} refunded ${event.data.object.amount_refunded} cents (confirmation)` };
+    case 'charge.refunded': {
+      // Our refunds are recorded from the refund call's own answer; this checks none came from elsewhere.
+      const charge = event.data.object;
+      const owner = ownerFromMetadata(charge.metadata);
+      if (!owner) return { kind: 'ignore', reason: `charge ${charge.id} carries no milestone of ours` };
+      return { kind: 'refund_check', owner, chargeId: charge.id, amountRefundedCents: charge.amount_refunded };
+    }
     case 'transfer.reversed': {
       const transfer = event.data.object;
       return { kind: 'attention', reason: `transfer ${transfer.id} to ${idOf(transfer.destination)} was reversed (${transfer.amount_reversed} cents): the trainer's payout needs a decision` };
