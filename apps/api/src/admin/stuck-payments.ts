@@ -93,10 +93,19 @@ export class StuckPayments {
     }
   }
 
-  private async prepare(): Promise<void> {
-    await this.effects.prepare();
-    await this.sagaStore.prepare();
-    await this.inbox.prepare();
+  private prepared: Promise<void> | null = null;
+
+  /** The tables may not exist yet when the API runs without a worker: created once, on first use. */
+  private prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      await this.effects.prepare();
+      await this.sagaStore.prepare();
+      await this.inbox.prepare();
+    })().catch((error: unknown) => {
+      this.prepared = null;
+      throw error;
+    });
+    return this.prepared;
   }
 }
 

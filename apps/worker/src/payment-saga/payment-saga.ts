@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   assert,
-  contractStream,
   payoutDestination,
-  replay,
   type ContractEvent,
   type MilestoneApproved,
   type MilestoneDisputeResolved,
-  type MilestoneFunded,
   type MilestoneFundingRequested,
 } from '@escrow/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@escrow/event-store';
@@ -60,7 +57,6 @@ export class PaymentSaga {
   async start(onError: (error: unknown) => void): Promise<void> {
     await ensureCheckpointSchema(this.db);
     await this.sagaStore.prepare();
-    await this.effects.prepare();
     await this.runner.start(onError);
     const fromPosition = await readCheckpoint(this.db, sagaCheckpointName);
     this.subscription = this.store.subscribe(
@@ -125,8 +121,7 @@ export class PaymentSaga {
    * under its key by Stripe, so only a new key can try again once the cause is fixed.
    */
   async payOut(contractId: string, milestoneId: string): Promise<void> {
-    const recorded = await this.store.readStream(contractStream(contractId));
-    const state = replay(recorded.map((r) => ({ type: r.type, data: r.data }) as ContractEvent));
+    const { state, recorded } = await this.commands.loadContract(contractId);
     assert(state.status !== 'none', `contract ${contractId} exists for its payout`);
     const milestone = state.milestones[milestoneId];
     if (milestone?.status !== 'approved') {
@@ -174,14 +169,10 @@ export class PaymentSaga {
 
   /** Refunds go through the PaymentIntent that funded the milestone with this charge. */
   private async fundingPaymentIntent(contractId: string, milestoneId: string, chargeId: string): Promise<string> {
-    const recorded = await this.store.readStream(contractStream(contractId));
-    const funded = recorded.findLast((r) => {
-      if (r.type !== 'MilestoneFunded') return false;
-      const data = r.data as Data<MilestoneFunded>;
-      return data.milestoneId === milestoneId && data.chargeId === chargeId;
-    });
-    assert(funded, `milestone ${milestoneId} was funded by charge ${chargeId}`);
-    return (funded.data as Data<MilestoneFunded>).paymentIntentId;
+    const { state } = await this.commands.loadContract(contractId);
+    const milestone = state.status === 'none' ? undefined : state.milestones[milestoneId];
+    assert(milestone?.chargeId === chargeId && milestone.paymentIntentId !== null, `milestone ${milestoneId} was funded by charge ${chargeId}`);
+    return milestone.paymentIntentId;
   }
 
   private async schedulePayoutRetry(data: { contractId: string; milestoneId: string; trainerId: string; attempt: number; reason: string }) {

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Actor, ContractCommand, TrainerCommand } from '@escrow/domain';
+import { payoutsEnabled } from '@escrow/payments';
 
 export const webhookActor: Actor = { role: 'service', id: 'stripe-webhooks' };
 
@@ -79,11 +80,10 @@ export async function webhookAction(event: Stripe.Event, lookups: WebhookLookups
       const account = event.data.object;
       const trainerId = account.metadata?.trainerId;
       if (!trainerId) return { kind: 'ignore', reason: `account ${account.id} is not a trainer's` };
-      const payoutsEnabled = account.payouts_enabled === true && account.capabilities?.transfers === 'active';
       return {
         kind: 'trainer',
         trainerId,
-        command: { type: 'RecordPayoutAccountStatus', actor: webhookActor, data: { trainerId, accountId: account.id, payoutsEnabled } },
+        command: { type: 'RecordPayoutAccountStatus', actor: webhookActor, data: { trainerId, accountId: account.id, payoutsEnabled: payoutsEnabled(account) } },
       };
     }
     case 'charge.refunded': {

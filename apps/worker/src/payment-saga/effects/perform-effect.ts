@@ -10,9 +10,8 @@ import {
   type TransferOutcome,
   type TransferRequest,
 } from '@escrow/payments';
-import { contractStream, replay, type ContractCommand, type ContractEvent } from '@escrow/domain';
-import { APP_CONFIG, EVENT_STORE, PAYMENT_GATEWAY, type AppConfig } from '@escrow/runtime';
-import type { EventStore } from '@escrow/event-store';
+import type { ContractCommand } from '@escrow/domain';
+import { APP_CONFIG, CommandHandling, PAYMENT_GATEWAY, type AppConfig } from '@escrow/runtime';
 import { backoffMs } from '../backoff';
 import { SAGA_FAULTS, type SagaFaults } from '../saga-faults';
 import { SagaOutcomes, fundingOutcome, payoutFailed, sagaActor, type OutcomeCause } from '../saga-outcomes';
@@ -44,7 +43,7 @@ export class PerformEffect {
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SAGA_FAULTS) private readonly faults: SagaFaults,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commands: CommandHandling,
     private readonly outcomes: SagaOutcomes,
   ) {}
 
@@ -97,10 +96,16 @@ export class PerformEffect {
     const earlier = attempt > 1 || keyMayBeForgotten(effect, now) ? await this.gateway.findTransfer(request) : null;
     const outcome: TransferOutcome = earlier ?? (await this.gateway.transfer(request));
     this.faults.maybeCrash('after_gateway_call', effect.causeEventType);
+    await this.recordTransfer(effect, request, attempt, outcome);
+    this.faults.maybeCrash('after_outcome_append', effect.causeEventType);
+    return { kind: 'done', outcome };
+  }
+
+  private async recordTransfer(effect: Effect, request: TransferRequest, attempt: number, outcome: TransferOutcome): Promise<void> {
     const { contractId, milestoneId } = effect;
     if (outcome.status === 'failed') {
-      await this.outcomes.record(causeOf(effect), contractId, payoutFailed(effect.contractId, effect.milestoneId, outcome.reason), `${effect.causeEventId}/payout-failed/${attempt}`);
-      return { kind: 'done', outcome };
+      await this.outcomes.record(causeOf(effect), contractId, payoutFailed(contractId, milestoneId, outcome.reason), `${effect.causeEventId}/payout-failed/${attempt}`);
+      return;
     }
     const command: ContractCommand = {
       type: 'RecordPayoutCompleted',
@@ -108,8 +113,6 @@ export class PerformEffect {
       data: { contractId, milestoneId, transferId: outcome.transferId, destinationAccountId: request.destinationAccountId, amountCents: request.amountCents },
     };
     await this.outcomes.record(causeOf(effect), contractId, command, `${effect.causeEventId}/payout-completed`);
-    this.faults.maybeCrash('after_outcome_append', effect.causeEventType);
-    return { kind: 'done', outcome };
   }
 
   private async refund(effect: Effect, now: Date): Promise<EffectResult> {
@@ -146,9 +149,10 @@ export class PerformEffect {
       }
       if (effect.kind === 'transfer') {
         const { attempt, ...unkeyed } = effect.request as Omit<TransferRequest, 'idempotencyKey'> & { attempt: number };
-        const found = await this.gateway.findTransfer({ ...unkeyed, idempotencyKey: effect.key });
-        if (found) return this.transfer({ ...effect, request: { ...unkeyed, attempt: attempt + 1 } }, new Date());
-        await this.outcomes.record(causeOf(effect), effect.contractId, payoutFailed(effect.contractId, effect.milestoneId, `payment provider: ${why}`), `${effect.causeEventId}/payout-failed/${attempt}`);
+        const request: TransferRequest = { ...unkeyed, idempotencyKey: effect.key };
+        const found = await this.gateway.findTransfer(request);
+        await this.recordTransfer(effect, request, attempt, found ?? { status: 'failed', reason: `payment provider: ${why}` });
+        if (found) return { kind: 'done', outcome: found };
       }
     } catch (error) {
       // The provider is still out of reach: the effect stays dead with the first reason; support retries.
@@ -158,8 +162,7 @@ export class PerformEffect {
   }
 
   private async stillApproved(effect: Effect): Promise<boolean> {
-    const recorded = await this.store.readStream(contractStream(effect.contractId));
-    const state = replay(recorded.map((r) => ({ type: r.type, data: r.data }) as ContractEvent));
+    const { state } = await this.commands.loadContract(effect.contractId);
     return state.status !== 'none' && state.milestones[effect.milestoneId]?.status === 'approved';
   }
 }
