@@ -17,6 +17,8 @@ import {
 } from './contracts/contract.commands';
 import { ContractQueries } from './contracts/contract-queries';
 import { ContractsController } from './contracts/contracts.controller';
+import { EventFeed } from './events/event-feed';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ErrorsFilter } from './http/domain-errors.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -59,6 +61,7 @@ export class AppModule {
         LedgerController,
         ReconciliationController,
         AdminController,
+        EventsController,
       ],
       providers: [
         ContractQueries,
@@ -67,6 +70,7 @@ export class AppModule {
         PaymentHistoryQueries,
         LedgerQueries,
         ReconciliationQuery,
+        EventFeed,
         ExecuteContractCommandHandler,
         FundMilestoneHandler,
         ApproveMilestoneHandler,

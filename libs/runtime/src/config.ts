@@ -18,6 +18,20 @@ export interface AppConfig {
   readonly paymentEffectLeaseMs: number;
   /** Read-your-writes waits at most this long for a read model to catch up. */
   readonly readYourWritesTimeoutMs: number;
+  /** Where events are stored; read models, checkpoints and idempotency records are always in `database`. */
+  readonly eventStore: EventStoreConfig;
+  /** The NATS JetStream relay runs in the worker when set. */
+  readonly nats: { readonly url: string } | null;
+  readonly feed: FeedConfig;
+}
+
+export type EventStoreConfig = { readonly kind: 'sql' } | { readonly kind: 'eventstoredb'; readonly url: string };
+
+export interface FeedConfig {
+  /** A comment line this often keeps proxies from closing an idle event stream. */
+  readonly heartbeatMs: number;
+  /** A subscriber that has not read what was sent for this long is disconnected (it resumes by position). */
+  readonly slowClientTimeoutMs: number;
 }
 
 /** The simulated gateway by default; Stripe (or a Stripe-compatible server) when a key is given. */
@@ -57,16 +71,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (nodeEnv === 'production' && !authSecret) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production');
   if (authSecret !== undefined && authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters');
   const eventStore = env.EVENT_STORE ?? (env.DATABASE_URL ? 'postgres' : 'pglite');
-  if (eventStore === 'eventstoredb') throw new ConfigError('EVENT_STORE=eventstoredb is not available in this build yet');
-  if (eventStore !== 'postgres' && eventStore !== 'pglite') throw new ConfigError(`EVENT_STORE must be postgres or pglite, not ${eventStore}`);
+  if (eventStore !== 'postgres' && eventStore !== 'pglite' && eventStore !== 'eventstoredb') {
+    throw new ConfigError(`EVENT_STORE must be postgres, pglite or eventstoredb, not ${eventStore}`);
+  }
   if (eventStore === 'postgres' && !env.DATABASE_URL) throw new ConfigError('EVENT_STORE=postgres needs DATABASE_URL');
+  if (eventStore === 'eventstoredb' && !env.DATABASE_URL) {
+    throw new ConfigError('EVENT_STORE=eventstoredb needs DATABASE_URL: read models, checkpoints and idempotency records stay in PostgreSQL');
+  }
   const port = integer(env.PORT, 'PORT', 3000, 0, 65_535);
   return {
     nodeEnv,
     port,
     processRole: processRole(env.PROCESS_ROLE),
     database:
-      eventStore === 'postgres'
+      eventStore !== 'pglite'
         ? { kind: 'postgres', url: env.DATABASE_URL! }
         : { kind: 'pglite', dataDir: resolve(env.DATA_DIR ?? './data') },
     authSecret: authSecret ?? developmentAuthSecret,
@@ -76,7 +94,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
     paymentEffectLeaseMs: integer(env.PAYMENT_EFFECT_LEASE_MS, 'PAYMENT_EFFECT_LEASE_MS', 15_000, 1_000, 600_000),
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
+    eventStore: eventStore === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreDbUrl(env.EVENTSTORE_URL) } : { kind: 'sql' },
+    nats: env.NATS_URL ? { url: natsUrl(env.NATS_URL) } : null,
+    feed: {
+      heartbeatMs: integer(env.FEED_HEARTBEAT_MS, 'FEED_HEARTBEAT_MS', 15_000, 100, 300_000),
+      slowClientTimeoutMs: integer(env.FEED_SLOW_CLIENT_TIMEOUT_MS, 'FEED_SLOW_CLIENT_TIMEOUT_MS', 30_000, 100, 600_000),
+    },
   };
+}
+
+function eventStoreDbUrl(raw: string | undefined): string {
+  if (!raw) throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (esdb://host:2113?tls=false, or esdb+discover://… for a cluster)');
+  if (!/^esdb(\+discover)?:\/\/\S+$/.test(raw)) {
+    throw new ConfigError(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+function natsUrl(raw: string): string {
+  // A comma list of servers is how NATS clients are given a cluster.
+  for (const server of raw.split(',')) {
+    if (!/^(nats|tls):\/\/[^\s/]+$/.test(server.trim())) throw new ConfigError(`NATS_URL must be nats://host:port (comma-separated for a cluster), got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 function paymentsConfig(env: NodeJS.ProcessEnv, port: number): PaymentsConfig {

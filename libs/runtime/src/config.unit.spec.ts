@@ -39,3 +39,38 @@ describe('payments configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('event store, relay and feed configuration', () => {
+  it('keeps events in the SQL database unless EventStoreDB is chosen', () => {
+    expect(loadConfig({}).eventStore).toEqual({ kind: 'sql' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/escrow' }).eventStore).toEqual({ kind: 'sql' });
+  });
+
+  it('selects EventStoreDB for events while read models stay in PostgreSQL', () => {
+    const config = loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://esdb:2113?tls=false', DATABASE_URL: 'postgres://db/escrow' });
+    expect(config.eventStore).toEqual({ kind: 'eventstoredb', url: 'esdb://esdb:2113?tls=false' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/escrow' });
+  });
+
+  it('runs the NATS relay only when NATS_URL is set', () => {
+    expect(loadConfig({}).nats).toBeNull();
+    expect(loadConfig({ NATS_URL: 'nats://a:4222,nats://b:4222' }).nats).toEqual({ url: 'nats://a:4222,nats://b:4222' });
+  });
+
+  it('has feed defaults and accepts overrides', () => {
+    expect(loadConfig({}).feed).toEqual({ heartbeatMs: 15_000, slowClientTimeoutMs: 30_000 });
+    expect(loadConfig({ FEED_HEARTBEAT_MS: '250', FEED_SLOW_CLIENT_TIMEOUT_MS: '1000' }).feed).toEqual({ heartbeatMs: 250, slowClientTimeoutMs: 1_000 });
+  });
+
+  it.each([
+    [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://esdb:2113' }, /needs DATABASE_URL/],
+    [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://db/escrow' }, /needs EVENTSTORE_URL/],
+    [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://db/escrow', EVENTSTORE_URL: 'http://esdb:2113' }, /EVENTSTORE_URL must be an esdb/],
+    [{ EVENT_STORE: 'mongo' }, /EVENT_STORE must be postgres, pglite or eventstoredb/],
+    [{ NATS_URL: 'localhost:4222' }, /NATS_URL must be nats:\/\//],
+    [{ FEED_HEARTBEAT_MS: '5' }, /FEED_HEARTBEAT_MS must be between/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -30,6 +30,12 @@ async function openDatabase(config: AppConfig): Promise<SqlDb> {
   return openPglite(config.database.dataDir);
 }
 
+/** The event store the configuration chooses: the SQL database itself unless EventStoreDB is named. */
+export async function openEventStore(config: AppConfig, db: SqlDb): Promise<EventStore> {
+  if (config.eventStore.kind === 'eventstoredb') throw new Error('the EventStoreDB adapter is not wired yet');
+  return PostgresEventStore.open(db);
+}
+
 /** The payment gateway the configuration chooses: Stripe with a key, otherwise the simulated one. */
 export async function openPaymentGateway(config: AppConfig, db: SqlDb): Promise<PaymentGateway> {
   const payments = config.payments;
@@ -71,7 +77,7 @@ export class InfrastructureModule {
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: OWNED_RESOURCES, useValue: { closeDb: options.db === undefined } },
       { provide: SQL_DB, useFactory: () => options.db ?? openDatabase(options.config) },
-      { provide: EVENT_STORE, useFactory: (db: SqlDb) => PostgresEventStore.open(db), inject: [SQL_DB] },
+      { provide: EVENT_STORE, useFactory: (db: SqlDb) => openEventStore(options.config, db), inject: [SQL_DB] },
       {
         provide: PAYMENT_GATEWAY,
         useFactory: (db: SqlDb) => options.gateway ?? openPaymentGateway(options.config, db),

@@ -1,0 +1,37 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { toFeedMessage, type EventStore } from '@escrow/event-store';
+import { EVENT_STORE } from '@escrow/runtime';
+import { Inject } from '@nestjs/common';
+import type { Response } from 'express';
+import { Roles } from '../auth/auth.guard';
+import { EventFeed } from './event-feed';
+import { knownEventTypes } from './known-event-types';
+import { FeedPageQueryDto, FeedQueryDto, feedRequest, pageLimit } from './feed-query';
+
+/** The public event feed for internal services and audits: every event, in log order, resumable by position. */
+@Controller('v1/events')
+@Roles('service', 'finance', 'support')
+export class EventsController {
+  constructor(
+    private readonly feed: EventFeed,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** Server-Sent Events: catch-up from `from` / `Last-Event-ID`, then live. */
+  @Get()
+  stream(@Query() query: FeedQueryDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response): void {
+    // Validated before the stream opens, so a bad request is an ordinary 400 naming the field.
+    this.feed.open(feedRequest(query, lastEventId, knownEventTypes), response);
+  }
+
+  /** For batch consumers: pass `next` back as `from`; an empty page means caught up for now. */
+  @Get('page')
+  async page(@Query() query: FeedPageQueryDto) {
+    const request = feedRequest(query, undefined, knownEventTypes);
+    const limit = pageLimit(query.limit);
+    const read = await this.store.readAll({ fromPosition: request.from, limit, filter: request.filter });
+    const events = read.filter((e) => request.stream === null || e.streamId === request.stream).map(toFeedMessage);
+    // Past what was read even if the exact-stream check dropped all of it, so a reader always advances.
+    return { events, next: read.at(-1)?.position ?? request.from, hasMore: read.length === limit };
+  }
+}
