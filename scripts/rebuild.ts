@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { PostgresEventStore } from '@escrow/event-store';
 import { rebuildProjection, type Projection, type RebuildProgress } from '@escrow/projector';
-import { loadConfig } from '@escrow/runtime';
+import { loadConfig, openEventStore } from '@escrow/runtime';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { projections } from '../apps/worker/src/projections.registry';
 
@@ -19,9 +18,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const config = loadConfig();
   const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
-  const store = await PostgresEventStore.open(db);
+  const store = await openEventStore(config, db);
   try {
-    const total = await countEvents(db);
+    // EventStoreDB has no cheap count of our events: progress is then shown without a total.
+    const total = config.eventStore.kind === 'sql' ? await countEvents(db) : null;
     const chosen: readonly Projection[] = wanted === 'all' ? projections : projections.filter((p) => p.name === wanted);
     for (const projection of chosen) {
       const done = await rebuildProjection(store, db, projection, (progress) => drawProgress(progress, total));
@@ -41,7 +41,11 @@ async function countEvents(db: SqlDb): Promise<number> {
 
 const barWidth = 30;
 
-function drawProgress(progress: RebuildProgress, total: number): void {
+function drawProgress(progress: RebuildProgress, total: number | null): void {
+  if (total === null) {
+    process.stderr.write(`\r${progress.projection.padEnd(16)} ${progress.applied} events, ${rate(progress)} events/s   `);
+    return;
+  }
   const share = total === 0 ? 1 : Math.min(1, progress.applied / total);
   const filled = Math.round(share * barWidth);
   const perSecond = rate(progress);

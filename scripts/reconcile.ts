@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { PostgresEventStore } from '@escrow/event-store';
-import { loadConfig, openPaymentGateway } from '@escrow/runtime';
+import { loadConfig, openEventStore, openPaymentGateway } from '@escrow/runtime';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { exitCodeOf, InvalidArguments, parseReconcileArgs, reconcileExitCode, reconcileUsage, reportLines } from '../apps/api/src/reconciliation/reconcile-cli';
 import { runReconciliation } from '../apps/api/src/reconciliation/run-reconciliation';
@@ -22,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig();
   const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
-  const store = await PostgresEventStore.open(db);
+  const store = await openEventStore(config, db);
   try {
     const report = await runReconciliation(store, await openPaymentGateway(config, db), period);
     for (const line of reportLines(report)) console.log(line);

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '@escrow/event-store';
 import { ProjectorRunner } from '@escrow/projector';
-import { EVENT_STORE, SQL_DB } from '@escrow/runtime';
+import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { PaymentSaga } from './payment-saga/payment-saga';
 import { PayoutRetrier } from './payment-saga/payout-retrier';
 import { SimulatedCrash } from './payment-saga/saga-faults';
+import { NatsRelay } from './nats-relay';
 import { projections } from './projections.registry';
 import { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
 
@@ -17,6 +18,7 @@ export const restartDelayMs = 1_000;
 export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
   private readonly runners: ProjectorRunner[];
+  private readonly relay: NatsRelay | null;
   private stopping = false;
   private restarts = new Set<NodeJS.Timeout>();
 
@@ -26,8 +28,11 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly saga: PaymentSaga,
     private readonly retrier: PayoutRetrier,
     private readonly webhooks: StripeWebhookProcessor,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.runners = projections.map((projection) => new ProjectorRunner(store, db, projection, (error) => this.failed(projection.name, error, () => this.startRunner(projection.name))));
+    // Stream ESCROW, subjects escrow.<category>.<EventType>, checkpoint `nats-relay` (the defaults).
+    this.relay = config.nats ? new NatsRelay(store, db, { servers: config.nats.url }, (error) => this.failed('nats-relay', error, () => this.startRelay())) : null;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,12 +41,16 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.startSaga();
     this.retrier.start();
     await this.startWebhooks();
-    this.logger.log(`running projections (${projections.map((p) => p.name).join(', ')}), payment saga, payout retries and Stripe webhooks`);
+    await this.startRelay();
+    this.logger.log(
+      `running projections (${projections.map((p) => p.name).join(', ')}), payment saga, payout retries, Stripe webhooks${this.relay ? ' and the NATS relay' : ''}`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     for (const timer of this.restarts) clearTimeout(timer);
+    await this.relay?.stop();
     await this.webhooks.stop();
     await this.retrier.stop();
     await this.saga.stop();
@@ -57,6 +66,13 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private async startWebhooks(): Promise<void> {
     await this.webhooks.stop();
     await this.webhooks.start((error) => this.failed('stripe-webhooks', error, () => this.startWebhooks()));
+  }
+
+  private async startRelay(): Promise<void> {
+    if (!this.relay) return;
+    // A restart after a failure: stop() clears the ended loop (and is harmless when not running).
+    await this.relay.stop();
+    this.relay.start();
   }
 
   private async startRunner(name: string): Promise<void> {

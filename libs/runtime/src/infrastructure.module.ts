@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@escrow/event-store';
 import { SimulatedPaymentGateway, StripePaymentGateway, type PaymentGateway } from '@escrow/payments';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { CommandHandling } from './command-handling';
@@ -32,7 +32,7 @@ async function openDatabase(config: AppConfig): Promise<SqlDb> {
 
 /** The event store the configuration chooses: the SQL database itself unless EventStoreDB is named. */
 export async function openEventStore(config: AppConfig, db: SqlDb): Promise<EventStore> {
-  if (config.eventStore.kind === 'eventstoredb') throw new Error('the EventStoreDB adapter is not wired yet');
+  if (config.eventStore.kind === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStore.url);
   return PostgresEventStore.open(db);
 }
 
