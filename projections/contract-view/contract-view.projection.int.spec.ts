@@ -20,7 +20,7 @@ function history(): RecordedEvent[] {
       { type: 'MilestoneFundingFailed', data: { ...ref, reason: 'declined', declineCode: 'generic_decline', paymentIntentId: null } },
       { type: 'MilestoneFundingRequested', data: { ...ref, employerId: 'emp', amount, customerId: 'cus', paymentMethodId: 'pm' } },
       { type: 'MilestoneFunded', data: { ...ref, amount, paymentIntentId: `pi_${c}`, chargeId: `ch_${c}` } },
-      { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'trainer', reason: 'late', previousStatus: 'funded' } },
+      { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'trainer', reason: 'late', previousStatus: 'funded', chargeback: null } },
       {
         type: 'MilestoneDisputeResolved',
         data: { ...ref, resolution: 'split', trainerId: 'tr', trainerAmount: usd(4_000), refundAmount: usd(6_000 + c), fee: usd(400), net: usd(3_600), feeBps: 1_000, chargeId: `ch_${c}`, note: 'n' },

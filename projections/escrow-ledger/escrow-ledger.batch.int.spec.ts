@@ -77,7 +77,7 @@ function realisticLog(contracts: number, seed: number): RecordedEvent[] {
       const trainerCents = resolution === 'release' ? cents : resolution === 'refund' ? 0 : Math.floor(cents / 3);
       const fee = resolution === 'refund' ? 0 : Math.floor(trainerCents / 10);
       queue.push(
-        { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded' } },
+        { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded', chargeback: null } },
         {
           type: 'MilestoneDisputeResolved',
           data: {

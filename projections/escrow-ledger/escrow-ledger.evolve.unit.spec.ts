@@ -16,7 +16,7 @@ describe('escrow-ledger checks', () => {
     });
     expect(escrowMovement(resolved('split'))).toEqual({ fundedCents: 0, releasedCents: 300, refundedCents: 0, chargebackLostCents: 0 });
     expect(escrowMovement(resolved('refund'))).toBeNull();
-    expect(escrowMovement({ type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'r', previousStatus: 'funded' } })).toBeNull();
+    expect(escrowMovement({ type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'r', previousStatus: 'funded', chargeback: null } })).toBeNull();
   });
 
   it('adds entries to balances', () => {

@@ -160,7 +160,7 @@ function realisticLog(contracts: number, seed: number): RecordedEvent[] {
       if (path === 'split' || path.startsWith('refund')) {
         const trainerCents = path === 'split' ? cents / 2 : 0;
         const splitFee = path === 'split' ? Math.floor(trainerCents / 10) : 0;
-        events.push({ type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded' } } as ContractEvent);
+        events.push({ type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded', chargeback: null } } as ContractEvent);
         events.push({
           type: 'MilestoneDisputeResolved',
           data: {

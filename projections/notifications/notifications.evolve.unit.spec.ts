@@ -67,7 +67,7 @@ describe('notificationsFor', () => {
   it('tells the other party of a dispute, and both parties of a chargeback', () => {
     const disputed = (disputedBy: 'employer' | 'trainer' | 'service'): NotifyingEvent => ({
       type: 'MilestoneDisputed',
-      data: { ...ref, disputedBy, reason: 'late', previousStatus: 'funded' },
+      data: { ...ref, disputedBy, reason: 'late', previousStatus: 'funded', chargeback: null },
     });
     expect(summary(disputed('employer'))).toEqual([{ recipient: trainer, type: 'milestone_disputed' }]);
     expect(summary(disputed('trainer'))).toEqual([{ recipient: employer, type: 'milestone_disputed' }]);

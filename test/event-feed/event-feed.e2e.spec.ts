@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { asyncApiDocument } from '@escrow/event-schemas';
 import type { EventStore, RecordedEvent } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../support/databases';
@@ -160,6 +161,15 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
       expect(response.headers.get('content-type')).toMatch(/json/);
     }
     expect(app.app.get(EventFeed).stats().subscribers).toBe(0);
+  });
+
+  it('serves the AsyncAPI document that describes the feed', async () => {
+    const response = await fetch(`${app.baseUrl}/v1/events/asyncapi`, { headers: as('support') });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/yaml/);
+    const text = await response.text();
+    expect(text).toBe(asyncApiDocument());
+    expect(text).toMatch(/^asyncapi: ["']?3\.0\.0["']?$/m);
   });
 
   it('pages through the log for batch consumers', async () => {

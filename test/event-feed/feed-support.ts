@@ -9,7 +9,7 @@ export function storeOf(app: RunningApp): EventStore {
   return app.app.get<EventStore>(EVENT_STORE);
 }
 
-export function contractCreated(contractId = randomUUID(), projectName = 'Labelling'): EventToAppend {
+export function contractCreated(contractId: string = randomUUID(), projectName = 'Labelling'): EventToAppend {
   const eventId = randomUUID();
   return {
     eventId,

@@ -137,7 +137,7 @@ describe('posting rules', () => {
     { type: 'MilestoneFundingFailed', data: { ...ref, reason: 'declined', declineCode: 'generic_decline', paymentIntentId: null } },
     { type: 'MilestoneApprovalRequested', data: { ...ref, trainerId: tid, note: null } },
     { type: 'MilestonePayoutFailed', data: { ...ref, trainerId: tid, reason: 'no account', retryable: true, attempt: 1 } },
-    { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded' } },
+    { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'late', previousStatus: 'funded', chargeback: null } },
     { type: 'MilestoneCancelled', data: { ...ref, reason: null } },
     { type: 'ContractArchived', data: { contractId: cid } },
   ])('$type posts nothing', (event) => {

@@ -3,6 +3,7 @@ import {
   contractStream,
   employerDecider,
   employerStream,
+  schemaVersionOf,
   trainerDecider,
   trainerStream,
   type Actor,
@@ -15,7 +16,6 @@ import { newId, type Clock } from './ids';
 
 /** Concurrent writers on one contract: reload and decide again this many times, then give up. */
 export const wrongVersionRetryCountMax = 3;
-export const schemaVersionCurrent = 1;
 
 export interface CommandContext {
   readonly actor: Actor;
@@ -120,7 +120,8 @@ export class CommandHandling {
         correlationId: context.correlationId,
         causationId: context.causationId,
         occurredAt: this.clock.now().toISOString(),
-        schemaVersion: schemaVersionCurrent,
+        // Per event type: a type's version moves only when its own schema does.
+        schemaVersion: schemaVersionOf(event.type),
       },
     };
   }

@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { UpcastingEventStore } from '@escrow/event-schemas';
 import { SimulatedPaymentGateway, StripePaymentGateway, type PaymentGateway } from '@escrow/payments';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { CommandHandling } from './command-handling';
@@ -30,10 +31,13 @@ async function openDatabase(config: AppConfig): Promise<SqlDb> {
   return openPglite(config.database.dataDir);
 }
 
-/** The event store the configuration chooses: the SQL database itself unless EventStoreDB is named. */
+/**
+ * The event store the configuration chooses (the SQL database itself unless EventStoreDB is
+ * named), read through the upcasters so every reader sees each event at its newest version.
+ */
 export async function openEventStore(config: AppConfig, db: SqlDb): Promise<EventStore> {
-  if (config.eventStore.kind === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStore.url);
-  return PostgresEventStore.open(db);
+  const store = config.eventStore.kind === 'eventstoredb' ? await EventStoreDbEventStore.connect(config.eventStore.url) : await PostgresEventStore.open(db);
+  return new UpcastingEventStore(store);
 }
 
 /** The payment gateway the configuration chooses: Stripe with a key, otherwise the simulated one. */

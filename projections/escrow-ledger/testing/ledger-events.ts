@@ -56,7 +56,7 @@ export function ledgerScript(store: EventStore, startAt = Date.parse('2026-03-01
         data: { contractId, milestoneId, trainerId, amount: usd(netCents), transferId: `tr_${milestoneId}`, destinationAccountId: `acct_${trainerId}` },
       }),
     dispute: (contractId: string, milestoneId: string) =>
-      write({ type: 'MilestoneDisputed', data: { contractId, milestoneId, disputedBy: 'employer', reason: 'not as agreed', previousStatus: 'funded' } }),
+      write({ type: 'MilestoneDisputed', data: { contractId, milestoneId, disputedBy: 'employer', reason: 'not as agreed', previousStatus: 'funded', chargeback: null } }),
     resolve: (contractId: string, milestoneId: string, trainerId: string, escrowCents: number, trainerCents: number, feeCents: number) =>
       write({
         type: 'MilestoneDisputeResolved',

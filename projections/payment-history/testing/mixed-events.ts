@@ -61,7 +61,7 @@ function milestoneLife(contractId: string, employerId: string, trainerId: string
   });
   const disputed = (disputedBy: 'employer' | 'trainer' | 'service'): ContractEvent => ({
     type: 'MilestoneDisputed',
-    data: { ...ref, disputedBy, reason: `not as agreed (${disputedBy})`, previousStatus: 'pending_approval' },
+    data: { ...ref, disputedBy, reason: `not as agreed (${disputedBy})`, previousStatus: 'pending_approval', chargeback: null },
   });
   const resolved = (resolution: 'release' | 'refund' | 'split', trainerCents: number, feeCents: number): ContractEvent => ({
     type: 'MilestoneDisputeResolved',

@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, Query, Res } from '@nestjs/common';
+import { asyncApiDocument } from '@escrow/event-schemas';
 import { toFeedMessage, type EventStore } from '@escrow/event-store';
 import { EVENT_STORE } from '@escrow/runtime';
-import { Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.guard';
 import { EventFeed } from './event-feed';
@@ -22,6 +22,13 @@ export class EventsController {
   stream(@Query() query: FeedQueryDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response): void {
     // Validated before the stream opens, so a bad request is an ordinary 400 naming the field.
     this.feed.open(feedRequest(query, lastEventId, knownEventTypes), response);
+  }
+
+  /** The feed's and the NATS subjects' contract: every event type and version, as AsyncAPI 3. */
+  @Get('asyncapi')
+  @Header('content-type', 'application/yaml; charset=utf-8')
+  asyncApi(): string {
+    return asyncApiDocument();
   }
 
   /** For batch consumers: pass `next` back as `from`; an empty page means caught up for now. */

@@ -182,7 +182,7 @@ describe('refunds and payouts reported twice', () => {
       type: 'MilestoneDisputeResolved',
       data: { ...ref, resolution: 'refund', trainerId: 'tr_1', trainerAmount: usd(0), refundAmount: usd(AMOUNT), fee: usd(0), net: usd(0), feeBps: 0, chargeId: 'ch_1', note: 'n' },
     };
-    const partyDispute: ContractEvent = { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'r', previousStatus: 'funded' } };
+    const partyDispute: ContractEvent = { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'r', previousStatus: 'funded', chargeback: null } };
     const refunded: ContractEvent = { type: 'MilestoneRefunded', data: { ...ref, amount: usd(5_000), refundId: 're_1', chargeId: 'ch_1' } };
     contract.given([...fundedHistory, partyDispute, resolvedRefund, refunded]).when(cmd('RecordRefunded', { refundId: 're_1', amountCents: 5_000 })).then([]);
   });

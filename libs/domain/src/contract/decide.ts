@@ -126,7 +126,7 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       return [
         {
           type: 'MilestoneDisputed',
-          data: { ...ref(state, milestone), disputedBy: actor.role, reason: command.data.reason, previousStatus },
+          data: { ...ref(state, milestone), disputedBy: actor.role, reason: command.data.reason, previousStatus, chargeback: null },
         },
       ];
     }

@@ -123,7 +123,7 @@ const disputed = (
   disputedBy: 'employer' | 'trainer' = 'employer',
 ): ContractEvent => ({
   type: 'MilestoneDisputed',
-  data: { ...ref(milestoneId), disputedBy, reason: 'work not delivered', previousStatus },
+  data: { ...ref(milestoneId), disputedBy, reason: 'work not delivered', previousStatus, chargeback: null },
 });
 /** Support's resolution; by default the whole escrow is released (fee and net as on approval). */
 const disputeResolved = (

@@ -43,7 +43,7 @@ const disputedContract = (...milestoneIds: string[]): ContractEvent[] => [
       data: { ...ref(id), employerId: employer.id, amount: usd(AMOUNT), customerId: 'cus_1', paymentMethodId: 'pm_1' },
     },
     { type: 'MilestoneFunded', data: { ...ref(id), amount: usd(AMOUNT), paymentIntentId: `pi_${id}`, chargeId: `ch_${id}` } },
-    { type: 'MilestoneDisputed', data: { ...ref(id), disputedBy: 'employer', reason: 'not delivered', previousStatus: 'funded' } },
+    { type: 'MilestoneDisputed', data: { ...ref(id), disputedBy: 'employer', reason: 'not delivered', previousStatus: 'funded', chargeback: null } },
   ]),
 ];
 

@@ -52,9 +52,15 @@ export type MilestonePayoutFailed = DomainEvent<
   MilestoneRef & { trainerId: string; reason: string; retryable: boolean; attempt: number }
 >;
 export type DisputedFromStatus = 'funded' | 'pending_approval' | 'approved';
+export interface DisputingChargeback {
+  readonly disputeId: string;
+  readonly chargeId: string;
+  readonly amount: Amount;
+}
 /**
- * A party's dispute, or a chargeback on money the platform still holds (`chargeback` set,
- * `disputedBy` 'service'). Events written before chargebacks existed have no `chargeback` field.
+ * A party's dispute (`chargeback` null), or a chargeback on money the platform still holds
+ * (`chargeback` set, `disputedBy` 'service'). Schema version 2: version 1, written before
+ * chargebacks existed, may lack `chargeback`; readers see it upcast to null.
  */
 export type MilestoneDisputed = DomainEvent<
   'MilestoneDisputed',
@@ -62,7 +68,7 @@ export type MilestoneDisputed = DomainEvent<
     disputedBy: Role;
     reason: string;
     previousStatus: DisputedFromStatus;
-    chargeback?: { disputeId: string; chargeId: string; amount: Amount } | null;
+    chargeback: DisputingChargeback | null;
   }
 >;
 /** A chargeback on money that already left escrow (paid, refunded) or that support already holds (disputed). */

@@ -1,3 +1,5 @@
+export * from './schema-versions';
+
 export type Role = 'employer' | 'trainer' | 'support' | 'finance' | 'service';
 export const roles: readonly Role[] = ['employer', 'trainer', 'support', 'finance', 'service'];
 
@@ -17,7 +19,10 @@ export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string;
   readonly occurredAt: string;
+  /** The version of `data`'s schema, per event type (schema-versions.ts); an event stored without one is read as 1. */
   readonly schemaVersion: number;
+  /** Set by the upcaster on read: the version the event was stored at, when older than `schemaVersion`. */
+  readonly upcastedFrom?: number;
 }
 
 /** A domain event as `decide` returns it; the application layer adds the metadata. */

@@ -1,0 +1,61 @@
+import type { EmployerEvent } from '../billing/employer';
+import type { TrainerEvent } from '../billing/trainer';
+import type { ContractEvent } from '../contract/events';
+import { assert } from './assert';
+
+/**
+ * Every event type the domain writes, with the stream category it lives in (the stream id's
+ * prefix without the dash) and the schema version `decide` writes today. Pure data, shared by
+ * the write path (metadata.schemaVersion) and the published contract (libs/event-schemas).
+ *
+ * Raising a version means: a new schema file, an upcaster from the version before, and the
+ * event type changed here. The mapped type below makes TypeScript refuse a catalog that misses
+ * an event of the unions, names one that is not in them, or files it under the wrong stream.
+ */
+interface CatalogEntry<Category extends string> {
+  readonly category: Category;
+  readonly schemaVersion: number;
+}
+type Catalog = { readonly [T in ContractEvent['type']]: CatalogEntry<'contract'> } & {
+  readonly [T in EmployerEvent['type']]: CatalogEntry<'employer'>;
+} & { readonly [T in TrainerEvent['type']]: CatalogEntry<'trainer'> };
+
+export type DomainEventType = keyof Catalog;
+export type EventCategory = Catalog[DomainEventType]['category'];
+
+export const eventCatalog = {
+  ContractCreated: { category: 'contract', schemaVersion: 1 },
+  MilestoneCreated: { category: 'contract', schemaVersion: 1 },
+  MilestoneFundingRequested: { category: 'contract', schemaVersion: 1 },
+  MilestoneFunded: { category: 'contract', schemaVersion: 1 },
+  MilestoneFundingPending: { category: 'contract', schemaVersion: 1 },
+  MilestoneFundingFailed: { category: 'contract', schemaVersion: 1 },
+  MilestoneApprovalRequested: { category: 'contract', schemaVersion: 1 },
+  MilestoneApproved: { category: 'contract', schemaVersion: 1 },
+  MilestonePayoutCompleted: { category: 'contract', schemaVersion: 1 },
+  MilestonePayoutFailed: { category: 'contract', schemaVersion: 1 },
+  // v2: `chargeback` always present (null for a party's dispute).
+  MilestoneDisputed: { category: 'contract', schemaVersion: 2 },
+  MilestoneChargebackOpened: { category: 'contract', schemaVersion: 1 },
+  MilestoneChargebackClosed: { category: 'contract', schemaVersion: 1 },
+  MilestoneDisputeResolved: { category: 'contract', schemaVersion: 1 },
+  MilestoneRefunded: { category: 'contract', schemaVersion: 1 },
+  MilestoneCancelled: { category: 'contract', schemaVersion: 1 },
+  ContractArchived: { category: 'contract', schemaVersion: 1 },
+  EmployerCustomerCreated: { category: 'employer', schemaVersion: 1 },
+  EmployerPaymentMethodAttached: { category: 'employer', schemaVersion: 1 },
+  TrainerPayoutAccountConnected: { category: 'trainer', schemaVersion: 1 },
+  TrainerPayoutAccountUpdated: { category: 'trainer', schemaVersion: 1 },
+} as const satisfies Catalog;
+
+export const domainEventTypes = Object.keys(eventCatalog) as readonly DomainEventType[];
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return Object.hasOwn(eventCatalog, type);
+}
+
+/** The schema version the domain writes an event type at; an unknown type is a bug. */
+export function schemaVersionOf(type: string): number {
+  assert(isDomainEventType(type), `event type ${type} is in the event catalog`);
+  return eventCatalog[type].schemaVersion;
+}
