@@ -24,7 +24,7 @@ export function milestoneCreated(contractId: string, milestoneId = randomUUID())
   return {
     eventId,
     type: 'MilestoneCreated',
-    data: { contractId, milestoneId, name: 'Dataset', description: null, amount: 15_000, dueDate: null },
+    data: { contractId, milestoneId, name: 'Dataset', description: null, amount: { currency: 'USD', amountCents: 15_000 }, dueDate: null },
     metadata: { eventId, contractId, milestoneId, correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 },
   };
 }
