@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { usd, type Actor, type ContractCommand, type ContractState } from '@escrow/domain';
-import { PostgresEventStore, toFeedMessage, type RecordedEvent } from '@escrow/event-store';
+import { PostgresEventStore, toFeedMessage } from '@escrow/event-store';
+import { allEvents } from './support/api-checks';
 import { validateFeedMessage } from '@escrow/event-schemas';
 import { escrowLedgerProjection } from '@escrow/projections/escrow-ledger';
 import { invoicesProjection } from '@escrow/projections/invoices';
@@ -188,8 +189,7 @@ describeEachDatabase('money invariants under random interleaved lifecycles', (ta
 
     // Every event real command handling wrote, across all those lifecycles, is what the feed's
     // published contract (docs/asyncapi.yaml) promises: envelope, metadata and data at its version.
-    const written: RecordedEvent[] = [];
-    for (let page; (page = await store.readAll({ fromPosition: written.at(-1)?.position ?? null, limit: 1_000 })).length > 0; ) written.push(...page);
+    const written = await allEvents(store);
     expect(new Set(written.map((e) => e.type)).size).toBeGreaterThanOrEqual(8);
     expect(written.flatMap((e) => validateFeedMessage(toFeedMessage(e)).map((problem) => `${e.type} ${problem}`))).toEqual([]);
   }, 240_000);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { EventStore, RecordedEvent } from '@escrow/event-store';
+import type { EventStore } from '@escrow/event-store';
+import { allEvents } from '../support/api-checks';
 import { FeedRequestRefused, readPage, subscribe, type FeedEvent } from '@escrow/client';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../support/databases';
@@ -8,15 +9,6 @@ import { startCuttingProxy, type CuttingProxy } from './cutting-proxy';
 import { appendMany, storeOf } from './feed-support';
 
 const eventCount = 3_000;
-
-async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ fromPosition: all.at(-1)?.position ?? null, limit: 1_000 });
-    if (page.length === 0) return all;
-    all.push(...page);
-  }
-}
 
 describeEachDatabase('libs/client subscribe over a connection that keeps being cut', (target) => {
   let db: SqlDb;
@@ -52,7 +44,7 @@ describeEachDatabase('libs/client subscribe over a connection that keeps being c
     );
     // The second half is written while the subscriber is catching up and being cut.
     await appendMany(store, eventCount / 2, 25);
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     await eventually(async () => (seen.length >= all.length ? true : undefined), 'every event', 60_000);
     await subscription.stop();
     await expect(subscription.done).resolves.toBeUndefined();
@@ -66,7 +58,7 @@ describeEachDatabase('libs/client subscribe over a connection that keeps being c
   });
 
   it('resumes from a checkpoint the caller kept, without repeating what it had', async () => {
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     let checkpoint: string | null = null;
     const first: string[] = [];
     const stopAt = 700;
@@ -92,7 +84,7 @@ describeEachDatabase('libs/client subscribe over a connection that keeps being c
     await expect(refused.done).rejects.toBeInstanceOf(FeedRequestRefused);
     await expect(refused.done).rejects.toMatchObject({ status: 403 });
 
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     const failing = subscribe({ baseUrl: app.baseUrl, token: app.token('service', 'svc-1') }, (event) => {
       if (event.position === all[10]!.position) throw new Error('consumer broke');
     });
@@ -101,7 +93,7 @@ describeEachDatabase('libs/client subscribe over a connection that keeps being c
   });
 
   it('reads the same log page by page', async () => {
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     const seen: string[] = [];
     let from: string | null = null;
     for (;;) {

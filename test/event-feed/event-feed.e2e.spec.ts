@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { asyncApiDocument } from '@escrow/event-schemas';
-import type { EventStore, RecordedEvent } from '@escrow/event-store';
+import type { EventStore } from '@escrow/event-store';
+import { allEvents } from '../support/api-checks';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../support/databases';
 import { eventually, startApp, type RunningApp } from '../support/app';
 import { EventFeed } from '../../apps/api/src/events/event-feed';
 import { appendMany, contractCreated, milestoneCreated, openRawStream, storeOf, type RawStream } from './feed-support';
-
-async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ fromPosition: all.at(-1)?.position ?? null, limit: 1_000 });
-    if (page.length === 0) return all;
-    all.push(...page);
-  }
-}
 
 describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
   let db: SqlDb;
@@ -47,12 +39,12 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
     const raw = await stream('/v1/events');
     expect(raw.response.statusCode).toBe(200);
     expect(raw.response.headers['content-type']).toMatch(/^text\/event-stream/);
-    const before = await readEverything(store);
+    const before = await allEvents(store);
     await eventually(async () => (raw.messages.length >= before.length ? true : undefined), 'catch-up');
 
     const contractId = randomUUID();
     await store.append(`contract-${contractId}`, [contractCreated(contractId), milestoneCreated(contractId)], 'no_stream');
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     await eventually(async () => (raw.messages.length >= all.length ? true : undefined), 'live events');
 
     expect(raw.messages.map((m) => m.id)).toEqual(all.map((e) => e.position));
@@ -73,7 +65,7 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
 
   it('resumes after Last-Event-ID (or ?from=) with exactly the events after it', async () => {
     await appendMany(store, 40);
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     const cut = all[Math.floor(all.length / 2)]!.position;
     const expected = all.filter((e) => e.position > cut).map((e) => e.position);
 
@@ -97,7 +89,7 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
     await eventually(async () => (mine.messages.length >= 3 ? true : undefined), 'contract events');
     const milestones = await stream(`/v1/events?types=MilestoneCreated&contractId=${contractId}`);
     await eventually(async () => (milestones.messages.length >= 2 ? true : undefined), 'typed events');
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     // Give the feed time to send anything it should not have.
     await stream(`/v1/events?from=${all.at(-1)!.position}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -117,7 +109,7 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
   });
 
   it('sends heartbeat comments while nothing happens', async () => {
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     const raw = await stream(`/v1/events?from=${all.at(-1)!.position}`);
     await eventually(async () => (raw.comments.filter((c) => c.includes('heartbeat')).length >= 3 ? true : undefined), 'heartbeats', 5_000);
     expect(raw.messages).toEqual([]);
@@ -138,7 +130,7 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
     await eventually(async () => (feed.stats().droppedSlow > droppedBefore ? true : undefined), 'the slow subscriber dropped', 10_000);
     raw.response.resume();
     await raw.ended;
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     expect(raw.messages.length).toBeLessThan(all.length);
     await eventually(async () => (feed.stats().subscribers === 0 ? true : undefined), 'subscription released');
   });
@@ -176,7 +168,7 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
   });
 
   it('pages through the log for batch consumers', async () => {
-    const all = await readEverything(store);
+    const all = await allEvents(store);
     const seen: string[] = [];
     let from: string | null = null;
     for (let pages = 0; ; pages++) {

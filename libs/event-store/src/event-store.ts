@@ -3,6 +3,10 @@
  * (0-based, the revision of the stream's last event), opaque ordered string positions in one
  * global log, and a `$all`-style catch-up-then-live subscription.
  */
+/** Bounds every adapter keeps, so callers see one port whichever store is configured. */
+export const appendBatchSizeMax = 100;
+export const readLimitMax = 5_000;
+
 export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
 
 export interface EventToAppend {

@@ -13,7 +13,9 @@ import {
 import { assert } from '@escrow/domain';
 import {
   IdempotencyConflict,
+  appendBatchSizeMax,
   comparePositions,
+  readLimitMax,
   type AppendResult,
   type AppendWatcher,
   type EventFilter,
@@ -35,9 +37,6 @@ import { appendAttemptOf, toClientExpectedRevision, toEventData, toRecordedEvent
 import { decodePosition, encodePosition } from './position';
 import { idleSubscription, runSubscription } from './subscription';
 
-/** The same bounds as the PostgreSQL adapter, so callers see one port. */
-export const appendBatchSizeMax = 100;
-export const readLimitMax = 5_000;
 /** How far back a refused append looks for its own event ids (see findEarlierAppend). */
 export const idempotencyScanEventsMax = 1_000;
 /** A filtered read of `$all` may scan far past what it returns (a head position on a quiet store). */

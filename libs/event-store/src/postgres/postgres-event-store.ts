@@ -3,6 +3,8 @@ import { migrate, sqlStateOf, uniqueViolation, type SqlDb } from '@escrow/sql';
 import {
   IdempotencyConflict,
   WrongExpectedVersion,
+  appendBatchSizeMax,
+  readLimitMax,
   type AppendResult,
   type AppendWatcher,
   type EventFilter,
@@ -16,10 +18,8 @@ import { AppendSignal, pollingSubscription } from '../polling-subscription';
 import { decodePosition, encodePosition } from './position';
 import { appendFunction, eventStoreSchema, eventsChannel, idempotencyConflictState, wrongExpectedVersionState } from './schema';
 
-export const appendBatchSizeMax = 100;
 /** Appends within this window share one cross-process NOTIFY. */
 export const notifyCoalesceMs = 2;
-export const readLimitMax = 5_000;
 
 interface EventRow {
   sequence: string;
