@@ -1,37 +1,45 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import type { SqlDb } from '@escrow/sql';
 import { Pool } from 'pg';
 import { appendBench } from './append-bench';
+import { feedBench, feedReport, openBenchDatabase, type BenchDatabase, type BenchReport, type TargetVerdict } from './feed-bench';
 import { lifecycleBench } from './lifecycle-bench';
 import { rebuildBench } from './rebuild-bench';
+import { natsUnavailable, relayBench, relayReport } from './relay-bench';
 
 /**
  * `npm run bench`: append throughput and latency at 1 and 16 writers on embedded PGlite and (with
- * DATABASE_URL) PostgreSQL, then full HTTP lifecycles per second. Targets live here and in
- * docs/BENCHMARKS.md, never in tests.
+ * DATABASE_URL) PostgreSQL, full HTTP lifecycles per second, read-model rebuilds, the SSE event
+ * feed and the NATS relay. BENCH_ONLY=feed,relay (any of the names below) runs a selection.
+ * Targets live here and in docs/BENCHMARKS.md, never in tests.
  */
+const benchNames = ['append', 'lifecycle', 'rebuild', 'feed', 'relay'] as const;
+type BenchName = (typeof benchNames)[number];
 const appendsTotal = Number(process.env.BENCH_APPENDS ?? 4_000);
 const lifecycles = Number(process.env.BENCH_LIFECYCLES ?? 100);
 const lifecycleConcurrency = 8;
 const rebuildContracts = Number(process.env.BENCH_REBUILD_CONTRACTS ?? 3_000);
+const feedOptions = { events: Number(process.env.BENCH_FEED_EVENTS ?? 20_000), slowClientTimeoutMs: 2_000 };
+const relayEvents = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
+const natsUrl = process.env.NATS_BENCH_URL ?? 'nats://127.0.0.1:4222';
 
 interface Target {
   name: string;
-  open(): Promise<{ db: SqlDb; dispose(): Promise<void> }>;
+  /** A fresh, empty database that another process can open too (the feed bench's api runs in one). */
+  locate(): Promise<{ where: BenchDatabase; dispose(): Promise<void> }>;
 }
 
 function targets(): Target[] {
   const list: Target[] = [
     {
       name: 'PGlite (embedded, on disk)',
-      async open() {
+      async locate() {
         const dir = mkdtempSync(join(tmpdir(), 'escrow-bench-'));
-        const db = await openPglite(dir);
-        return { db, dispose: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+        return { where: { kind: 'pglite', dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
       },
     },
   ];
@@ -39,13 +47,11 @@ function targets(): Target[] {
   if (url) {
     list.push({
       name: 'PostgreSQL',
-      async open() {
+      async locate() {
         const schema = `bench_${randomBytes(4).toString('hex')}`;
-        const db = await openPostgres({ connectionString: url, schema, poolSizeMax: 32 });
         return {
-          db,
+          where: { kind: 'postgres', url, schema },
           async dispose() {
-            await db.close();
             const admin = new Pool({ connectionString: url, max: 1 });
             await admin.query(`drop schema if exists "${schema}" cascade`);
             await admin.end();
@@ -57,28 +63,85 @@ function targets(): Target[] {
   return list;
 }
 
+/** Opens the target's fresh database in this process; dispose closes and removes it. */
+async function open(target: Target): Promise<{ db: SqlDb; dispose(): Promise<void> }> {
+  const place = await target.locate();
+  const db = await openBenchDatabase(place.where);
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      await place.dispose();
+    },
+  };
+}
+
+function selectedBenches(): ReadonlySet<BenchName> {
+  const raw = process.env.BENCH_ONLY;
+  if (!raw) return new Set(benchNames);
+  const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(benchNames as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown bench ${unknown.join(', ')}; known: ${benchNames.join(', ')}`);
+  return new Set(names as BenchName[]);
+}
+
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  const only = selectedBenches();
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`benches: ${[...only].join(', ')}`);
   if (!process.env.DATABASE_URL) console.log('DATABASE_URL is not set: PostgreSQL rows skipped');
+  const natsMissing = only.has('relay') ? await natsUnavailable(natsUrl) : null;
+  if (natsMissing !== null) console.log(`relay: skipped, no NATS with JetStream at ${natsUrl} (set NATS_BENCH_URL): ${natsMissing}`);
   const rows: string[][] = [['store', 'benchmark', 'throughput', 'p50 ms', 'p99 ms']];
+  const notes: string[] = [];
+  const verdicts: TargetVerdict[] = [];
+  const add = (store: string, report: BenchReport) => {
+    rows.push(...report.rows.map((row) => [store, ...row]));
+    notes.push(...report.notes.map((note) => `${store}: ${note}`));
+    verdicts.push(...report.verdicts);
+  };
   for (const target of targets()) {
-    for (const writers of [1, 16]) {
-      const { db, dispose } = await target.open();
-      const result = await appendBench(db, writers, Math.ceil(appendsTotal / writers));
-      rows.push([target.name, `append, ${writers} writer(s), ${result.appends} events`, `${result.appendsPerSecond} appends/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
+    if (only.has('append')) {
+      for (const writers of [1, 16]) {
+        const { db, dispose } = await open(target);
+        const result = await appendBench(db, writers, Math.ceil(appendsTotal / writers));
+        rows.push([target.name, `append, ${writers} writer(s), ${result.appends} events`, `${result.appendsPerSecond} appends/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
+        await dispose();
+      }
+    }
+    if (only.has('lifecycle')) {
+      const { db, dispose } = await open(target);
+      const result = await lifecycleBench(db, lifecycles, lifecycleConcurrency);
+      rows.push([target.name, `HTTP lifecycle ×${result.lifecycles}, ${result.concurrency} concurrent`, `${result.lifecyclesPerSecond} lifecycles/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
       await dispose();
     }
-    const { db, dispose } = await target.open();
-    const result = await lifecycleBench(db, lifecycles, lifecycleConcurrency);
-    rows.push([target.name, `HTTP lifecycle ×${result.lifecycles}, ${result.concurrency} concurrent`, `${result.lifecyclesPerSecond} lifecycles/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
-    await dispose();
-    const rebuildTarget = await target.open();
-    for (const rebuilt of await rebuildBench(rebuildTarget.db, rebuildContracts)) {
-      rows.push([target.name, `rebuild ${rebuilt.projection}, ${rebuilt.events} events`, `${rebuilt.eventsPerSecond} events/s`, '', '']);
+    if (only.has('rebuild')) {
+      const { db, dispose } = await open(target);
+      for (const rebuilt of await rebuildBench(db, rebuildContracts)) {
+        rows.push([target.name, `rebuild ${rebuilt.projection}, ${rebuilt.events} events`, `${rebuilt.eventsPerSecond} events/s`, '', '']);
+      }
+      await dispose();
     }
-    await rebuildTarget.dispose();
+    if (only.has('feed')) {
+      const place = await target.locate();
+      try {
+        add(target.name, feedReport(await feedBench(place.where, feedOptions), place.where, feedOptions));
+      } finally {
+        await place.dispose();
+      }
+    }
+    if (only.has('relay') && natsMissing === null) {
+      const { db, dispose } = await open(target);
+      try {
+        add(target.name, relayReport(await relayBench(db, natsUrl, relayEvents), db.kind));
+      } finally {
+        await dispose();
+      }
+    }
   }
   printTable(rows);
+  for (const note of notes) console.log(`- ${note}`);
+  for (const verdict of verdicts) console.log(`target: ${verdict.target}: ${verdict.met ? 'met' : 'NOT MET'} (${verdict.measured})`);
 }
 
 function printTable(rows: string[][]): void {

@@ -1,20 +1,32 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { startEsdbTestServer, type EsdbTestServer } from '../../../../test/esdb-server';
 import { eventStoreContract } from '../event-store.contract';
-import type { EventToAppend } from '../event-store';
+import type { EventToAppend, RecordedEvent } from '../event-store';
 import { EventStoreDbEventStore, type EventStoreDbOptions } from './eventstoredb-event-store';
+import { decodePosition } from './position';
 
 /**
- * Runs against a real EventStoreDB when EVENTSTORE_URL is set (esdb://localhost:2113?tls=false).
+ * The shared contract and the adapter's own tests, through the official client over real gRPC:
+ * - always against the EventStoreDB-compatible test server (test/esdb-server), which models the
+ *   part of the server the adapter uses, so CI exercises the client path end to end;
+ * - and against a real EventStoreDB when EVENTSTORE_URL is set (esdb://localhost:2113?tls=false).
+ *   The real server is the authority: the test server follows it, not the other way round.
  * A server cannot be emptied between tests, so every store opened here gets a namespace of its
- * own: it writes `<namespace><stream>` and reads back only its namespace's streams, which to it
- * is a fresh, empty store.
+ * own: it writes `<namespace><stream>` and reads back only its namespace's streams, which to it is
+ * a fresh, empty store.
  */
-const eventStoreUrl = process.env.EVENTSTORE_URL;
+const realServerUrl = process.env.EVENTSTORE_URL;
 const skipReason = 'EVENTSTORE_URL is not set';
+const testServerTitle = 'EventStoreDbEventStore against the EventStoreDB-compatible test server (test/esdb-server)';
+const realServerTitle = `EventStoreDbEventStore against the real EventStoreDB at EVENTSTORE_URL (${realServerUrl ?? 'unset'})`;
+
+console.info(
+  realServerUrl
+    ? `EventStoreDbEventStore: runs against the EventStoreDB-compatible test server AND the real EventStoreDB at ${realServerUrl}`
+    : `EventStoreDbEventStore: runs against the EventStoreDB-compatible test server only; real-server run skipped: ${skipReason} (set it to e.g. esdb://localhost:2113?tls=false)`,
+);
 
 const freshNamespace = () => `test-${randomBytes(6).toString('hex')}/`;
-const openStore = (options: EventStoreDbOptions = {}) =>
-  EventStoreDbEventStore.connect(eventStoreUrl!, { namespace: freshNamespace(), ...options });
 const event = (type = 'Happened', data: unknown = { n: 1 }): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: { correlationId: 'c-1' } });
 
 describe('EventStoreDbEventStore.connect', () => {
@@ -28,27 +40,33 @@ describe('EventStoreDbEventStore.connect', () => {
   });
 });
 
-if (eventStoreUrl) {
-  describe('EventStoreDbEventStore contract', () => {
+/** The stores a test opens, each in a namespace of its own unless given one; closed after each test. */
+function storeOpener(serverUrl: () => string) {
+  const opened: EventStoreDbEventStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+  return async (options: EventStoreDbOptions = {}) => {
+    const store = await EventStoreDbEventStore.connect(serverUrl(), { namespace: freshNamespace(), ...options });
+    opened.push(store);
+    return store;
+  };
+}
+
+/** What must hold on any EventStoreDB, real or test server. */
+function adapterSuite(serverUrl: () => string) {
+  describe('shared EventStore contract', () => {
     eventStoreContract(
       async () => {
-        const store = await openStore();
+        const store = await EventStoreDbEventStore.connect(serverUrl(), { namespace: freshNamespace() });
         return { store, dispose: () => store.close() };
       },
       { globalEventIds: false },
     );
   });
 
-  describe('EventStoreDbEventStore on EventStoreDB', () => {
-    const opened: EventStoreDbEventStore[] = [];
-    const open = async (options?: EventStoreDbOptions) => {
-      const store = await openStore(options);
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-    });
+  describe('adapter behaviour', () => {
+    const open = storeOpener(serverUrl);
 
     it('sees only its own namespace and prefixes in readAll, subscribe and headPosition', async () => {
       const [mine, theirs] = [await open(), await open()];
@@ -105,6 +123,18 @@ if (eventStoreUrl) {
       expect(rest.map((e) => (e.data as { n: number }).n)).toEqual([12, 15, 18, 21, 24, 27]);
     });
 
+    it('resumes a subscription narrowed to some prefixes from a position outside them, losing nothing', async () => {
+      // A consumer may hold a position taken from a wider read (here an employer- event) and
+      // subscribe to contract- streams only, from there: the next contract- event must arrive.
+      const store = await open();
+      const outside = await store.append(`employer-${randomUUID()}`, [event('Elsewhere')], 'no_stream');
+      await store.append(`contract-${randomUUID()}`, [event('After')], 'no_stream');
+      const seen = await collectLive(store, outside.position, 'Later', async () => {
+        await store.append(`contract-${randomUUID()}`, [event('Later')], 'no_stream');
+      }, { streamPrefixes: ['contract-'] });
+      expect(seen.map((e) => e.type)).toEqual(['After', 'Later']);
+    });
+
     it('wakes an append watcher when another process appends', async () => {
       const namespace = freshNamespace();
       const [reader, writer] = [await open({ namespace }), await open({ namespace })];
@@ -118,9 +148,120 @@ if (eventStoreUrl) {
       expect(Date.now() - started).toBeLessThan(10_000);
     });
   });
-} else {
-  console.info(`EventStoreDbEventStore: contract and integration tests skipped: ${skipReason} (set it to e.g. esdb://localhost:2113?tls=false)`);
-  describe.skip(`EventStoreDbEventStore contract — skipped: ${skipReason}`, () => {
-    it('runs the shared EventStore contract against a real EventStoreDB when EVENTSTORE_URL is set', () => undefined);
+}
+
+describe(testServerTitle, () => {
+  let server: EsdbTestServer;
+  beforeAll(async () => {
+    server = await startEsdbTestServer();
   });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  adapterSuite(() => server.url);
+
+  // What a real server does too, but a test cannot make it happen there on demand.
+  describe('situations only the test server can stage', () => {
+    const open = storeOpener(() => server.url);
+
+    it('keeps the node\'s own system events out of readAll, subscribe and headPosition: the server filters them', async () => {
+      const namespace = freshNamespace();
+      const store = await open({ namespace });
+      server.collectStats();
+      const first = await store.append(`contract-${randomUUID()}`, [event('First')], 'no_stream');
+      server.collectStats();
+      const second = await store.append(`contract-${randomUUID()}`, [event('Second')], 'no_stream');
+      server.collectStats();
+      expect((await store.readAll({ limit: 10 })).map((e) => e.type)).toEqual(['First', 'Second']);
+      expect(await store.headPosition()).toBe(second.position);
+      const seen = await collectLive(store, first.position, 'Third', async () => {
+        server.collectStats();
+        await store.append(`contract-${randomUUID()}`, [event('Third')], 'no_stream');
+      });
+      expect(seen.map((e) => e.type)).toEqual(['Second', 'Third']);
+      // On the wire: every read of $all by this store was filtered on its namespace, and no event
+      // of the node's own (the $stats and $metadata written around ours) was sent to it.
+      const ownReads = server.reads().filter((read) => read.target === '$all' && read.filter?.includes(namespace));
+      expect(new Set(ownReads.map((read) => read.kind))).toEqual(new Set(['all', 'subscribe-all']));
+      const sent = ownReads.flatMap((read) => read.sentStreams);
+      expect(sent.length).toBeGreaterThanOrEqual(5);
+      expect(sent.filter((stream) => !stream.startsWith(namespace))).toEqual([]);
+      expect(server.events().filter((e) => e.stream.startsWith('$')).map((e) => e.type)).toEqual(expect.arrayContaining(['$metadata', '$statsCollected']));
+    });
+
+    it('gives positions that are the server\'s own: byte offsets, commit == prepare, increasing, not dense', async () => {
+      const store = await open();
+      const id = `contract-${randomUUID()}`;
+      await store.append(id, [event('A'), event('B')], 'no_stream');
+      await store.append(id, [event('C')], 1);
+      const read = await store.readStream(id);
+      const held = server.events().filter((e) => e.stream.endsWith(id));
+      expect(read.map((e) => decodePosition(e.position))).toEqual(held.map((e) => e.position));
+      const offsets = held.map((e) => e.position.commit);
+      for (let i = 1; i < offsets.length; i++) expect(offsets[i]! - offsets[i - 1]!).toBeGreaterThan(1n);
+    });
+
+    it('appends the batch again when an `any` retry comes after the node forgot its recent event ids', async () => {
+      // README: with `any`, ESDB only consults an in-memory cache of recent ids; after a restart a
+      // retry is a fresh write. Commands append with exact revisions for this reason.
+      const store = await open();
+      const id = `contract-${randomUUID()}`;
+      const batch = [event('A')];
+      await store.append(id, batch, 'any');
+      expect(await store.append(id, batch, 'any')).toMatchObject({ duplicate: true, nextExpectedRevision: 0 });
+      server.forgetRecentEventIds();
+      expect(await store.append(id, batch, 'any')).toMatchObject({ duplicate: false, nextExpectedRevision: 1 });
+      // An exact expected revision still finds the original in the stream itself.
+      expect(await store.append(id, batch, 'no_stream')).toMatchObject({ duplicate: true, nextExpectedRevision: 0 });
+    });
+
+    it('reports a subscription the server drops ("consumer too slow") through onError, so its owner can restart it', async () => {
+      const store = await open();
+      await store.append(`contract-${randomUUID()}`, [event()], 'no_stream');
+      const errors: unknown[] = [];
+      const subscription = store.subscribe({ onError: (error) => errors.push(error) }, async () => undefined);
+      await waitFor(() => server.dropSubscriptions() > 0);
+      await subscription.stopped;
+      expect(errors).toEqual([expect.objectContaining({ type: 'timeout', message: expect.stringMatching(/Consumer too slow/) })]);
+    });
+  });
+});
+
+if (realServerUrl) {
+  describe(realServerTitle, () => {
+    adapterSuite(() => realServerUrl);
+  });
+} else {
+  describe.skip(`${realServerTitle} — skipped: ${skipReason}`, () => {
+    it('runs the shared EventStore contract and the adapter tests against a real EventStoreDB when EVENTSTORE_URL is set', () => undefined);
+  });
+}
+
+/** Subscribes from `from`, runs `meanwhile`, and returns what was delivered up to an event of type `last`. */
+async function collectLive(
+  store: EventStoreDbEventStore,
+  from: string,
+  last: string,
+  meanwhile: () => Promise<void>,
+  filter?: { streamPrefixes: string[] },
+): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = [];
+  const done = new Promise<void>((resolve) => {
+    const subscription = store.subscribe({ fromPosition: from, filter }, async (e) => {
+      seen.push(e);
+      if (e.type === last) void subscription.stop().then(resolve);
+    });
+  });
+  await meanwhile();
+  await done;
+  return seen;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
