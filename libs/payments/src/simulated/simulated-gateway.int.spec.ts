@@ -5,11 +5,19 @@ import { paymentGatewayContract } from '../payment-gateway.contract';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '../payment-gateway';
 import { SimulatedPaymentGateway } from './simulated-gateway';
 
+// One database per suite: opening an embedded database per test cost minutes. Every test uses
+// fresh ids and keys, so the tests cannot see each other's rows.
 describeEachDatabase('SimulatedPaymentGateway contract', (target) => {
+  let db: SqlDb;
+  beforeAll(async () => {
+    db = await target.open();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
   paymentGatewayContract(async () => {
-    const db = await target.open();
     const gateway = await SimulatedPaymentGateway.open(db);
-    return { gateway, dispose: () => db.close() };
+    return { gateway, dispose: async () => undefined };
   }, { guardsEscrowAcrossRefundsAndTransfers: true });
 });
 
@@ -17,6 +25,7 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
   let db: SqlDb;
   let gateway: SimulatedPaymentGateway;
 
+  // Fresh per test: these tests count what the whole gateway did.
   beforeEach(async () => {
     db = await target.open();
     gateway = await SimulatedPaymentGateway.open(db);
