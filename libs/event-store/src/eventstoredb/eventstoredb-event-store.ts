@@ -190,7 +190,14 @@ export class EventStoreDbEventStore implements EventStore {
     const scope = this.scope(options.filter);
     const subscription = scope
       ? runSubscription(
-          () => this.openAllSubscription(options.fromPosition ? decodePosition(options.fromPosition) : START, scope),
+          // From a position, the server is asked for all of this store's streams and the caller's
+          // narrower filter is applied here: a 23.10 server starts a filtered subscription after
+          // the first event at or past the position that passes ITS filter, so when the event at
+          // the position is outside the narrow filter the next matching one would be lost.
+          () =>
+            options.fromPosition
+              ? this.openAllSubscription(decodePosition(options.fromPosition), this.ownScope())
+              : this.openAllSubscription(START, scope),
           (resolved) => encodePosition(eventOf(resolved).position),
           (resolved) => {
             const event = eventOf(resolved);
