@@ -19,21 +19,20 @@ export class SseParser {
   retryMs: number | null = null;
 
   push(text: string): SseMessage[] {
+    // A CR that ended the last chunk already ended its line; an LF right after it is its pair.
+    const chunk = this.buffer + (this.sawCr && text.startsWith('\n') ? text.slice(1) : text);
+    this.buffer = '';
+    this.sawCr = false;
     const messages: SseMessage[] = [];
-    for (const char of text) {
-      if (char === '\n' && this.sawCr) {
-        this.sawCr = false;
-        continue;
-      }
-      this.sawCr = char === '\r';
-      if (char === '\n' || char === '\r') {
-        const message = this.line(this.buffer);
-        if (message) messages.push(message);
-        this.buffer = '';
-      } else {
-        this.buffer += char;
-      }
+    const lineEnd = /\r\n|\r|\n/g;
+    let start = 0;
+    for (let match = lineEnd.exec(chunk); match !== null; match = lineEnd.exec(chunk)) {
+      const message = this.line(chunk.slice(start, match.index));
+      if (message) messages.push(message);
+      start = lineEnd.lastIndex;
+      if (match[0] === '\r' && start === chunk.length) this.sawCr = true;
     }
+    this.buffer = chunk.slice(start);
     return messages;
   }
 
