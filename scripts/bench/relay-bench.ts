@@ -4,7 +4,8 @@ import type { SqlDb } from '@escrow/sql';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NatsRelay } from '../../apps/worker/src/nats-relay';
-import { machineBusyMs, seedLog, type BenchReport, type TargetVerdict } from './feed-bench';
+import type { BenchReport, TargetVerdict } from './bench-report';
+import { machineBusyMs, seedLog } from './feed-bench';
 import { round2 } from './stats';
 
 /**
