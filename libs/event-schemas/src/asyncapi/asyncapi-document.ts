@@ -126,13 +126,18 @@ function natsMessageOf(type: string): JsonObject {
     correlationId: { location: '$message.payload#/metadata/correlationId' },
     headers: {
       type: 'object',
-      required: ['Nats-Msg-Id'],
+      required: ['Nats-Msg-Id', 'Escrow-Position', 'Escrow-Event-Type'],
       properties: {
         'Nats-Msg-Id': {
           type: 'string',
           format: 'uuid',
           description: "The event's id (metadata.eventId): JetStream drops a second publish of the same event within its duplicate window.",
         },
+        'Escrow-Position': {
+          type: 'string',
+          description: "The event's position in the log (the payload's `position`), readable without parsing the payload; resume the SSE feed from it.",
+        },
+        'Escrow-Event-Type': { type: 'string', const: type, description: 'The event type, as in the subject.' },
       },
     },
     payload: schemaRef(`${type}Message`),

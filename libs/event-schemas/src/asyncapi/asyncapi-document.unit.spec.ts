@@ -4,6 +4,7 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { domainEventTypes } from '@escrow/domain';
 import { currentSchemaVersion } from '../event-schemas';
 import { asyncApiDocument, asyncApiObject, natsSubject } from './asyncapi-document';
+import { eventTypeHeader, positionHeader } from '../../../../apps/worker/src/nats-relay/relay-window';
 
 const committedPath = join(__dirname, '..', '..', '..', '..', 'docs', 'asyncapi.yaml');
 
@@ -40,7 +41,7 @@ describe('the AsyncAPI document', () => {
     }
   });
 
-  it('publishes every event type on its own NATS subject escrow.<category>.<EventType>, with Nats-Msg-Id', () => {
+  it('publishes every event type on its own NATS subject escrow.<category>.<EventType>, with the relay\'s headers', () => {
     const channels = parsed.document!.channels().all().filter((c) => c.servers().all().some((s) => s.protocol() === 'nats'));
     expect(channels.map((c) => c.address()).sort()).toEqual(domainEventTypes.map(natsSubject).sort());
     expect(natsSubject('MilestoneFunded')).toBe('escrow.contract.MilestoneFunded');
@@ -48,7 +49,8 @@ describe('the AsyncAPI document', () => {
     expect(natsSubject('TrainerPayoutAccountUpdated')).toBe('escrow.trainer.TrainerPayoutAccountUpdated');
     for (const channel of channels) {
       const [message] = channel.messages().all();
-      expect(message!.headers()!.required()).toEqual(['Nats-Msg-Id']);
+      // The relay's own header names, so the document cannot drift from what is published.
+      expect(message!.headers()!.required()).toEqual(['Nats-Msg-Id', positionHeader, eventTypeHeader]);
     }
   });
 
