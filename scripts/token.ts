@@ -1,16 +1,40 @@
 import { roles, type Role } from '@escrow/domain';
-import { loadConfig } from '@escrow/runtime';
-import { mintToken } from '../apps/api/src/auth/tokens';
+import { ConfigError, loadConfig } from '@escrow/runtime';
+import { isPartyId, mintToken, subjectRule } from '../apps/api/src/auth/tokens';
 
-/** `npm run -s token -- <role> <id>`: prints a bearer token valid for the running configuration. */
-function main(argv: readonly string[]): void {
-  const [role, id] = argv;
-  if (!role || !id || !(roles as readonly string[]).includes(role)) {
-    console.error(`usage: npm run -s token -- <${roles.join('|')}> <id>`);
-    process.exit(2);
-  }
-  const config = loadConfig();
-  process.stdout.write(`${mintToken(config.authSecret, { role: role as Role, id })}\n`);
+export interface TokenCommandResult {
+  /** 0: printed a token; 1: the configuration is refused; 2: the arguments are. */
+  readonly exitCode: 0 | 1 | 2;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-main(process.argv.slice(2));
+const usage = `usage: npm run -s token -- <${roles.join('|')}> <id>\n`;
+
+/**
+ * `npm run -s token -- <role> <id>`: a bearer token the running configuration accepts (its secret,
+ * AUTH_ISSUER and AUTH_AUDIENCE; 12 h, or AUTH_TOKEN_LIFETIME_MAX_S if that is shorter). An id the
+ * API would refuse as a token's sub is refused here.
+ */
+export function tokenCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): TokenCommandResult {
+  const [role, id, ...extra] = argv;
+  if (role === undefined || id === undefined || extra.length > 0 || !(roles as readonly string[]).includes(role)) {
+    return { exitCode: 2, stdout: '', stderr: usage };
+  }
+  if (!isPartyId(id)) return { exitCode: 2, stdout: '', stderr: `id ${subjectRule}, got ${JSON.stringify(id)}\n${usage}` };
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return { exitCode: 1, stdout: '', stderr: `${error.message}\n` };
+    throw error;
+  }
+  return { exitCode: 0, stdout: `${mintToken(config.auth, { role: role as Role, id })}\n`, stderr: '' };
+}
+
+if (require.main === module) {
+  const result = tokenCommand(process.argv.slice(2));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}

@@ -11,10 +11,25 @@ const supportActor: Actor = { role: 'support', id: 'sup_auth' };
 const financeActor: Actor = { role: 'finance', id: 'fin_auth' };
 const serviceActor: Actor = { role: 'service', id: 'svc_auth' };
 
+const nowS = () => Math.floor(Date.now() / 1000);
+/** Exactly these claims, signed with the test secret: what a careless or hostile issuer could send. */
+const signedClaims = (claims: Record<string, unknown>) => {
+  const present = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+  // noTimestamp would drop a given iat too: use it only to send a token without iat.
+  return `Bearer ${jwt.sign(present, testAuthSecret, { algorithm: 'HS256', noTimestamp: present.iat === undefined })}`;
+};
+const employerClaims = (extra: Record<string, unknown> = {}) => ({ role: 'employer', sub: freshEmployer().id, iat: nowS(), exp: nowS() + 3_600, ...extra });
 
-
-
-
+/** Subjects that are not party ids: each once became a stored party id, or a 500 (NUL). */
+const hostileSubjects: ReadonlyArray<{ what: string; sub: unknown }> = [
+  { what: 'a NUL byte', sub: 'emp_\u0000x' },
+  { what: 'a path', sub: '../x' },
+  { what: 'SQL', sub: "' OR 1=1 --" },
+  { what: 'a trailing space', sub: 'emp_1 ' },
+  { what: '65 characters', sub: 'e'.repeat(65) },
+  { what: 'nothing', sub: '' },
+  { what: 'a number', sub: 42 },
+];
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -47,7 +62,8 @@ const badCredentials: ReadonlyArray<{ what: string; header: (actor: Actor) => st
       return `Bearer ${header}.${base64url({ role: a.role, sub: a.id, exp: inAnHour() })}.${signature}`;
     },
   },
-  { what: 'an expired token', header: (a) => `Bearer ${jwt.sign({ role: a.role, exp: Math.floor(Date.now() / 1000) - 60 }, testAuthSecret, { subject: a.id })}` },
+  // 120 s: beyond the 60 s of clock skew that verification allows.
+  { what: 'an expired token', header: (a) => `Bearer ${jwt.sign({ role: a.role, exp: Math.floor(Date.now() / 1000) - 120 }, testAuthSecret, { subject: a.id })}` },
   { what: 'a token with an unknown role', header: (a) => `Bearer ${jwt.sign({ role: 'admin' }, testAuthSecret, { subject: a.id, expiresIn: 3600 })}` },
   { what: 'a token without a subject', header: (a) => `Bearer ${jwt.sign({ role: a.role }, testAuthSecret, { expiresIn: 3600 })}` },
   { what: 'a token signed with HS512', header: (a) => `Bearer ${jwt.sign({ role: a.role }, testAuthSecret, { algorithm: 'HS512', subject: a.id, expiresIn: 3600 })}` },
@@ -150,6 +166,148 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const health = await api.request('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok' });
+    });
+  });
+
+  /** A 401 is exactly {statusCode, error, message}, and the message names the problem. */
+  const expectUnauthorized = (response: HttpResponse, message: RegExp) => {
+    expectError(response, 401, message);
+    expect(Object.keys(response.body).sort()).toEqual(['error', 'message', 'statusCode']);
+  };
+
+  describe('token claims (401)', () => {
+    it.each(hostileSubjects)('a signed token whose sub is $what → 401 naming sub on every kind of route, nothing appended', async ({ sub }) => {
+      const { contractId, milestoneId } = await contract();
+      const header = signedClaims(employerClaims({ sub }));
+      const calls: Array<() => Promise<HttpResponse>> = [
+        () => rawRequest('POST', '/v1/contracts', header, validHire(freshTrainer().id)),
+        () => rawRequest('POST', milestonePath(contractId, milestoneId, 'fund'), header, {}),
+        () => rawRequest('GET', `/v1/contracts/${contractId}`, header),
+        () => rawRequest('GET', '/v1/notifications', header),
+        () => rawRequest('GET', '/v1/invoices', header),
+        () => rawRequest('POST', '/v1/notifications/read-all', header, {}),
+      ];
+      for (const call of calls) {
+        await refused(async () => {
+          const response = await call();
+          expectUnauthorized(response, /^invalid bearer token: sub must be 1 to 64 letters, digits, _ or -/);
+          return response;
+        }, 401, /sub/);
+      }
+    });
+
+    it('a sub of the path-id alphabet is the party id, exactly', async () => {
+      const sub = `emp-${'A1_'.repeat(20)}`;
+      const hired = await rawRequest('POST', '/v1/contracts', signedClaims(employerClaims({ sub })), validHire(freshTrainer().id));
+      expect(hired.status).toBe(201);
+      const view = await eventually(async () => {
+        const response = await api.request('GET', `/v1/contracts/${hired.body.contractId}`, { as: supportActor });
+        return response.status === 200 ? response.body : undefined;
+      }, 'the contract view');
+      expect(view.employerId).toBe(sub);
+    });
+
+    it.each([
+      { what: 'without exp', claims: () => employerClaims({ exp: undefined }), message: /^invalid bearer token: exp is required/ },
+      { what: 'with exp 100 years ahead', claims: () => employerClaims({ exp: nowS() + 100 * 365 * 86_400 }), message: /lifetime/ },
+      {
+        what: 'with exp 100 years ahead and no iat',
+        claims: () => employerClaims({ iat: undefined, exp: nowS() + 100 * 365 * 86_400 }),
+        message: /lifetime/,
+      },
+      { what: 'with exp 25 h after iat', claims: () => employerClaims({ exp: nowS() + 25 * 3_600 }), message: /lifetime .*86400 s/ },
+      { what: 'with iat 10 minutes in the future', claims: () => employerClaims({ iat: nowS() + 600 }), message: /iat is in the future/ },
+      { what: 'with exp 120 s in the past', claims: () => employerClaims({ iat: nowS() - 3_600, exp: nowS() - 120 }), message: /exp: the token expired at/ },
+      { what: 'with nbf 10 minutes in the future', claims: () => employerClaims({ nbf: nowS() + 600 }), message: /nbf: the token is not valid before/ },
+    ])('a signed token $what → 401 naming the claim, nothing appended', async ({ claims, message }) => {
+      await refused(async () => {
+        const response = await rawRequest('POST', '/v1/contracts', signedClaims(claims()), validHire(freshTrainer().id));
+        expectUnauthorized(response, message);
+        return response;
+      }, 401, message);
+    });
+
+    it.each([
+      { what: 'exp 30 s in the past', extra: () => ({ iat: nowS() - 3_600, exp: nowS() - 30 }) },
+      { what: 'iat 30 s in the future', extra: () => ({ iat: nowS() + 30 }) },
+      { what: 'nbf 30 s in the future', extra: () => ({ nbf: nowS() + 30 }) },
+      { what: 'a 24 h lifetime', extra: () => ({ iat: nowS(), exp: nowS() + 86_400 }) },
+      { what: 'no iat and exp an hour ahead', extra: () => ({ iat: undefined }) },
+    ])('a signed token with $what is accepted (clock skew of 60 s)', async ({ extra }) => {
+      const hired = await rawRequest('POST', '/v1/contracts', signedClaims(employerClaims(extra())), validHire(freshTrainer().id));
+      expect(hired.status).toBe(201);
+    });
+
+    it('every refusal of a bad credential is a 401 of exactly {statusCode, error, message} naming the problem', async () => {
+      const employer = freshEmployer();
+      const expected: Record<string, RegExp> = {
+        'no Authorization header': /missing bearer token/,
+        'a garbage bearer token': /malformed/,
+        'an empty bearer token': /bearer token/,
+        'a token under another scheme': /Bearer/,
+        'a token signed with another secret': /signature/,
+        'a token with alg none': /alg must be HS256: the token is not signed/,
+        'a correctly signed token whose header was switched to alg none': /alg must be HS256/,
+        'a token whose payload was edited after signing': /signature/,
+        'an expired token': /expired/,
+        'a token with an unknown role': /role must be one of/,
+        'a token without a subject': /sub/,
+        'a token signed with HS512': /alg must be HS256/,
+      };
+      for (const { what, header } of badCredentials) {
+        expectUnauthorized(await rawRequest('GET', '/v1/notifications', header(employer)), expected[what]!);
+      }
+    });
+  });
+
+  describe('with AUTH_ISSUER and AUTH_AUDIENCE configured', () => {
+    let issuing: RunningApp;
+    const iss = 'https://auth.example.test/';
+    const aud = 'escrow-api';
+
+    beforeAll(async () => {
+      // A second HTTP front on the same database; the first app's worker runs the sagas.
+      issuing = await startApp(db, { env: { PROCESS_ROLE: 'api', AUTH_ISSUER: iss, AUTH_AUDIENCE: aud } });
+    });
+    afterAll(async () => {
+      await issuing.close();
+    });
+
+    it('accepts the tokens it mints (they carry iss and aud)', async () => {
+      const employer = freshEmployer();
+      const token = issuing.token(employer.role, employer.id);
+      expect(jwt.decode(token)).toMatchObject({ iss, aud, sub: employer.id });
+      const hired = await issuing.request('POST', '/v1/contracts', { as: employer, body: validHire(freshTrainer().id) });
+      expect(hired.status).toBe(201);
+    });
+
+    it.each([
+      { what: 'no iss', extra: { aud }, message: /^invalid bearer token: iss must be "https:\/\/auth\.example\.test\/"/ },
+      { what: 'another iss', extra: { iss: 'https://evil.example.test/', aud }, message: /iss must be/ },
+      { what: 'no aud', extra: { iss }, message: /^invalid bearer token: aud must include "escrow-api"/ },
+      { what: 'another aud', extra: { iss, aud: 'another-api' }, message: /aud must include "escrow-api"/ },
+    ])('refuses a token with $what → 401 naming the claim, nothing appended', async ({ extra, message }) => {
+      await refused(async () => {
+        const response = await issuing.request('POST', '/v1/contracts', {
+          headers: { authorization: signedClaims(employerClaims(extra)) },
+          body: validHire(freshTrainer().id),
+        });
+        expectUnauthorized(response, message);
+        return response;
+      }, 401, message);
+    });
+
+    it('accepts aud given as a list that includes its audience', async () => {
+      const hired = await issuing.request('POST', '/v1/contracts', {
+        headers: { authorization: signedClaims(employerClaims({ iss, aud: ['another-api', aud] })) },
+        body: validHire(freshTrainer().id),
+      });
+      expect(hired.status).toBe(201);
+    });
+
+    it('the app without that configuration ignores iss and aud', async () => {
+      const hired = await rawRequest('POST', '/v1/contracts', signedClaims(employerClaims({ iss: 'anyone', aud: 'anything' })), validHire(freshTrainer().id));
+      expect(hired.status).toBe(201);
     });
   });
 

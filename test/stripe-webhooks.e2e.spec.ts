@@ -142,6 +142,36 @@ describeEachDatabase('POST /v1/webhooks/stripe', (target) => {
     expect(response.headers.get('idempotent-replayed')).toBeNull();
     expect(await inbox.get(second.id)).not.toBeNull();
   });
+
+  describe('a correctly signed payload that cannot be stored', () => {
+    const withMetadata = (value: string) => {
+      const event = stripeEventFixture();
+      (event.data.object as { metadata: Record<string, string> }).metadata.note = value;
+      return event;
+    };
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+    it.each([
+      { what: 'a NUL character', body: () => JSON.stringify(withMetadata('a\u0000b')), message: /^event payload: data\.object\.metadata\.note: must not contain NUL/ },
+      { what: 'an unpaired surrogate', body: () => JSON.stringify(withMetadata('a\ud800b')), message: /^event payload: data\.object\.metadata\.note: must be valid Unicode/ },
+      {
+        what: '10,000 levels of nesting',
+        body: () => JSON.stringify(stripeEventFixture()).replace(/}$/, `,"deep":${nested(10_000)}}`),
+        message: /^event payload: deep(\[0\])*: nested more than 64 levels deep/,
+      },
+    ])('is refused with 400 and a reason naming the field when it holds $what, and nothing is recorded', async ({ body, message }) => {
+      const text = body();
+      const eventId = (JSON.parse(text) as { id: string }).id;
+      await expectRefused(() => deliverSigned(text), eventId, message);
+    });
+
+    it('still records a payload nested as deep as Stripe nests and holding any valid text', async () => {
+      const event = withMetadata('Zoë — 東京 🚀 tab\tand\nnewline');
+      const response = await deliverSigned(JSON.stringify(event));
+      expect(response.body).toEqual({ received: true, duplicate: false });
+      expect(await inbox.get(event.id)).toMatchObject({ payload: event });
+    });
+  });
 });
 
 describeEachDatabase('POST /v1/webhooks/stripe with simulated payments', (target) => {

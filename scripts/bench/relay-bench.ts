@@ -60,6 +60,7 @@ function timedStore(store: EventStore, timing: Timing): EventStore {
     subscribe: (...args) => store.subscribe(...args),
     appendWatcher: () => store.appendWatcher(),
     headPosition: () => store.headPosition(),
+    committedHeadPosition: () => store.committedHeadPosition(),
     close: () => store.close(),
     readAll: (options) =>
       timed((ms) => {

@@ -45,7 +45,7 @@ export async function eventLogSize(db: SqlDb, store: EventStore): Promise<number
   }
 }
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
+const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' };
 
 /** Every error leaves as {statusCode, error, message} (a domain error may add its machine `code`). */
 export function expectError(response: HttpResponse, status: number, message: RegExp | string): void {

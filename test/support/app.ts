@@ -31,7 +31,8 @@ export async function startApp(db: SqlDb, options: Partial<AppOptions> & { env?:
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const token = (role: Role, id: string) => mintToken(testAuthSecret, { role, id });
+  // With the app's own auth settings: its secret, and AUTH_ISSUER / AUTH_AUDIENCE when the test sets them.
+  const token = (role: Role, id: string) => mintToken(config.auth, { role, id });
   return {
     app,
     baseUrl,

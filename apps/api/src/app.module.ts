@@ -20,6 +20,7 @@ import { ContractsController } from './contracts/contracts.controller';
 import { EventFeed } from './events/event-feed';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { DeclaredQueryGuard } from './http/declared-query.guard';
 import { ErrorsFilter } from './http/domain-errors.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
@@ -81,6 +82,7 @@ export class AppModule {
         { provide: IdempotencyStore, useFactory: (db: SqlDb) => new IdempotencyStore(db), inject: [SQL_DB] },
         ReadModelSchemas,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: DeclaredQueryGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],

@@ -174,6 +174,15 @@ export function eventStoreContract(
 
   it('answers a null head position for an empty log', async () => {
     expect(await store.headPosition()).toBeNull();
+    expect(await store.committedHeadPosition()).toBeNull();
+  });
+
+  it('never puts a position an append returned beyond the committed head', async () => {
+    const first = await store.append(stream(), [event('A')], 'no_stream');
+    const second = await store.append(stream(), [event('B'), event('C')], 'no_stream');
+    const head = await store.committedHeadPosition();
+    expect(head).toBe(second.position);
+    expect(comparePositions(first.position, head)).toBeLessThan(0);
   });
 
   it('subscribes from a position: catch-up then live, exclusive of that position', async () => {

@@ -73,6 +73,12 @@ export interface EventStore {
   appendWatcher(): AppendWatcher;
   /** The position of the last event readers can see, or null for an empty log. */
   headPosition(): Promise<string | null>;
+  /**
+   * The position of the last committed event, including commits readers cannot see yet (on
+   * PostgreSQL a commit becomes readable once older transactions end). A position an append
+   * returned is never beyond it, so a position beyond it was never handed out.
+   */
+  committedHeadPosition(): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -2,13 +2,21 @@ import { resolve } from 'node:path';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 
+/** The only NODE_ENV values: exact and lower case, so a typo ("prod", "Production") cannot start without production's checks. */
+export const nodeEnvs = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof nodeEnvs)[number];
+
 export interface AppConfig {
-  readonly nodeEnv: string;
+  readonly nodeEnv: NodeEnv;
   readonly port: number;
   readonly processRole: ProcessRole;
   /** PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in `dataDir`. */
   readonly database: { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'pglite'; readonly dataDir: string };
+  /** Bearer tokens: the secret, the optional iss/aud they must carry, the longest lifetime accepted. */
+  readonly auth: AuthConfig;
+  /** The same as `auth.secret` (kept for existing readers). */
   readonly authSecret: string;
+  /** The same as `auth.secretIsDevelopmentDefault` (kept for existing readers). */
   readonly authSecretIsDevelopmentDefault: boolean;
   readonly platformFeeBps: number;
   readonly payments: PaymentsConfig;
@@ -23,6 +31,19 @@ export interface AppConfig {
   /** The NATS JetStream relay runs in the worker when set. */
   readonly nats: { readonly url: string } | null;
   readonly feed: FeedConfig;
+}
+
+export interface AuthConfig {
+  /** HS256 secret of bearer tokens. */
+  readonly secret: string;
+  /** True when `secret` is the public development secret (the app warns; production refuses it). */
+  readonly secretIsDevelopmentDefault: boolean;
+  /** When set, every token must carry this `iss`, and minted tokens do. */
+  readonly issuer: string | null;
+  /** When set, every token's `aud` must be (or include) this, and minted tokens carry it. */
+  readonly audience: string | null;
+  /** Longest accepted token lifetime: exp - iat, or exp - now when a token has no iat. */
+  readonly tokenLifetimeMaxS: number;
 }
 
 export type EventStoreConfig = { readonly kind: 'sql' } | { readonly kind: 'eventstoredb'; readonly url: string };
@@ -59,6 +80,15 @@ export class ConfigError extends Error {
 /** Public on purpose: it only lets local development start without setup. Refused in production. */
 export const developmentAuthSecret = 'escrow-ledger-development-secret-do-not-use-in-production';
 
+export const authSecretLengthMin = 32;
+/** Default of AUTH_TOKEN_LIFETIME_MAX_S: a day. */
+export const authTokenLifetimeMaxDefaultS = 24 * 60 * 60;
+/** Bounds of AUTH_TOKEN_LIFETIME_MAX_S: from a minute to 30 days. */
+export const authTokenLifetimeMaxLowestS = 60;
+export const authTokenLifetimeMaxHighestS = 30 * 24 * 60 * 60;
+/** AUTH_ISSUER / AUTH_AUDIENCE are compared exactly: keep them short and printable. */
+export const authClaimLengthMax = 256;
+
 /**
  * At most half: with half-even rounding the trainer's net is then at least one cent of any
  * released amount, so no payout is ever a transfer of zero.
@@ -66,10 +96,8 @@ export const developmentAuthSecret = 'escrow-ledger-development-secret-do-not-us
 export const platformFeeBpsMax = 5_000;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const nodeEnv = env.NODE_ENV ?? 'development';
-  const authSecret = env.AUTH_SECRET;
-  if (nodeEnv === 'production' && !authSecret) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production');
-  if (authSecret !== undefined && authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  const nodeEnv = nodeEnvironment(env.NODE_ENV);
+  const auth = authConfig(env, nodeEnv);
   const eventStore = env.EVENT_STORE ?? (env.DATABASE_URL ? 'postgres' : 'pglite');
   if (eventStore !== 'postgres' && eventStore !== 'pglite' && eventStore !== 'eventstoredb') {
     throw new ConfigError(`EVENT_STORE must be postgres, pglite or eventstoredb, not ${eventStore}`);
@@ -87,8 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       eventStore !== 'pglite'
         ? { kind: 'postgres', url: env.DATABASE_URL! }
         : { kind: 'pglite', dataDir: resolve(env.DATA_DIR ?? './data') },
-    authSecret: authSecret ?? developmentAuthSecret,
-    authSecretIsDevelopmentDefault: authSecret === undefined,
+    auth,
+    authSecret: auth.secret,
+    authSecretIsDevelopmentDefault: auth.secretIsDevelopmentDefault,
     platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
     payments: paymentsConfig(env, port),
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
@@ -101,6 +130,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       slowClientTimeoutMs: integer(env.FEED_SLOW_CLIENT_TIMEOUT_MS, 'FEED_SLOW_CLIENT_TIMEOUT_MS', 30_000, 100, 600_000),
     },
   };
+}
+
+function nodeEnvironment(raw: string | undefined): NodeEnv {
+  // Empty counts as unset, as for the other variables.
+  if (raw === undefined || raw === '') return 'development';
+  if (!(nodeEnvs as readonly string[]).includes(raw)) {
+    throw new ConfigError(`NODE_ENV must be development, test or production (exactly, lower case), not ${JSON.stringify(raw)}`);
+  }
+  return raw as NodeEnv;
+}
+
+function authConfig(env: NodeJS.ProcessEnv, nodeEnv: NodeEnv): AuthConfig {
+  const secret = env.AUTH_SECRET;
+  if (nodeEnv === 'production' && !secret) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production');
+  if (secret !== undefined && secret.length < authSecretLengthMin) throw new ConfigError(`AUTH_SECRET must be at least ${authSecretLengthMin} characters`);
+  if (nodeEnv === 'production' && secret === developmentAuthSecret) {
+    throw new ConfigError('AUTH_SECRET is the public development secret: anyone can sign tokens with it; set a secret of your own when NODE_ENV=production');
+  }
+  const effective = secret ?? developmentAuthSecret;
+  return {
+    secret: effective,
+    secretIsDevelopmentDefault: effective === developmentAuthSecret,
+    issuer: claimValue(env.AUTH_ISSUER, 'AUTH_ISSUER'),
+    audience: claimValue(env.AUTH_AUDIENCE, 'AUTH_AUDIENCE'),
+    tokenLifetimeMaxS: integer(
+      env.AUTH_TOKEN_LIFETIME_MAX_S,
+      'AUTH_TOKEN_LIFETIME_MAX_S',
+      authTokenLifetimeMaxDefaultS,
+      authTokenLifetimeMaxLowestS,
+      authTokenLifetimeMaxHighestS,
+    ),
+  };
+}
+
+/** An iss or aud value: printable, no surrounding spaces (a stray one would make every token fail the exact comparison). */
+function claimValue(raw: string | undefined, name: string): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (raw.length > authClaimLengthMax || raw !== raw.trim() || /[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new ConfigError(`${name} must be 1 to ${authClaimLengthMax} printable characters without surrounding spaces, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 function eventStoreDbUrl(raw: string | undefined): string {

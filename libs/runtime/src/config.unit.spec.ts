@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { authTokenLifetimeMaxDefaultS, ConfigError, developmentAuthSecret, loadConfig } from './config';
 
 describe('payments configuration', () => {
   const stripe = { STRIPE_SECRET_KEY: 'sk_test_123abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
@@ -69,6 +69,82 @@ describe('event store, relay and feed configuration', () => {
     [{ EVENT_STORE: 'mongo' }, /EVENT_STORE must be postgres, pglite or eventstoredb/],
     [{ NATS_URL: 'localhost:4222' }, /NATS_URL must be nats:\/\//],
     [{ FEED_HEARTBEAT_MS: '5' }, /FEED_HEARTBEAT_MS must be between/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('environment and auth configuration', () => {
+  const ownSecret = 'a-secret-of-our-own-that-is-long-enough-0123456789';
+
+  it('runs as development by default, with the public development secret flagged', () => {
+    const config = loadConfig({});
+    expect(config.nodeEnv).toBe('development');
+    expect(config.auth).toEqual({
+      secret: developmentAuthSecret,
+      secretIsDevelopmentDefault: true,
+      issuer: null,
+      audience: null,
+      tokenLifetimeMaxS: authTokenLifetimeMaxDefaultS,
+    });
+    // Older readers keep working.
+    expect(config.authSecret).toBe(developmentAuthSecret);
+    expect(config.authSecretIsDevelopmentDefault).toBe(true);
+    expect(authTokenLifetimeMaxDefaultS).toBe(86_400);
+  });
+
+  it('takes the secret, issuer, audience and token lifetime limit from the environment', () => {
+    const config = loadConfig({
+      AUTH_SECRET: ownSecret,
+      AUTH_ISSUER: 'https://auth.example.com/',
+      AUTH_AUDIENCE: 'escrow-api',
+      AUTH_TOKEN_LIFETIME_MAX_S: '3600',
+    });
+    expect(config.auth).toEqual({
+      secret: ownSecret,
+      secretIsDevelopmentDefault: false,
+      issuer: 'https://auth.example.com/',
+      audience: 'escrow-api',
+      tokenLifetimeMaxS: 3_600,
+    });
+    expect(config.authSecret).toBe(ownSecret);
+    expect(config.authSecretIsDevelopmentDefault).toBe(false);
+  });
+
+  it('treats empty AUTH_ISSUER / AUTH_AUDIENCE / AUTH_TOKEN_LIFETIME_MAX_S as unset', () => {
+    expect(loadConfig({ AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_TOKEN_LIFETIME_MAX_S: '' }).auth).toMatchObject({
+      issuer: null,
+      audience: null,
+      tokenLifetimeMaxS: authTokenLifetimeMaxDefaultS,
+    });
+  });
+
+  it.each(['development', 'test', 'production'])('accepts NODE_ENV=%s', (nodeEnv) => {
+    expect(loadConfig({ NODE_ENV: nodeEnv, AUTH_SECRET: ownSecret }).nodeEnv).toBe(nodeEnv);
+  });
+
+  it('still accepts the development secret outside production (flagged, so the app warns)', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(loadConfig({ NODE_ENV, AUTH_SECRET: developmentAuthSecret }).auth.secretIsDevelopmentDefault).toBe(true);
+    }
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, /AUTH_SECRET is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', AUTH_SECRET: developmentAuthSecret }, /public development secret/],
+    [{ NODE_ENV: 'Production' }, /NODE_ENV must be development, test or production/],
+    [{ NODE_ENV: 'prod' }, /NODE_ENV must be development, test or production/],
+    [{ NODE_ENV: 'PRODUCTION', AUTH_SECRET: ownSecret }, /NODE_ENV must be development, test or production/],
+    [{ NODE_ENV: 'production ' }, /NODE_ENV must be development, test or production/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV must be development, test or production .*not "staging"/],
+    [{ AUTH_SECRET: 'short' }, /AUTH_SECRET must be at least 32 characters/],
+    [{ AUTH_TOKEN_LIFETIME_MAX_S: '0' }, /AUTH_TOKEN_LIFETIME_MAX_S must be between/],
+    [{ AUTH_TOKEN_LIFETIME_MAX_S: '31536000' }, /AUTH_TOKEN_LIFETIME_MAX_S must be between/],
+    [{ AUTH_TOKEN_LIFETIME_MAX_S: '1h' }, /AUTH_TOKEN_LIFETIME_MAX_S must be an integer/],
+    [{ AUTH_ISSUER: ' escrow' }, /AUTH_ISSUER/],
+    [{ AUTH_AUDIENCE: 'escrow\napi' }, /AUTH_AUDIENCE/],
+    [{ AUTH_AUDIENCE: 'a'.repeat(300) }, /AUTH_AUDIENCE/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -12,7 +12,8 @@ import { Reflector } from '@nestjs/core';
 import type { Actor, Role } from '@escrow/domain';
 import { APP_CONFIG, type AppConfig } from '@escrow/runtime';
 import type { Request } from 'express';
-import { InvalidToken, verifyToken } from './tokens';
+import { createSecretKey } from 'node:crypto';
+import { InvalidToken, verifyToken, type TokenOptions } from './tokens';
 
 const ROLES = 'escrow:roles';
 const PUBLIC = 'escrow:public';
@@ -29,21 +30,32 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   return actor;
 });
 
+/** `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 9110). */
+const bearerScheme = /^Bearer(?=\s|$)/i;
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** The configured secret (as a key built once), issuer, audience and longest token lifetime. */
+  private readonly tokens: TokenOptions;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.tokens = { ...config.auth, secret: createSecretKey(Buffer.from(config.auth.secret, 'utf8')) };
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
+    if (!header) throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
+    if (!bearerScheme.test(header)) throw new UnauthorizedException('Authorization must use the Bearer scheme (Authorization: Bearer <token>)');
+    const token = header.slice('Bearer'.length).trim();
+    if (token === '') throw new UnauthorizedException('missing bearer token: nothing follows Bearer in the Authorization header');
     try {
-      request.actor = verifyToken(this.config.authSecret, header.slice('Bearer '.length).trim());
+      request.actor = verifyToken(this.tokens, token);
     } catch (error) {
       if (error instanceof InvalidToken) throw new UnauthorizedException(error.message);
       throw error;

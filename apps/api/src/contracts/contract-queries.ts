@@ -1,6 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { contractStream, forbidden, notFound, type Actor } from '@escrow/domain';
-import { decodePosition, type EventStore } from '@escrow/event-store';
+import type { EventStore } from '@escrow/event-store';
+import { checkedMinPosition } from '../http/min-position';
 import { contractResponse, contractViewProjection, findContractView, type ContractView } from '@escrow/projections/contract-view';
 import { ProjectorRunner } from '@escrow/projector';
 import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
@@ -17,22 +18,24 @@ export class ContractQueries {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async contract(contractId: string, actor: Actor, minPosition?: string) {
-    if (minPosition !== undefined) {
-      decodePosition(minPosition);
-      await this.waitFor(minPosition);
-    }
+  /** Access is checked before `minPosition` is waited for: a stranger learns nothing by waiting. */
+  async contract(contractId: string, actor: Actor, rawMinPosition?: string) {
+    const minPosition = await checkedMinPosition(this.store, rawMinPosition);
     let view = await findContractView(this.db, contractId);
     if (!view) {
       // Written but not yet projected: wait for the view instead of calling it unknown.
       const events = await this.store.readStream(contractStream(contractId));
+      const created = events[0];
       const last = events[events.length - 1];
-      if (!last) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
+      if (!created || !last) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
+      this.requireReader(created.data as Pick<ContractView, 'employerId' | 'trainerId'>, actor);
       await this.waitFor(last.position);
-      view = await findContractView(this.db, contractId);
+    } else {
+      this.requireReader(view, actor);
     }
+    if (minPosition !== null) await this.waitFor(minPosition);
+    view = await findContractView(this.db, contractId);
     if (!view) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
-    this.requireReader(view, actor);
     return contractResponse(view);
   }
 

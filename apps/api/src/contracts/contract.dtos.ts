@@ -9,17 +9,20 @@ import {
   nameLengthMax,
   reasonLengthMax,
 } from '../http/validators';
+import { IsMultiLineText, IsSingleLineText } from '../http/text-rules';
 
 export class MilestoneDto {
   @IsString()
   @IsNotEmpty()
   @IsNotBlank()
   @MaxLength(nameLengthMax)
+  @IsSingleLineText()
   name!: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(descriptionLengthMax)
+  @IsMultiLineText()
   description?: string;
 
   @IsDefined()
@@ -36,6 +39,7 @@ export class HireTrainerDto {
   @IsNotEmpty()
   @IsNotBlank()
   @MaxLength(nameLengthMax)
+  @IsSingleLineText()
   projectName!: string;
 
   @IsString()
@@ -53,6 +57,7 @@ export class RequestApprovalDto {
   @IsOptional()
   @IsString()
   @MaxLength(reasonLengthMax)
+  @IsMultiLineText()
   note?: string;
 }
 
@@ -61,6 +66,7 @@ export class DisputeDto {
   @IsNotEmpty()
   @IsNotBlank()
   @MaxLength(reasonLengthMax)
+  @IsMultiLineText()
   reason!: string;
 }
 
@@ -77,6 +83,7 @@ export class ResolveDisputeDto {
   @IsString()
   @IsNotBlank()
   @MaxLength(reasonLengthMax)
+  @IsMultiLineText()
   note!: string;
 }
 
@@ -84,6 +91,7 @@ export class CancelDto {
   @IsOptional()
   @IsString()
   @MaxLength(reasonLengthMax)
+  @IsMultiLineText()
   reason?: string;
 }
 

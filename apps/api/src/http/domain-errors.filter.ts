@@ -58,9 +58,15 @@ function isJsonSyntaxError(exception: HttpException): boolean {
 function reason(status: number): string {
   const names: Record<number, string> = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
-    422: 'Unprocessable Entity', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+    415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
   };
   return names[status] ?? 'Error';
+}
+
+/** For middleware that answers before Nest's filters run: the same error shape. */
+export function sendError(response: Response, status: number, message: string): void {
+  const body: ErrorBody = { statusCode: status, error: reason(status), message };
+  response.status(status).json(body);
 }
 
 @Catch()

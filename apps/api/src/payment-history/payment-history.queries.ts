@@ -1,6 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { contractStream, forbidden, notFound, type Actor } from '@escrow/domain';
-import { decodePosition, type EventStore } from '@escrow/event-store';
+import type { EventStore } from '@escrow/event-store';
+import { checkedMinPosition } from '../http/min-position';
 import {
   findPaymentHistory,
   paymentHistoryProjection,
@@ -24,11 +25,9 @@ export class PaymentHistoryQueries {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async payments(contractId: string, actor: Actor, minPosition?: string) {
-    if (minPosition !== undefined) {
-      decodePosition(minPosition);
-      await this.waitFor(minPosition);
-    }
+  /** Access is checked before `minPosition` is waited for: a stranger learns nothing by waiting. */
+  async payments(contractId: string, actor: Actor, rawMinPosition?: string) {
+    const minPosition = await checkedMinPosition(this.store, rawMinPosition);
     let history = await findPaymentHistory(this.db, contractId);
     if (!history) {
       // Written but not projected yet, or unknown: the log decides, and says who may read it.
@@ -38,10 +37,12 @@ export class PaymentHistoryQueries {
       if (!created || !last) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
       requireReader(created.data as Parties, actor);
       await this.waitFor(last.position);
-      history = await findPaymentHistory(this.db, contractId);
+    } else {
+      requireReader(history, actor);
     }
+    if (minPosition !== null) await this.waitFor(minPosition);
+    history = await findPaymentHistory(this.db, contractId);
     if (!history) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
-    requireReader(history, actor);
     return paymentHistoryResponse(history);
   }
 

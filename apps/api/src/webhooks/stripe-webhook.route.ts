@@ -15,7 +15,7 @@ export function prepareStripeWebhookRoute(app: NestExpressApplication): void {
   app.useBodyParser('raw', { type: isStripeWebhookRequest, limit: stripeEventBytesMax });
 }
 
-function isStripeWebhookRequest(request: IncomingMessage): boolean {
+export function isStripeWebhookRequest(request: IncomingMessage): boolean {
   const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
   // Express routes ignore case, so a differently cased path still reaches the controller.
   return path.toLowerCase() === stripeWebhookPath;

@@ -13,6 +13,22 @@ import { StripeWebhookInbox, verifyStripeWebhook } from '@escrow/payments';
 import { APP_CONFIG, CLOCK, type AppConfig, type Clock } from '@escrow/runtime';
 import type { Request } from 'express';
 import { Public } from '../auth/auth.guard';
+import { readJsonText } from '../http/json-text';
+
+/** Stripe's objects nest a dozen levels at most, expansions included. */
+export const stripePayloadDepthMax = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function stripePayloadProblem(rawBody: Buffer | undefined): string | null {
+  let text: string;
+  try {
+    text = utf8.decode(rawBody ?? Buffer.alloc(0));
+  } catch {
+    return 'not valid UTF-8';
+  }
+  const reading = readJsonText(text, stripePayloadDepthMax);
+  return reading.ok ? null : reading.problem;
+}
 
 export interface StripeWebhookReceipt {
   readonly received: true;
@@ -53,6 +69,13 @@ export class StripeWebhooksController {
     if (!verdict.ok) {
       this.logger.warn(`refused a Stripe webhook: ${verdict.reason}`);
       throw new BadRequestException(verdict.reason);
+    }
+    // Signed is not the same as storable: text PostgreSQL cannot hold, or nesting no walker
+    // survives, is refused with a reason (Stripe shows it on the endpoint) instead of a 500.
+    const payloadProblem = stripePayloadProblem(request.rawBody);
+    if (payloadProblem) {
+      this.logger.warn(`refused a signed Stripe webhook: ${payloadProblem}`);
+      throw new BadRequestException(`event payload: ${payloadProblem}`);
     }
     const recorded = await this.inbox.record(verdict.event);
     return { received: true, duplicate: recorded === 'duplicate' };

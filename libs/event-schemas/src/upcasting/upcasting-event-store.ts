@@ -43,6 +43,10 @@ export class UpcastingEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  committedHeadPosition(): Promise<string | null> {
+    return this.inner.committedHeadPosition();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -230,6 +230,11 @@ export class EventStoreDbEventStore implements EventStore {
     return last ? encodePosition(eventOf(last).position) : null;
   }
 
+  /** EventStoreDB makes an event readable when it commits: the head is the committed head. */
+  committedHeadPosition(): Promise<string | null> {
+    return this.headPosition();
+  }
+
   async close(): Promise<void> {
     // Disposing the client cancels every gRPC stream, and the client swallows its own
     // cancellations: a subscription still open then would never report that it stopped.

@@ -7,6 +7,12 @@ import { assert } from '@escrow/domain';
  */
 const width = 20;
 const pattern = /^(\d{20})-(\d{20})$/;
+/**
+ * Both parts are signed 64-bit integers in the stores (PostgreSQL's bigint sequence, and the
+ * transaction id's real range; EventStoreDB's log positions are longs too): a position with a
+ * larger part was never handed out, and would fail inside the database's casts.
+ */
+export const positionPartMax = 2n ** 63n - 1n;
 
 export interface PostgresPosition {
   readonly transactionId: string;
@@ -20,12 +26,17 @@ export function encodePosition(transactionId: string, sequence: string): string 
 
 export function decodePosition(position: string): PostgresPosition {
   const match = pattern.exec(position);
-  if (!match) throw new InvalidPosition(position);
+  if (!match || !withinBounds(match)) throw new InvalidPosition(position);
   return { transactionId: stripZeros(match[1]!), sequence: stripZeros(match[2]!) };
 }
 
 export function isPosition(value: string): boolean {
-  return pattern.test(value);
+  const match = pattern.exec(value);
+  return match !== null && withinBounds(match);
+}
+
+function withinBounds(match: RegExpExecArray): boolean {
+  return BigInt(match[1]!) <= positionPartMax && BigInt(match[2]!) <= positionPartMax;
 }
 
 export class InvalidPosition extends Error {

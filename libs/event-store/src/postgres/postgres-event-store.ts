@@ -140,6 +140,15 @@ export class PostgresEventStore implements EventStore {
     return row ? encodePosition(row.transaction_id, row.sequence) : null;
   }
 
+  async committedHeadPosition(): Promise<string | null> {
+    const { rows } = await this.db.query<{ sequence: string; transaction_id: string }>(
+      `select sequence::text, transaction_id::text from es_events
+       order by es_events.transaction_id desc, es_events.sequence desc limit 1`,
+    );
+    const row = rows[0];
+    return row ? encodePosition(row.transaction_id, row.sequence) : null;
+  }
+
   async close(): Promise<void> {
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.notifyTimer = null;
