@@ -1,7 +1,12 @@
+import { ConflictException, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { lastValueFrom, map, of, timer } from 'rxjs';
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore, type RecordedEvent } from '@escrow/event-store';
+import { PostgresEventStore, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { EVENT_STORE } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
+import { IdempotencyInterceptor } from '../apps/api/src/idempotency/idempotency.interceptor';
+import { IdempotencyStore } from '../apps/api/src/idempotency/idempotency.store';
 import { eventually, startApp, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { allEvents, expectError, freshEmployer, freshTrainer, uid, validHire } from './support/api-checks';
@@ -296,6 +301,223 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       expect({ status: second.status, body: second.body }).toEqual({ status: 200, body: first.body });
       const types = (await store.readStream(`contract-${parties.contractId}`)).map((e) => e.type);
       expect(types.filter((t) => t === 'MilestoneCancelled')).toHaveLength(1);
+    });
+  });
+
+  describe('leases and retries', () => {
+    const milestoneBody = { name: 'Batch 2', amount: '10.00' };
+    const scopeOf = (actor: Actor) => `${actor.role}:${actor.id}`;
+
+    async function hiredContract() {
+      const employer = freshEmployer();
+      const hired = await hire(employer, validHire(freshTrainer().id));
+      expect(hired.status).toBe(201);
+      return { employer, contractId: hired.body.contractId as string, milestoneId: hired.body.milestoneId as string };
+    }
+
+    const addMilestone = (employer: Actor, contractId: string, body: unknown, key: string) =>
+      api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body, headers: { 'idempotency-key': key } });
+
+    async function milestonesCreated(contractId: string): Promise<string[]> {
+      const events = await store.readStream(`contract-${contractId}`);
+      return events.filter((e) => e.type === 'MilestoneCreated').map((e) => (e.data as { milestoneId: string }).milestoneId);
+    }
+
+    /** What kill -9 mid-request leaves behind: a claim on the key that nobody will renew or complete. */
+    async function claimAsDeadProcess(employer: Actor, path: string, body: unknown, key: string, leaseMs: number) {
+      const dead = new IdempotencyStore(db, { leaseMs });
+      const claim = await dead.claim(scopeOf(employer), key, IdempotencyStore.requestHash('POST', path, body));
+      expect(claim.outcome).toBe('claimed');
+    }
+
+    it('a claim whose process died is taken over once its lease runs out: the retry runs once; another body is still a 422', async () => {
+      const { employer, contractId } = await hiredContract();
+      const key = newKey();
+      await claimAsDeadProcess(employer, `/v1/contracts/${contractId}/milestones`, milestoneBody, key, 300);
+
+      const retry = await addMilestone(employer, contractId, milestoneBody, key);
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      expect(await milestonesCreated(contractId)).toEqual([expect.any(String), retry.body.milestoneId]);
+
+      expectError(await addMilestone(employer, contractId, { ...milestoneBody, amount: '11.00' }, key), 422, 'Idempotency-Key');
+      const replay = await addMilestone(employer, contractId, milestoneBody, key);
+      expect({ status: replay.status, body: replay.body, replayed: replay.headers.get('idempotent-replayed') }).toEqual({ status: 201, body: retry.body, replayed: 'true' });
+      expect(await milestonesCreated(contractId)).toHaveLength(2);
+    });
+
+    it('two retries racing for an expired claim: one runs, the other gets its answer', async () => {
+      const { employer, contractId } = await hiredContract();
+      const key = newKey();
+      await claimAsDeadProcess(employer, `/v1/contracts/${contractId}/milestones`, milestoneBody, key, 200);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+
+      const [a, b] = await Promise.all([0, 1].map(() => addMilestone(employer, contractId, milestoneBody, key)));
+      expect([a!.status, b!.status]).toEqual([201, 201]);
+      expect(b!.body).toEqual(a!.body);
+      expect([a!.headers.get('idempotent-replayed'), b!.headers.get('idempotent-replayed')].sort()).toEqual([null, 'true'].sort());
+      expect(await milestonesCreated(contractId)).toHaveLength(2);
+    });
+
+    it('of two stores racing to take over one expired claim, exactly one gets it', async () => {
+      const employer = freshEmployer();
+      const key = newKey();
+      const hash = IdempotencyStore.requestHash('POST', '/v1/contracts', {});
+      await claimAsDeadProcess(employer, '/v1/contracts', {}, key, 100);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const claims = await Promise.all([0, 1].map(() => new IdempotencyStore(db).claim(scopeOf(employer), key, hash)));
+      expect(claims.map((c) => c.outcome).sort()).toEqual(['claimed', 'in_progress']);
+      expect(claims.find((c) => c.outcome === 'claimed')).toMatchObject({ takenOver: true });
+    });
+
+    it('re-running a request whose dead process had already written appends nothing twice and answers the same', async () => {
+      const { employer, contractId, milestoneId } = await hiredContract();
+      const key = newKey();
+      const cancel = () => api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {}, headers: { 'idempotency-key': key } });
+      const first = await cancel();
+      expect({ status: first.status, body: first.body }).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+      await forgetAnswer(employer, key);
+
+      const retry = await cancel();
+      expect({ status: retry.status, body: retry.body }).toEqual({ status: 200, body: first.body });
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      const types = (await store.readStream(`contract-${contractId}`)).map((e) => e.type);
+      expect(types.filter((t) => t === 'MilestoneCancelled')).toHaveLength(1);
+    });
+
+    /** The process died after the append, before recording the answer: the claim is all that is left, and its lease ran out. */
+    async function forgetAnswer(actor: Actor, key: string) {
+      await db.query(
+        `update idempotency_keys set state = 'in_progress', response_status = null, response_body = null, lease_expires_at = now() - interval '1 second'
+         where scope = $1 and key = $2`,
+        [scopeOf(actor), key],
+      );
+    }
+
+    it('a hire re-run after its process died answers the same contract and milestone ids, and creates no second contract', async () => {
+      const employer = freshEmployer();
+      const key = newKey();
+      const body = validHire(freshTrainer().id);
+      const first = await api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
+      expect(first.status).toBe(201);
+      await forgetAnswer(employer, key);
+
+      const retry = await api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
+      expect({ status: retry.status, body: retry.body }).toEqual({ status: 201, body: first.body });
+      expect((await store.readStream(`contract-${first.body.contractId}`)).map((e) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
+    });
+
+    it('an add-milestone re-run after its process died answers the milestone it wrote, not a new id', async () => {
+      const { employer, contractId } = await hiredContract();
+      const key = newKey();
+      const first = await addMilestone(employer, contractId, milestoneBody, key);
+      expect(first.status).toBe(201);
+      await forgetAnswer(employer, key);
+
+      const retry = await addMilestone(employer, contractId, milestoneBody, key);
+      expect({ status: retry.status, body: retry.body }).toEqual({ status: 201, body: first.body });
+      expect(await milestonesCreated(contractId)).toEqual([expect.any(String), first.body.milestoneId]);
+    });
+
+    it.each([
+      { what: '409 concurrent_update', status: 409, fault: (streamId: string) => new WrongExpectedVersion(streamId, 0, 99) },
+      { what: '500', status: 500, fault: () => new Error('connection reset') },
+    ])('a transient $what is not stored under the key: the retry with that key runs and succeeds', async ({ status, fault }) => {
+      const { employer, contractId } = await hiredContract();
+      const stream = `contract-${contractId}`;
+      const appStore = api.app.get<EventStore>(EVENT_STORE);
+      const append = appStore.append.bind(appStore);
+      let failing = true;
+      // Every append to this contract fails while `failing`: the first request runs out of retries.
+      Object.assign(appStore, {
+        append: (...args: Parameters<EventStore['append']>) => (failing && args[0] === stream ? Promise.reject(fault(stream)) : append(...args)),
+      });
+      try {
+        const key = newKey();
+        const first = await addMilestone(employer, contractId, milestoneBody, key);
+        expect(first.status).toBe(status);
+        if (status === 409) expect(first.body).toMatchObject({ code: 'concurrent_update', message: expect.stringContaining('retry') });
+        failing = false;
+
+        const retry = await addMilestone(employer, contractId, milestoneBody, key);
+        expect(retry.status).toBe(201);
+        expect(retry.headers.get('idempotent-replayed')).toBeNull();
+        const replay = await addMilestone(employer, contractId, milestoneBody, key);
+        expect({ status: replay.status, body: replay.body }).toEqual({ status: 201, body: retry.body });
+        expect(await milestonesCreated(contractId)).toEqual([expect.any(String), retry.body.milestoneId]);
+      } finally {
+        delete (appStore as { append?: unknown }).append;
+      }
+    });
+
+    /** The interceptor on its own, with a fake request: for waits and leases shorter than the app's. */
+    function directRequest(actor: Actor, key: string, path: string, body: unknown) {
+      const headers = new Map<string, string>();
+      const request = { method: 'POST', path, body, actor, header: (name: string) => (name === 'idempotency-key' ? key : undefined) };
+      const response = { statusCode: 201, setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value) };
+      const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
+      return { context, headers };
+    }
+
+    it('a retry within the lease waits, then gets 409 with Retry-After: the time left on the lease', async () => {
+      const leaseMs = 30_000;
+      const waitMs = 300;
+      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(db, { leaseMs }), { inProgressWaitMs: waitMs });
+      const employer = freshEmployer();
+      const key = newKey();
+      await claimAsDeadProcess(employer, '/v1/contracts', {}, key, leaseMs);
+      const { context, headers } = directRequest(employer, key, '/v1/contracts', {});
+      let ran = false;
+      const next: CallHandler = {
+        handle: () => {
+          ran = true;
+          return of({});
+        },
+      };
+
+      const started = Date.now();
+      await expect(lastValueFrom(interceptor.intercept(context, next))).rejects.toBeInstanceOf(ConflictException);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(waitMs);
+      expect(ran).toBe(false);
+      const retryAfter = Number(headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(leaseMs / 1000 - 5);
+      expect(retryAfter).toBeLessThanOrEqual(leaseMs / 1000);
+    });
+
+    it('a running request renews its lease: a slow request is not taken for a dead one', async () => {
+      const leaseMs = 300;
+      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(db, { leaseMs }));
+      const employer = freshEmployer();
+      const key = newKey();
+      const hash = IdempotencyStore.requestHash('POST', '/v1/contracts', {});
+      const { context } = directRequest(employer, key, '/v1/contracts', {});
+      const slow = lastValueFrom(interceptor.intercept(context, { handle: () => timer(3 * leaseMs).pipe(map(() => ({ done: true }))) }));
+
+      await new Promise((resolve) => setTimeout(resolve, 2 * leaseMs));
+      const other = new IdempotencyStore(db, { leaseMs });
+      expect(await other.claim(scopeOf(employer), key, hash)).toMatchObject({ outcome: 'in_progress' });
+      await expect(slow).resolves.toEqual({ done: true });
+      expect(await other.claim(scopeOf(employer), key, hash)).toEqual({ outcome: 'replay', status: 201, body: { done: true } });
+    });
+
+    it('upgrades a table made before leases; a claim left there without a lease expires a lease after its creation', async () => {
+      const old = await target.open();
+      try {
+        await old.exec(`create table idempotency_keys (
+          scope text not null, key text not null, request_hash text not null, state text not null,
+          response_status int, response_body jsonb, created_at timestamptz not null default now(), primary key (scope, key));
+          insert into idempotency_keys (scope, key, request_hash, state, created_at) values
+            ('employer:emp_old', 'stale', 'h1', 'in_progress', now() - interval '2 minutes'),
+            ('employer:emp_old', 'recent', 'h1', 'in_progress', now());`);
+        const upgraded = new IdempotencyStore(old);
+        await upgraded.prepare();
+        await upgraded.prepare(); // every start runs it again
+        expect(await upgraded.claim('employer:emp_old', 'stale', 'h2')).toEqual({ outcome: 'mismatch' });
+        expect(await upgraded.claim('employer:emp_old', 'stale', 'h1')).toMatchObject({ outcome: 'claimed', takenOver: true });
+        expect(await upgraded.claim('employer:emp_old', 'recent', 'h1')).toMatchObject({ outcome: 'in_progress' });
+      } finally {
+        await old.close();
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { InfrastructureModule, SQL_DB, type InfrastructureOptions } from '@escrow/runtime';
+import { APP_CONFIG, InfrastructureModule, SQL_DB, type AppConfig, type InfrastructureOptions } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { WorkerModule, type SagaFaults } from '../../worker/src';
 import { AdminController } from './admin/admin.controller';
@@ -79,7 +79,11 @@ export class AppModule {
         AttachPaymentMethodHandler,
         ConnectPayoutAccountHandler,
         StartPaymentMethodSetupHandler,
-        { provide: IdempotencyStore, useFactory: (db: SqlDb) => new IdempotencyStore(db), inject: [SQL_DB] },
+        {
+          provide: IdempotencyStore,
+          useFactory: (db: SqlDb, config: AppConfig) => new IdempotencyStore(db, { leaseMs: config.idempotencyLeaseMs }),
+          inject: [SQL_DB, APP_CONFIG],
+        },
         ReadModelSchemas,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: DeclaredQueryGuard },

@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly paymentRetryBaseMs: number;
   /** How long a killed worker's in-flight payment effect stays reserved before another takes it over. */
   readonly paymentEffectLeaseMs: number;
+  /** How long a request's claim on its Idempotency-Key holds without renewal (a killed process's claim then expires). */
+  readonly idempotencyLeaseMs: number;
   /** Read-your-writes waits at most this long for a read model to catch up. */
   readonly readYourWritesTimeoutMs: number;
   /** Where events are stored; read models, checkpoints and idempotency records are always in `database`. */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     payments: paymentsConfig(env, port),
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
     paymentEffectLeaseMs: integer(env.PAYMENT_EFFECT_LEASE_MS, 'PAYMENT_EFFECT_LEASE_MS', 15_000, 1_000, 600_000),
+    idempotencyLeaseMs: integer(env.IDEMPOTENCY_LEASE_MS, 'IDEMPOTENCY_LEASE_MS', 60_000, 1_000, 600_000),
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
     eventStore: eventStore === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreDbUrl(env.EVENTSTORE_URL) } : { kind: 'sql' },
     nats: env.NATS_URL ? { url: natsUrl(env.NATS_URL) } : null,

@@ -62,7 +62,13 @@ describe('event store, relay and feed configuration', () => {
     expect(loadConfig({ FEED_HEARTBEAT_MS: '250', FEED_SLOW_CLIENT_TIMEOUT_MS: '1000' }).feed).toEqual({ heartbeatMs: 250, slowClientTimeoutMs: 1_000 });
   });
 
+  it('holds an Idempotency-Key claim for 60 s by default, configurable', () => {
+    expect(loadConfig({}).idempotencyLeaseMs).toBe(60_000);
+    expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '5000' }).idempotencyLeaseMs).toBe(5_000);
+  });
+
   it.each([
+    [{ IDEMPOTENCY_LEASE_MS: '999' }, /IDEMPOTENCY_LEASE_MS must be between/],
     [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://esdb:2113' }, /needs DATABASE_URL/],
     [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://db/escrow' }, /needs EVENTSTORE_URL/],
     [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://db/escrow', EVENTSTORE_URL: 'http://esdb:2113' }, /EVENTSTORE_URL must be an esdb/],

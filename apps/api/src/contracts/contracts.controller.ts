@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Money, type Actor, type ContractCommand, type MilestoneStatus } from '@escrow/domain';
-import { newId, type CommandResult } from '@escrow/runtime';
+import { requestScopedId, type CommandResult } from '@escrow/runtime';
 import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { PathId } from '../http/path-id.pipe';
 import { requestContext } from '../http/request-context';
@@ -26,8 +26,9 @@ export class ContractsController {
   @Post()
   @Roles('employer')
   async hire(@Body() body: HireTrainerDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
-    const contractId = newId();
-    const milestoneId = newId();
+    // The same ids on a re-run of this request under its Idempotency-Key (see requestScopedId).
+    const contractId = requestScopedId('contract');
+    const milestoneId = requestScopedId('milestone');
     const { firstMilestone } = body;
     const command: ContractCommand = {
       type: 'HireTrainer',
@@ -52,7 +53,7 @@ export class ContractsController {
     @CurrentActor() actor: Actor,
     @Req() request: AuthenticatedRequest,
   ) {
-    const milestoneId = newId();
+    const milestoneId = requestScopedId('milestone');
     const command: ContractCommand = { type: 'AddMilestone', actor, data: { contractId, milestoneId, ...draft(body) } };
     const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
     return { milestoneId, position: result.position };
