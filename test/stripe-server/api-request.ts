@@ -1,8 +1,10 @@
+import { apiVersionError } from './api-versions';
 import { StripeApiError, unrecognizedUrl } from './errors';
 import { expand } from './expand';
 import { Params, parseForm, type FormObject } from './form';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency';
-import { matchRoute, type Route, type ServerSettings } from './router';
+import { validateParams } from './params';
+import { matchRoute, routeParamTable, type Route, type ServerSettings } from './router';
 import type { StripeState } from './state';
 import type { JsonObject } from './types';
 
@@ -14,6 +16,8 @@ export interface ApiRequest {
   rawBody: string;
   authorization: string | null;
   idempotencyKey: string | null;
+  /** The `Stripe-Version` header, if sent. */
+  apiVersion: string | null;
 }
 
 export interface ApiAnswer {
@@ -73,9 +77,9 @@ function idempotencyError(request: ApiRequest, params: FormObject, deps: ApiDepe
   }
 }
 
-function run(request: ApiRequest, params: Params, deps: ApiDependencies): { status: number; body: JsonObject } {
-  const matched = matchRoute(deps.routes, request.method, request.path);
-  if (matched === null) throw unrecognizedUrl(request.method, request.path);
+type Matched = NonNullable<ReturnType<typeof matchRoute>>;
+
+function run(request: ApiRequest, matched: Matched, params: Params, deps: ApiDependencies): { status: number; body: JsonObject } {
   deps.state.currentRequest = { id: request.requestId, idempotency_key: request.idempotencyKey };
   try {
     return matched.route.handle({ state: deps.state, params, pathParams: matched.pathParams, settings: deps.settings });
@@ -84,17 +88,38 @@ function run(request: ApiRequest, params: Params, deps: ApiDependencies): { stat
   }
 }
 
-/** Auth, idempotency, routing and expansion of one Stripe API request; state changes happen here. */
+/**
+ * What Stripe refuses before any endpoint runs: an unknown API version, an unknown URL, parameters its
+ * table for the route does not allow. Like Stripe, such refusals do not claim the idempotency key.
+ */
+function refusedBeforeRunning(request: ApiRequest, params: FormObject, deps: ApiDependencies): ApiAnswer | Matched {
+  const refusal = (error: StripeApiError): ApiAnswer => errorAnswer(error.status, error.body);
+  const badVersion = apiVersionError(request.apiVersion);
+  if (badVersion !== null) return refusal(badVersion);
+  const matched = matchRoute(deps.routes, request.method, request.path);
+  if (matched === null) return refusal(unrecognizedUrl(request.method, request.path));
+  try {
+    validateParams(routeParamTable(matched.route), params);
+  } catch (error) {
+    if (error instanceof StripeApiError) return refusal(error);
+    throw error;
+  }
+  return matched;
+}
+
+/** Auth, version, parameter checks, idempotency, routing and expansion of one Stripe API request. */
 export function answerApiRequest(request: ApiRequest, deps: ApiDependencies): ApiAnswer {
   const rejected = authError(request.authorization, deps);
   if (rejected !== null) return rejected;
   const params = { ...parseForm(request.query), ...(request.method === 'POST' ? parseForm(request.rawBody) : {}) };
+  const matched = refusedBeforeRunning(request, params, deps);
+  if ('status' in matched) return matched;
   const idempotent = idempotencyError(request, params, deps);
   if (idempotent !== null) return idempotent;
   const claimedKey = request.idempotencyKey;
   try {
-    const wrapped = new Params(params);
-    const result = run(request, wrapped, deps);
+    const wrapped = new Params(params, routeParamTable(matched.route));
+    const result = run(request, matched, wrapped, deps);
     const body = result.status === 200 ? expand(deps.state, result.body, wrapped.stringArray('expand')) : result.body;
     const payload = result.status === 200 ? body : { error: body };
     return { status: result.status, body: JSON.stringify(payload, null, 2), headers: {}, claimedKey };

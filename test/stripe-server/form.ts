@@ -1,4 +1,5 @@
-import { invalidRequest, missingParam } from './errors';
+import { missingParam } from './errors';
+import type { ParamFields } from './params';
 
 /** A value as the SDK form-encodes it: strings, nested objects (`a[b]=`) and arrays (`a[]=`, `a[0]=`). */
 export type FormValue = string | FormValue[] | FormObject;
@@ -39,21 +40,28 @@ export function parseForm(encoded: string): FormObject {
   return root;
 }
 
-/** Typed reads of request params, answering Stripe's 400s for missing or malformed values. */
+/**
+ * Typed reads of a request's parameters. The router has already checked them against the route's table
+ * (`routeParams`), so values have the declared types here; reading a name the table does not declare is a
+ * bug in this server. An empty value (Stripe's "unset") reads as absent.
+ */
 export class Params {
-  constructor(readonly raw: FormObject) {}
+  constructor(readonly raw: FormObject, private readonly table: ParamFields) {}
 
-  has(name: string): boolean {
-    return this.raw[name] !== undefined && this.raw[name] !== '';
+  private value(name: string): FormValue | undefined {
+    if (this.table[name] === undefined) {
+      throw new Error(`the handler reads '${name}', which its route's parameter table does not declare`);
+    }
+    const value = this.raw[name];
+    return value === '' ? undefined : value;
   }
 
   optString(name: string): string | null {
-    const value = this.raw[name];
-    if (value === undefined || value === '') return null;
-    if (typeof value !== 'string') throw invalidRequest(`Invalid string: ${name}`, name);
-    return value;
+    const value = this.value(name);
+    return typeof value === 'string' ? value : null;
   }
 
+  /** A parameter the handler cannot do without (the table marks most such ones required already). */
   string(name: string): string {
     const value = this.optString(name);
     if (value === null) throw missingParam(name);
@@ -62,52 +70,33 @@ export class Params {
 
   optInt(name: string): number | null {
     const value = this.optString(name);
-    if (value === null) return null;
-    if (!/^-?\d+$/.test(value)) throw invalidRequest(`Invalid integer: ${value}`, name);
-    return Number(value);
+    return value === null ? null : Number(value);
   }
 
   int(name: string): number {
-    const value = this.optInt(name);
-    if (value === null) throw missingParam(name);
-    return value;
-  }
-
-  positiveAmount(name: string): number {
-    const value = this.int(name);
-    if (value < 1) throw invalidRequest('This value must be greater than or equal to 1.', name);
-    return value;
+    return Number(this.string(name));
   }
 
   bool(name: string): boolean {
-    const value = this.optString(name);
-    if (value === null || value === 'false') return false;
-    if (value === 'true') return true;
-    throw invalidRequest(`Invalid boolean: ${value}`, name);
+    return this.optString(name) === 'true';
   }
 
   /** Stripe metadata: a flat map of strings (an empty string unsets a key). */
   metadata(): Record<string, string> {
-    const value = this.raw['metadata'];
-    if (value === undefined || value === '') return {};
-    if (typeof value === 'string' || Array.isArray(value)) throw invalidRequest('Invalid hash', 'metadata');
-    const out: Record<string, string> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item !== 'string') throw invalidRequest('Invalid hash', `metadata[${key}]`);
-      if (item !== '') out[key] = item;
-    }
-    return out;
+    const value = this.value('metadata');
+    if (value === undefined || typeof value === 'string' || Array.isArray(value)) return {};
+    return Object.fromEntries(Object.entries(value)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
   }
 
   stringArray(name: string): string[] {
-    const value = this.raw[name];
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) throw invalidRequest(`Invalid array`, name);
+    const value = this.value(name);
+    if (!Array.isArray(value)) return [];
     return value.filter((item): item is string => typeof item === 'string');
   }
 
   object(name: string): FormObject {
-    const value = this.raw[name];
+    const value = this.value(name);
     if (value === undefined || typeof value === 'string' || Array.isArray(value)) return {};
     return value;
   }

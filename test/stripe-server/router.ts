@@ -1,6 +1,8 @@
 import type { Params } from './form';
+import { routeParams, type RouteName } from './route-params';
 import type { StripeState } from './state';
 import type { JsonObject } from './types';
+import type { ParamFields } from './params';
 
 export interface ServerSettings {
   processingSettleMs: number | null;
@@ -10,8 +12,9 @@ export interface ServerSettings {
 
 export interface RouteContext {
   state: StripeState;
+  /** The request's parameters, already checked against the route's entry in `routeParams`. */
   params: Params;
-  /** Captures of the route's pattern, e.g. the id in /v1/charges/:id. */
+  /** The `:name` segments of the route, in order, e.g. the id in `GET /v1/charges/:id`. */
   pathParams: string[];
   settings: ServerSettings;
 }
@@ -22,8 +25,8 @@ export interface RouteResult {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  pattern: RegExp;
+  /** Method and path template, e.g. `GET /v1/charges/:id`; also its key in the parameter table. */
+  route: RouteName;
   handle(context: RouteContext): RouteResult;
 }
 
@@ -37,11 +40,38 @@ export function pathParam(context: RouteContext, index = 0): string {
   return decodeURIComponent(value);
 }
 
+export function routeMethod(route: Route): string {
+  return route.route.slice(0, route.route.indexOf(' '));
+}
+
+export function routeTemplate(route: Route): string {
+  return route.route.slice(route.route.indexOf(' ') + 1);
+}
+
+/** The parameters `route` accepts. */
+export function routeParamTable(route: Route): ParamFields {
+  return routeParams[route.route];
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternOf(route: Route): RegExp {
+  let pattern = patterns.get(route.route);
+  if (pattern === undefined) {
+    const source = routeTemplate(route).split('/')
+      .map((segment) => (segment.startsWith(':') ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+    pattern = new RegExp(`^${source}$`);
+    patterns.set(route.route, pattern);
+  }
+  return pattern;
+}
+
+/** The first route (in table order) whose method and template match. */
 export function matchRoute(routes: readonly Route[], method: string, path: string):
   { route: Route; pathParams: string[] } | null {
   for (const route of routes) {
-    if (route.method !== method) continue;
-    const match = route.pattern.exec(path);
+    if (routeMethod(route) !== method) continue;
+    const match = patternOf(route).exec(path);
     if (match !== null) return { route, pathParams: match.slice(1).map((capture) => capture ?? '') };
   }
   return null;

@@ -3,7 +3,6 @@ import type { Params } from './form';
 import type { Json, JsonObject } from './types';
 
 const searchLimitDefault = 10;
-const searchLimitMax = 100;
 
 type Clause = (item: JsonObject) => boolean;
 
@@ -29,7 +28,6 @@ export function searchResult(all: Iterable<JsonObject>, params: Params, url: str
   const clauses = params.string('query').split(' AND ').map((term) => parseClause(term.trim()));
   const matches = [...all].reverse().filter((item) => clauses.every((clause) => clause(item)));
   const limit = params.optInt('limit') ?? searchLimitDefault;
-  if (limit < 1 || limit > searchLimitMax) throw invalidRequest('This value must be between 1 and 100.', 'limit');
   const page = params.optString('page');
   const offset = page === null ? 0 : Number(Buffer.from(page, 'base64url').toString('utf8'));
   if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('Invalid page token.', 'page');

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answerApiRequest, type ApiAnswer, type ApiDependencies } from './api-request';
+import { knownApiVersions } from './api-versions';
 import { answerControl, type ControlTarget } from './control-routes';
 import { Controls } from './controls';
 import { FaultInjector, type ChosenFault } from './faults';
@@ -84,7 +85,9 @@ class RunningServer implements ControlTarget {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
     const rawBody = await readBody(request);
-    const baseHeaders: Record<string, string> = { 'Request-Id': requestId, 'Stripe-Version': header(request, 'stripe-version') ?? defaultApiVersion };
+    const askedVersion = header(request, 'stripe-version');
+    const answeredVersion = askedVersion !== null && knownApiVersions.has(askedVersion) ? askedVersion : defaultApiVersion;
+    const baseHeaders: Record<string, string> = { 'Request-Id': requestId, 'Stripe-Version': answeredVersion };
     if (url.pathname.startsWith('/_test/')) {
       const answer = await answerControl(this, method, url.pathname, rawBody);
       if (answer.redirect !== undefined) baseHeaders['Location'] = answer.redirect;
@@ -101,7 +104,8 @@ class RunningServer implements ControlTarget {
     }
     const answer = fault?.kind === 'http_500' || fault?.kind === 'http_429' ? faultAnswers[fault.kind]
       : answerApiRequest({ requestId, method, path: url.pathname, query: url.search.slice(1), rawBody,
-        authorization: header(request, 'authorization'), idempotencyKey }, this.deps);
+        authorization: header(request, 'authorization'), idempotencyKey, apiVersion: askedVersion },
+        this.deps);
     logEntry.status = answer.status;
     await this.finish(request, response, answer, fault, { ...baseHeaders, ...this.echoKey(idempotencyKey) }, requestId);
   }

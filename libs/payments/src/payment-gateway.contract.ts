@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   PaymentGatewayError,
+  PaymentProviderRefused,
   PaymentRequestRejected,
   type ChargeOutcome,
   type ChargeRequest,
@@ -196,12 +197,14 @@ export function paymentGatewayContract(open: () => Promise<OpenedGateway>, trait
       expect(outcome).toEqual({ status: 'succeeded', transferId: expect.stringMatching(/^tr_[A-Za-z0-9]+$/) });
     });
 
-    it('fails a transfer to an unknown account, or from an unknown charge', async () => {
+    it('refuses a transfer to an unknown account, or from an unknown charge, as a wrong request (not a failed payout)', async () => {
       const { chargeId } = await succeededCharge(15_000);
-      const toNowhere = await gateway.transfer(transferRequest('acct_doesNotExist0', chargeId, 100));
-      expect(toNowhere).toEqual({ status: 'failed', reason: expect.any(String) });
-      const fromNothing = await gateway.transfer(transferRequest(await enabledAccount(), 'ch_doesNotExist000', 100));
-      expect(fromNothing).toEqual({ status: 'failed', reason: expect.any(String) });
+      const refusal = { name: 'PaymentProviderRefused', retryable: false, code: 'resource_missing', refusal: expect.objectContaining({ type: 'invalid_request_error' }) };
+      const toNowhere = gateway.transfer(transferRequest('acct_doesNotExist0', chargeId, 100));
+      await expect(toNowhere).rejects.toBeInstanceOf(PaymentProviderRefused);
+      await expect(toNowhere).rejects.toMatchObject({ ...refusal, providerMessage: expect.stringContaining('acct_doesNotExist0') });
+      const fromNothing = gateway.transfer(transferRequest(await enabledAccount(), 'ch_doesNotExist000', 100));
+      await expect(fromNothing).rejects.toMatchObject({ ...refusal, providerMessage: expect.stringContaining('ch_doesNotExist000') });
     });
 
     it('refuses to transfer more than is left on the source charge', async () => {

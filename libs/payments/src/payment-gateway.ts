@@ -146,13 +146,60 @@ export class PaymentGatewayError extends Error {
   }
 }
 
+/** What the provider said when it refused a request (Stripe's error object, and its request id). */
+export interface ProviderRefusal {
+  /** The provider's HTTP status: 400, 401, 402, 403, 404… */
+  readonly status: number;
+  /** Stripe's error type: `invalid_request_error`, `authentication_error`, `permission_error`… */
+  readonly type: string;
+  readonly code: string | null;
+  /** The request parameter the provider names, if any. */
+  readonly param: string | null;
+  /** The provider's id for the request (Stripe's `Request-Id`), for its support; null when unknown. */
+  readonly requestId: string | null;
+}
+
+/**
+ * The provider refused a request of ours as it was made (Stripe's invalid_request_error, refused
+ * credentials, another 4xx that is no card decline): an integration error — how we call the
+ * provider, or records of ours it does not know — that no customer caused and no retry under the
+ * same key can fix. The API answers 502; the saga leaves the effect stuck for support and records
+ * no business failure.
+ */
+export class PaymentProviderRefused extends PaymentGatewayError {
+  constructor(
+    readonly operation: string,
+    readonly providerMessage: string,
+    code: string,
+    readonly refusal: ProviderRefusal,
+  ) {
+    super(`${operation}: ${providerMessage}`, false, code);
+    this.name = 'PaymentProviderRefused';
+  }
+}
+
 /** The caller gave something the provider refuses (an unknown payment method, say): a 4xx. */
 export class PaymentRequestRejected extends Error {
   constructor(
     readonly field: string,
     message: string,
+    /** The provider's id for the refused request, when it gave one. */
+    readonly requestId: string | null = null,
   ) {
     super(message);
     this.name = 'PaymentRequestRejected';
   }
+}
+
+/**
+ * One line for the logs and the stuck list about a refusal of our request: what was refused,
+ * the provider's status, type, code and request id, then the provider's own message.
+ */
+export function describeProviderRefusal(error: PaymentProviderRefused | PaymentRequestRejected): string {
+  if (error instanceof PaymentRequestRejected) {
+    return `the payment provider refused ${error.field} (request ${error.requestId ?? 'id unknown'}): ${error.message}`;
+  }
+  const { status, type, code, param, requestId } = error.refusal;
+  const what = [`${status} ${type}`, code, param ? `param ${param}` : null, `request ${requestId ?? 'id unknown'}`].filter(Boolean).join(', ');
+  return `the payment provider refused ${error.operation} (${what}): ${error.providerMessage}`;
 }

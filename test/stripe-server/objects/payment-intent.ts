@@ -25,12 +25,12 @@ export interface PaymentIntentObject extends JsonObject {
 export function buildPaymentIntent(input: { id: string; created: number; clientSecret: string; amount: number;
   currency: string; customer: string | null; paymentMethod: string | null; paymentMethodTypes: string[];
   description: string | null; transferGroup: string | null; metadata: Record<string, string>;
-  setupFutureUsage: string | null }): PaymentIntentObject {
+  setupFutureUsage: string | null; automaticPaymentMethods: JsonObject | null }): PaymentIntentObject {
   const status: PaymentIntentStatus = input.paymentMethod === null ? 'requires_payment_method' : 'requires_confirmation';
   const paymentMethodOptions: Json = {};
   return {
     amount: input.amount, amount_capturable: 0, amount_details: { tip: {} }, amount_received: 0,
-    application: null, application_fee_amount: null, automatic_payment_methods: null, canceled_at: null,
+    application: null, application_fee_amount: null, automatic_payment_methods: input.automaticPaymentMethods, canceled_at: null,
     cancellation_reason: null, capture_method: 'automatic', client_secret: input.clientSecret,
     confirmation_method: 'automatic', created: input.created, currency: input.currency, customer: input.customer,
     description: input.description, id: input.id, last_payment_error: null, latest_charge: null, livemode: false,

@@ -8,9 +8,10 @@ export interface SetupIntentObject extends JsonObject {
 }
 
 export function buildSetupIntent(input: { id: string; created: number; clientSecret: string; customer: string | null;
-  usage: string; paymentMethodTypes: string[]; metadata: Record<string, string> }): SetupIntentObject {
+  usage: string; paymentMethodTypes: string[]; metadata: Record<string, string>;
+  automaticPaymentMethods: JsonObject | null }): SetupIntentObject {
   return {
-    application: null, automatic_payment_methods: null, cancellation_reason: null,
+    application: null, automatic_payment_methods: input.automaticPaymentMethods, cancellation_reason: null,
     client_secret: input.clientSecret, created: input.created, customer: input.customer, description: null,
     flow_directions: null, id: input.id, last_setup_error: null, latest_attempt: null, livemode: false,
     mandate: null, metadata: input.metadata, next_action: null, object: 'setup_intent', on_behalf_of: null,

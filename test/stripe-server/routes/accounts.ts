@@ -1,4 +1,4 @@
-import { invalidRequest, noSuchParam } from '../errors';
+import { noSuchParam } from '../errors';
 import { newId } from '../ids';
 import { buildAccount, buildAccountLink, requirements } from '../objects/account';
 import { ok, pathParam, type Route, type RouteContext } from '../router';
@@ -32,8 +32,6 @@ function requestedCapabilities(context: RouteContext): string[] {
 function createAccountLink({ state, params }: RouteContext) {
   const accountId = params.string('account');
   if (!state.accounts.has(accountId)) throw noSuchParam('account', accountId, 'account');
-  const type = params.string('type');
-  if (type !== 'account_onboarding' && type !== 'account_update') throw invalidRequest(`Invalid type: ${type}`, 'type');
   const returnUrl = params.optString('return_url');
   if (returnUrl !== null) state.onboardingReturnUrls.set(accountId, returnUrl);
   const created = state.nowSeconds();
@@ -43,7 +41,7 @@ function createAccountLink({ state, params }: RouteContext) {
 
 export const accountRoutes: Route[] = [
   {
-    method: 'POST', pattern: /^\/v1\/accounts$/,
+    route: 'POST /v1/accounts',
     handle(context) {
       const { state, params } = context;
       const account = buildAccount({ id: newId('acct'), created: state.nowSeconds(),
@@ -55,8 +53,8 @@ export const accountRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/,
+    route: 'GET /v1/accounts/:id',
     handle: (context) => ok(mustGet(context.state.accounts, pathParam(context), 'account')),
   },
-  { method: 'POST', pattern: /^\/v1\/account_links$/, handle: (context) => ok(createAccountLink(context)) },
+  { route: 'POST /v1/account_links', handle: (context) => ok(createAccountLink(context)) },
 ];

@@ -17,5 +17,5 @@ export function availableUsd(state: StripeState): number {
 }
 
 export const balanceRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/v1\/balance$/, handle: ({ state }) => ok(buildBalance(availableUsd(state), 0)) },
+  { route: 'GET /v1/balance', handle: ({ state }) => ok(buildBalance(availableUsd(state), 0)) },
 ];

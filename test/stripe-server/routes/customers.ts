@@ -5,7 +5,7 @@ import { mustGet } from '../state';
 
 export const customerRoutes: Route[] = [
   {
-    method: 'POST', pattern: /^\/v1\/customers$/,
+    route: 'POST /v1/customers',
     handle({ state, params }) {
       const id = newId('cus');
       const customer = buildCustomer({ id, created: state.nowSeconds(), email: params.optString('email'),
@@ -17,7 +17,7 @@ export const customerRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/,
+    route: 'GET /v1/customers/:id',
     handle: (context) => ok(mustGet(context.state.customers, pathParam(context), 'customer')),
   },
 ];

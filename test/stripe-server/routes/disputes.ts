@@ -36,7 +36,7 @@ export function closeDispute(state: StripeState, disputeId: string, status: 'won
 
 export const disputeRoutes: Route[] = [
   {
-    method: 'GET', pattern: /^\/v1\/disputes\/([^/]+)$/,
+    route: 'GET /v1/disputes/:id',
     handle: (context) => ok(mustGet(context.state.disputes, pathParam(context), 'dispute')),
   },
 ];

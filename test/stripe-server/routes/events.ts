@@ -5,7 +5,7 @@ import type { JsonObject } from '../types';
 
 export const eventRoutes: Route[] = [
   {
-    method: 'GET', pattern: /^\/v1\/events$/,
+    route: 'GET /v1/events',
     handle({ state, params }) {
       const type = params.optString('type');
       const types = params.stringArray('types');
@@ -17,7 +17,7 @@ export const eventRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/,
+    route: 'GET /v1/events/:id',
     handle: (context) => ok(mustGet(context.state.events, pathParam(context), 'event') as unknown as JsonObject),
   },
 ];

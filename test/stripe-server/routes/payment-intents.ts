@@ -8,6 +8,7 @@ import { confirmPaymentIntent } from '../payment-flow';
 import { ok, pathParam, type Route, type RouteContext } from '../router';
 import { searchResult } from '../search';
 import { mustGet, type StripeState } from '../state';
+import { automaticPaymentMethods } from './setup-intents';
 import { cloneTestToken } from './payment-methods';
 
 function resolvePaymentMethod(state: StripeState, id: string, customer: string | null): PaymentMethodObject {
@@ -27,19 +28,20 @@ function resolvePaymentMethod(state: StripeState, id: string, customer: string |
 }
 
 function createIntent({ state, params }: RouteContext): PaymentIntentObject {
-  const amount = params.positiveAmount('amount');
+  const amount = params.int('amount');
   const currency = params.string('currency').toLowerCase();
   const customer = params.optString('customer');
   if (customer !== null && !state.customers.has(customer)) throw noSuchParam('customer', customer, 'customer');
   const paymentMethodId = params.optString('payment_method');
   const paymentMethod = paymentMethodId === null ? null : resolvePaymentMethod(state, paymentMethodId, customer);
-  const types = params.stringArray('payment_method_types');
+  const types = params.stringArray('allowed_payment_method_types');
   const id = newId('pi');
   return buildPaymentIntent({ id, created: state.nowSeconds(), clientSecret: newSecret(id), amount, currency,
     customer, paymentMethod: paymentMethod?.id ?? null,
     paymentMethodTypes: types.length > 0 ? types : [paymentMethod?.type ?? 'card'],
     description: params.optString('description'), transferGroup: params.optString('transfer_group'),
-    metadata: params.metadata(), setupFutureUsage: params.optString('setup_future_usage') });
+    metadata: params.metadata(), setupFutureUsage: params.optString('setup_future_usage'),
+    automaticPaymentMethods: automaticPaymentMethods(params) });
 }
 
 function assertConfirmable(intent: PaymentIntentObject): void {
@@ -57,7 +59,7 @@ function applyNewPaymentMethod(state: StripeState, intent: PaymentIntentObject, 
 
 export const paymentIntentRoutes: Route[] = [
   {
-    method: 'POST', pattern: /^\/v1\/payment_intents$/,
+    route: 'POST /v1/payment_intents',
     handle(context) {
       const intent = createIntent(context);
       context.state.paymentIntents.set(intent.id, intent);
@@ -67,20 +69,20 @@ export const paymentIntentRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/v1\/payment_intents\/search$/,
+    route: 'GET /v1/payment_intents/search',
     handle: ({ state, params }) => ok(searchResult(state.paymentIntents.values(), params, '/v1/payment_intents/search')),
   },
   {
-    method: 'GET', pattern: /^\/v1\/payment_intents$/,
+    route: 'GET /v1/payment_intents',
     handle: ({ state, params }) =>
       ok(listPage(state.paymentIntents.values(), params, '/v1/payment_intents', fieldEquals(params, 'customer'))),
   },
   {
-    method: 'GET', pattern: /^\/v1\/payment_intents\/([^/]+)$/,
+    route: 'GET /v1/payment_intents/:id',
     handle: (context) => ok(mustGet(context.state.paymentIntents, pathParam(context), 'payment_intent')),
   },
   {
-    method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/confirm$/,
+    route: 'POST /v1/payment_intents/:id/confirm',
     handle(context) {
       const intent = mustGet(context.state.paymentIntents, pathParam(context), 'payment_intent');
       assertConfirmable(intent);
@@ -89,7 +91,7 @@ export const paymentIntentRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/,
+    route: 'POST /v1/payment_intents/:id/cancel',
     handle(context) {
       const { state, params } = context;
       const intent = mustGet(state.paymentIntents, pathParam(context), 'payment_intent');

@@ -37,7 +37,7 @@ function attach(state: StripeState, id: string, customerId: string): PaymentMeth
 
 export const paymentMethodRoutes: Route[] = [
   {
-    method: 'GET', pattern: /^\/v1\/payment_methods\/([^/]+)$/,
+    route: 'GET /v1/payment_methods/:id',
     handle(context) {
       const id = pathParam(context);
       const found = context.state.paymentMethods.get(id) ?? cloneTestToken(context.state, id, null);
@@ -46,7 +46,7 @@ export const paymentMethodRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/v1\/payment_methods\/([^/]+)\/attach$/,
+    route: 'POST /v1/payment_methods/:id/attach',
     handle: (context) => ok(attach(context.state, pathParam(context), context.params.string('customer'))),
   },
 ];

@@ -40,7 +40,6 @@ function createRefund({ state, params }: RouteContext): RefundObject {
   const unrefunded = charge.amount - charge.amount_refunded;
   if (unrefunded === 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
   const amount = params.optInt('amount') ?? unrefunded;
-  if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', 'amount');
   if (amount > unrefunded) {
     throw invalidRequest(`Refund amount (${dollars(amount)}) is greater than unrefunded amount on charge (${dollars(unrefunded)})`, 'amount');
   }
@@ -63,14 +62,14 @@ function createRefund({ state, params }: RouteContext): RefundObject {
 }
 
 export const refundRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/refunds$/, handle: (context) => ok(createRefund(context)) },
+  { route: 'POST /v1/refunds', handle: (context) => ok(createRefund(context)) },
   {
-    method: 'GET', pattern: /^\/v1\/refunds$/,
+    route: 'GET /v1/refunds',
     handle: ({ state, params }) => ok(listPage(state.refunds.values(), params, '/v1/refunds',
       fieldEquals(params, 'charge', 'payment_intent'))),
   },
   {
-    method: 'GET', pattern: /^\/v1\/refunds\/([^/]+)$/,
+    route: 'GET /v1/refunds/:id',
     handle: (context) => ok(mustGet(context.state.refunds, pathParam(context), 'refund')),
   },
 ];

@@ -34,7 +34,7 @@ function checkSourceTransaction(state: StripeState, chargeId: string, amount: nu
 }
 
 function createTransfer({ state, params }: RouteContext) {
-  const amount = params.positiveAmount('amount');
+  const amount = params.int('amount');
   const currency = params.string('currency').toLowerCase();
   const destination = params.string('destination');
   checkDestination(state, destination);
@@ -71,23 +71,23 @@ export function reverseTransfer(state: StripeState, transferId: string, amount: 
 }
 
 export const transferRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/transfers$/, handle: (context) => ok(createTransfer(context)) },
+  { route: 'POST /v1/transfers', handle: (context) => ok(createTransfer(context)) },
   {
-    method: 'GET', pattern: /^\/v1\/transfers$/,
+    route: 'GET /v1/transfers',
     handle: ({ state, params }) => ok(listPage(state.transfers.values(), params, '/v1/transfers',
       fieldEquals(params, 'transfer_group', 'destination'))),
   },
   {
-    method: 'GET', pattern: /^\/v1\/transfers\/([^/]+)$/,
+    route: 'GET /v1/transfers/:id',
     handle: (context) => ok(mustGet(context.state.transfers, pathParam(context), 'transfer')),
   },
   {
-    method: 'POST', pattern: /^\/v1\/transfers\/([^/]+)\/reversals$/,
+    route: 'POST /v1/transfers/:id/reversals',
     handle: (context) => ok(reverseTransfer(context.state, pathParam(context), context.params.optInt('amount'),
       context.params.metadata())),
   },
   {
-    method: 'GET', pattern: /^\/v1\/transfers\/([^/]+)\/reversals$/,
+    route: 'GET /v1/transfers/:id/reversals',
     handle(context) {
       const transfer = mustGet(context.state.transfers, pathParam(context), 'transfer');
       const url = `/v1/transfers/${transfer.id}/reversals`;
@@ -95,7 +95,7 @@ export const transferRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/v1\/transfers\/([^/]+)\/reversals\/([^/]+)$/,
+    route: 'GET /v1/transfers/:id/reversals/:reversal',
     handle(context) {
       const reversal = context.state.reversals.get(pathParam(context, 1));
       if (reversal === undefined || reversal.transfer !== pathParam(context)) throw notFound('transfer_reversal', pathParam(context, 1));

@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { Roles } from '../auth/auth.guard';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Actor } from '@escrow/domain';
+import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { EmptyDto } from '../contracts/contract.dtos';
+import { requestContext } from '../http/request-context';
+import { ResolveStuckDto } from './admin.dtos';
 import { StuckId } from './stuck-id.pipe';
 import { StuckPayments } from './stuck-payments';
 
@@ -22,7 +25,7 @@ export class AdminController {
 
   @Post(':id/resolve')
   @HttpCode(200)
-  resolve(@Param('id', StuckId) id: string, @Body() _: EmptyDto) {
-    return this.stuck.resolve(id);
+  resolve(@Param('id', StuckId) id: string, @Body() body: ResolveStuckDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.stuck.resolve(id, body, requestContext(actor, request));
   }
 }

@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { conflict, notFound } from '@escrow/domain';
-import { StripeWebhookInbox } from '@escrow/payments';
-import { CommandHandling, SQL_DB } from '@escrow/runtime';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { conflict, notFound, unprocessable, type ProviderRefundFacts } from '@escrow/domain';
+import { StripeWebhookInbox, type PaymentGateway, type ProviderRefund, type RefundRequest } from '@escrow/payments';
+import { CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { EffectStore, type Effect } from '../../../worker/src/payment-saga/effects/effect-store';
 import { SagaStore } from '../../../worker/src/payment-saga/saga-store';
+import { providerCall } from '../billing/provider-call';
+import type { RequestContext } from '../http/request-context';
+import type { ResolveStuckDto } from './admin.dtos';
 
 const listedMax = 500;
 
@@ -22,6 +25,7 @@ export class StuckPayments {
   constructor(
     @Inject(SQL_DB) db: SqlDb,
     private readonly commands: CommandHandling,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {
     this.effects = new EffectStore(db);
     this.sagaStore = new SagaStore(db);
@@ -72,11 +76,63 @@ export class StuckPayments {
     throw notFound('stuck_item_not_found', `nothing stuck has the id ${id}`);
   }
 
-  /** A refused outcome that support settled by hand leaves the list. */
-  async resolve(id: string) {
+  /**
+   * A refused outcome that support settled by hand leaves the list. A refund the saga gave up on
+   * is settled by the refund made at the provider outside the ledger (`externalRefund`), which
+   * the ledger then records: closing it without that would leave the milestone waiting forever.
+   */
+  async resolve(id: string, body: ResolveStuckDto, context: RequestContext) {
     await this.prepare();
+    const effect = await this.effects.get(id);
+    if (body.externalRefund) return this.settleByExternalRefund(id, effect, body.externalRefund.refundId, context);
+    if (effect?.kind === 'refund' && effect.status === 'dead') {
+      throw new BadRequestException('externalRefund: is required to resolve a refund given up on: name the refund made at the payment provider, or retry the refund');
+    }
     if (!(await this.sagaStore.resolveDeadLetter(id))) throw notFound('stuck_item_not_found', `no open refused outcome has the id ${id}`);
     return { id, resolved: true };
+  }
+
+  /**
+   * Gathers the facts — the dead refund effect, the refund as the provider reports it — and lets
+   * the contract decide whether that refund is the money the resolution owes; if so it is
+   * recorded as the refund event the saga would have appended (under a deterministic id, so a
+   * repeat finds it), the effect closes, and the provider's notices about refunds of that charge
+   * that were parked as "refunded outside the ledger" are checked again, now that the ledger has
+   * it. A refusal writes nothing.
+   */
+  private async settleByExternalRefund(id: string, effect: Effect | null, refundId: string, context: RequestContext) {
+    if (!effect) throw notFound('stuck_item_not_found', `no refund given up on has the id ${id}`);
+    if (effect.kind !== 'refund') {
+      throw unprocessable('external_refund_not_applicable', `externalRefund: settles only a refund given up on; ${id} is a ${effect.kind}`);
+    }
+    if (effect.status !== 'dead') throw conflict('not_stuck', `${id} is ${effect.status}, not stuck`);
+    const found = await providerCall(`refund ${refundId} named to settle ${id}`, () => this.gateway.retrieveMovement('refund', refundId));
+    const result = await this.commands.contract(
+      effect.contractId,
+      {
+        type: 'RecordExternalRefund',
+        actor: context.actor,
+        data: { contractId: effect.contractId, milestoneId: effect.milestoneId, refundId, atProvider: found && refundFacts(found) },
+      },
+      {
+        actor: context.actor,
+        correlationId: effect.correlationId,
+        causationId: effect.causeEventId,
+        eventIds: [deterministicId(`${effect.causeEventId}/external-refund/${refundId}`)],
+      },
+    );
+    await this.effects.settle(id, { settledBy: 'external_refund', refundId, actor: context.actor, requestCorrelationId: context.correlationId });
+    const { chargeId } = effect.request as Omit<RefundRequest, 'idempotencyKey'>;
+    const noticesRechecked = await this.recheckRefundNotices(chargeId);
+    return { id, resolved: true, refundId, recorded: result.events.map((event) => event.type), position: result.position, noticesRechecked };
+  }
+
+  /** Stripe's `charge.refunded` events of this charge that were parked for attention: due again now. */
+  private async recheckRefundNotices(chargeId: string): Promise<number> {
+    const failed = await this.inbox.list({ status: 'failed', limit: listedMax });
+    const notices = failed.filter((event) => event.type === 'charge.refunded' && (event.payload.data.object as { id?: string }).id === chargeId);
+    for (const notice of notices) await this.inbox.retryNow(notice.id);
+    return notices.length;
   }
 
   private async assertStillWanted(effect: Effect): Promise<void> {
@@ -107,6 +163,10 @@ export class StuckPayments {
     });
     return this.prepared;
   }
+}
+
+function refundFacts(refund: ProviderRefund): ProviderRefundFacts {
+  return { chargeId: refund.chargeId, paymentIntentId: refund.paymentIntentId, amountCents: refund.amountCents, status: refund.status };
 }
 
 function effectView(effect: Effect) {

@@ -2,8 +2,9 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { customerOf, forbidden } from '@escrow/domain';
 import type { PaymentGateway } from '@escrow/payments';
-import { CommandHandling, PAYMENT_GATEWAY } from '@escrow/runtime';
+import { CommandHandling, PAYMENT_GATEWAY, requestScopedId } from '@escrow/runtime';
 import type { RequestContext } from '../http/request-context';
+import { providerCall } from './provider-call';
 
 /** The gateway keeps the method (we never see card data); the employer stream records which one. */
 export class AttachPaymentMethod {
@@ -28,12 +29,14 @@ export class AttachPaymentMethodHandler implements ICommandHandler<AttachPayment
       throw forbidden('not_this_employer', 'an employer can only attach its own payment method');
     }
     const customerId = customerOf(await this.commands.loadEmployer(employerId));
-    const attached = await this.gateway.attachPaymentMethod({
-      idempotencyKey: `attach-payment-method:${employerId}:${paymentMethodId}`,
-      employerId,
-      paymentMethodId,
-      customerId,
-    });
+    const attached = await providerCall(`attach payment method for employer ${employerId}`, () =>
+      this.gateway.attachPaymentMethod({
+        idempotencyKey: `attach-payment-method:${employerId}:${paymentMethodId}`,
+        employerId,
+        paymentMethodId,
+        customerId,
+      }),
+    );
     const result = await this.commands.employer(
       employerId,
       { type: 'AttachPaymentMethod', actor, data: { employerId, ...attached } },
@@ -63,7 +66,9 @@ export class ConnectPayoutAccountHandler implements ICommandHandler<ConnectPayou
       throw forbidden('not_this_trainer', 'a trainer can only connect its own payout account');
     }
     const known = (await this.commands.loadTrainer(trainerId)).payoutAccount;
-    const account = await this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null });
+    const account = await providerCall(`payout account for trainer ${trainerId}`, () =>
+      this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null }),
+    );
     const result = await this.commands.trainer(
       trainerId,
       { type: 'ConnectPayoutAccount', actor, data: { trainerId, accountId: account.accountId, payoutsEnabled: account.payoutsEnabled } },
@@ -97,11 +102,14 @@ export class StartPaymentMethodSetupHandler implements ICommandHandler<StartPaym
       throw forbidden('not_this_employer', 'an employer can only set up its own payment method');
     }
     const known = customerOf(await this.commands.loadEmployer(employerId));
-    const intent = await this.gateway.createSetupIntent({
-      idempotencyKey: `setup-intent:${employerId}:${context.correlationId}`,
-      employerId,
-      customerId: known,
-    });
+    const intent = await providerCall(`setup intent for employer ${employerId}`, () =>
+      this.gateway.createSetupIntent({
+        // The same key when this request is re-run under its Idempotency-Key: one SetupIntent, not two.
+        idempotencyKey: `setup-intent:${employerId}:${requestScopedId('setup-intent')}`,
+        employerId,
+        customerId: known,
+      }),
+    );
     // Recorded before answering: the customer outlives the provider's 24-hour idempotency memory.
     const result = await this.commands.employer(
       employerId,

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, InvariantViolation, type DomainErrorKind } from '@escrow/domain';
 import { IdempotencyConflict, InvalidPosition, WrongExpectedVersion } from '@escrow/event-store';
-import { PaymentGatewayError, PaymentRequestRejected } from '@escrow/payments';
+import { PaymentGatewayError, PaymentProviderRefused, PaymentRequestRejected } from '@escrow/payments';
 import type { Response } from 'express';
 
 const statusByKind: Record<DomainErrorKind, number> = {
@@ -39,6 +39,10 @@ export function errorBody(exception: unknown): ErrorBody {
   if (exception instanceof IdempotencyConflict) return { statusCode: 409, error: reason(409), message: exception.message };
   if (exception instanceof PaymentRequestRejected) {
     return { statusCode: 400, error: reason(400), message: `${exception.field}: ${exception.message}` };
+  }
+  // The provider refused our request as made: our integration error (logged where it happened), not the caller's.
+  if (exception instanceof PaymentProviderRefused) {
+    return { statusCode: 502, error: 'Bad Gateway', message: `the payment provider refused our request: ${exception.message}`, code: 'payment_provider_refused' };
   }
   if (exception instanceof InvalidPosition) return { statusCode: 400, error: reason(400), message: `minPosition: ${exception.message}` };
   if (exception instanceof PaymentGatewayError && exception.retryable) {

@@ -73,6 +73,22 @@ export type ResolveDispute = Command<
   }
 >;
 export type RecordRefunded = Command<'RecordRefunded', MilestoneRef & { refundId: string; amountCents: number }>;
+/** A refund as the payment provider reports it, looked up by its id before deciding. */
+export interface ProviderRefundFacts {
+  readonly chargeId: string;
+  readonly paymentIntentId: string | null;
+  readonly amountCents: number;
+  /** The provider's status: `succeeded`, `pending`, `failed`, `canceled`, `requires_action`. */
+  readonly status: string;
+}
+/**
+ * Support records a refund made at the provider outside the ledger (by hand, in its dashboard)
+ * as the refund a resolution owes; `atProvider` is null when the provider has no such refund.
+ */
+export type RecordExternalRefund = Command<
+  'RecordExternalRefund',
+  MilestoneRef & { refundId: string; atProvider: ProviderRefundFacts | null }
+>;
 export type Cancel = Command<'Cancel', MilestoneRef & { reason: string | null }>;
 export type Archive = Command<'Archive', { contractId: string }>;
 
@@ -90,6 +106,7 @@ export type ContractCommand =
   | Dispute
   | ResolveDispute
   | RecordRefunded
+  | RecordExternalRefund
   | RecordChargebackOpened
   | RecordChargebackClosed
   | Cancel

@@ -5,6 +5,7 @@ import type { Actor } from '../shared/metadata';
 import type { ContractCommand, HireTrainer } from './commands';
 import type { ContractEvent } from './events';
 import { decideChargebackClosed, decideChargebackOpened } from './chargebacks';
+import { decideExternalRefund } from './external-refunds';
 import { decideFunded, decideFundingFailed, decideFundingPending } from './funding-outcomes';
 import { milestoneIn, milestoneOf, ref, requireService } from './guards';
 import { hasOpenChargeback, type ContractOpen, type ContractState, type MilestoneStatus } from './state';
@@ -175,6 +176,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       assert(milestone.chargeId !== null, `refunded milestone ${milestone.milestoneId} was funded`);
       return [{ type: 'MilestoneRefunded', data: { ...ref(state, milestone), amount: usd(amountCents), refundId, chargeId: milestone.chargeId } }];
     }
+    case 'RecordExternalRefund':
+      return decideExternalRefund(command, state);
     case 'Cancel': {
       requireEmployer(state, actor);
       const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'cancel');

@@ -12,6 +12,7 @@ import type {
   PaymentMethodOnFile,
   RecordChargebackClosed,
   RecordChargebackOpened,
+  RecordExternalRefund,
   RecordFunded,
   RecordFundingFailed,
   RecordFundingPending,
@@ -280,6 +281,11 @@ const recordRefunded = (data: Partial<RecordRefunded['data']> = {}): RecordRefun
   actor: service,
   data: { ...ref(), refundId: `re_${data.milestoneId ?? M1}`, amountCents: AMOUNT, ...data },
 });
+const recordExternalRefund = (data: Partial<RecordExternalRefund['data']> = {}): RecordExternalRefund => ({
+  type: 'RecordExternalRefund',
+  actor: support,
+  data: { ...ref(), refundId: `re_${M1}`, atProvider: { chargeId: `ch_${M1}`, paymentIntentId: `pi_${M1}`, amountCents: AMOUNT, status: 'succeeded' }, ...data },
+});
 const cancel = (data: Partial<Cancel['data']> = {}): Cancel => ({
   type: 'Cancel',
   actor: employer,
@@ -356,6 +362,14 @@ const transitions: Record<Exclude<ContractCommand['type'], 'RecordChargebackClos
     command: recordRefunded(),
     allowedFrom: { refunded: [] },
     refusalNames: () => `refunded ${AMOUNT} cents, 0 are due back to the employer`,
+  },
+  // Support's record of a refund made outside the ledger, like RecordRefunded: only against a
+  // refund a resolution left pending (see external-refunds spec); the refunded history's own
+  // refund (re_m_1) named again is nothing new.
+  RecordExternalRefund: {
+    command: recordExternalRefund(),
+    allowedFrom: { refunded: [] },
+    refusalNames: (status) => `milestone ${M1} has no refund pending (its status is ${status})`,
   },
   Cancel: { command: cancel(), allowedFrom: { pending: [cancelled()] } },
   Archive: {

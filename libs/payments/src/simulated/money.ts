@@ -1,6 +1,7 @@
 import { assert } from '@escrow/domain';
 import type { SqlExecutor } from '@escrow/sql';
 import {
+  PaymentProviderRefused,
   PaymentRequestRejected,
   type ChargeOutcome,
   type ChargeRequest,
@@ -96,21 +97,35 @@ export async function applyTransfer(tx: SqlExecutor, request: TransferRequest): 
   return { outcome: { status: 'succeeded', transferId }, keep: true };
 }
 
-/** Why the provider refuses this transfer, or null when it may go ahead. */
+/**
+ * Why the provider refuses this transfer for the state of the money (null: it may go ahead). A
+ * destination or a source charge the provider does not know means the request itself is wrong,
+ * as Stripe's `resource_missing`: thrown, never a failed outcome.
+ */
 async function transferRefusal(tx: SqlExecutor, request: TransferRequest): Promise<string | null> {
   const accounts = await tx.query<{ payouts_enabled: boolean }>(
     'select payouts_enabled from simgw_accounts where account_id = $1',
     [request.destinationAccountId],
   );
   const account = accounts.rows[0];
-  if (!account) return `No such destination: '${request.destinationAccountId}'`;
+  if (!account) throw unknownInTransfer(`No such destination: '${request.destinationAccountId}'`, 'destination');
   if (!account.payouts_enabled) return `The destination account '${request.destinationAccountId}' cannot receive transfers yet`;
   const remaining = await remainingOnCharge(tx, request.sourceChargeId);
-  if (remaining === null) return `No such charge: '${request.sourceChargeId}'`;
+  if (remaining === null) throw unknownInTransfer(`No such charge: '${request.sourceChargeId}'`, 'source_transaction');
   if (request.amountCents > remaining) {
     return `Transfer of ${request.amountCents} cents exceeds the ${remaining} cents left on charge '${request.sourceChargeId}'`;
   }
   return null;
+}
+
+function unknownInTransfer(message: string, param: string): PaymentProviderRefused {
+  return new PaymentProviderRefused('transfer', message, 'resource_missing', {
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    param,
+    requestId: null,
+  });
 }
 
 /**

@@ -207,8 +207,8 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
   it('keeps no outcome for a refused transfer, so a retry with the same key can still succeed', async () => {
     const sourceChargeId = await chargeId(await chargeRequest(5_000));
     const request = await transferRequest(sourceChargeId, 5_000);
-    const refused = await gateway.transfer({ ...request, destinationAccountId: 'acct_unknown' });
-    expect(refused).toMatchObject({ status: 'failed', reason: "No such destination: 'acct_unknown'" });
+    const refused = gateway.transfer({ ...request, destinationAccountId: 'acct_unknown' });
+    await expect(refused).rejects.toMatchObject({ name: 'PaymentProviderRefused', providerMessage: "No such destination: 'acct_unknown'" });
     expect(await gateway.callCount('transfer')).toBe(0);
     expect(await gateway.transfer(request)).toMatchObject({ status: 'succeeded' });
   });

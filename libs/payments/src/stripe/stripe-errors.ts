@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { PaymentGatewayError } from '../payment-gateway';
+import { PaymentGatewayError, PaymentProviderRefused } from '../payment-gateway';
 
 type StripeError = InstanceType<typeof Stripe.errors.StripeError>;
 
@@ -7,15 +7,29 @@ export function isStripeError(error: unknown): error is StripeError {
   return error instanceof Stripe.errors.StripeError;
 }
 
-/** The provider refused the request itself (a 400/404 that is not about idempotency). */
-export function isInvalidRequest(error: unknown): error is StripeError {
-  return error instanceof Stripe.errors.StripeInvalidRequestError;
+export function isCardError(error: unknown): error is InstanceType<typeof Stripe.errors.StripeCardError> {
+  return error instanceof Stripe.errors.StripeCardError;
 }
 
 /**
- * Stripe's failures in our two kinds. Retryable: the outcome is unknown or the request was not
+ * Stripe's codes for a request that was made right but that the state of the money refuses: the
+ * trainer's account cannot receive transfers yet, or the charge has nothing left for this
+ * transfer. The same payout may go through later, so these stay business outcomes; any other
+ * invalid_request_error means our request itself was wrong.
+ */
+export const transferStateRefusalCodes: ReadonlySet<string> = new Set([
+  'insufficient_capabilities_for_transfer',
+  'insufficient_funds',
+  'balance_insufficient',
+]);
+
+/**
+ * Stripe's failures in our kinds. Retryable: the outcome is unknown or the request was not
  * applied (connection lost, timeout, 429 rate or lock limit, 409 key in use, 5xx) — retry under
- * the same idempotency key. Terminal: retrying cannot help (bad key, bad request, key reused).
+ * the same idempotency key. Terminal: a key reused with other parameters, or the provider
+ * refusing our request as made (PaymentProviderRefused: invalid request, refused credentials,
+ * any other 4xx), which only a fix on our side can change. Card declines are read by the charge
+ * before they get here.
  */
 export function toGatewayError(error: unknown, operation: string): PaymentGatewayError {
   if (error instanceof PaymentGatewayError) return error;
@@ -31,15 +45,24 @@ export function toGatewayError(error: unknown, operation: string): PaymentGatewa
   if (error instanceof Stripe.errors.StripeRateLimitError) {
     return new PaymentGatewayError(message, true, error.code === 'lock_timeout' ? 'lock_timeout' : 'rate_limited');
   }
-  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+  if (error instanceof Stripe.errors.StripeIdempotencyError || error.rawType === 'idempotency_error') {
     return new PaymentGatewayError(message, false, 'idempotency_key_reused');
-  }
-  if (error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError) {
-    return new PaymentGatewayError(message, false, 'provider_refused_credentials');
   }
   const status = error.statusCode ?? 0;
   if (status === 409) return new PaymentGatewayError(message, true, 'idempotency_key_in_use');
   if (status >= 500) return new PaymentGatewayError(message, true, 'provider_error');
   if (error.code === 'lock_timeout') return new PaymentGatewayError(message, true, 'lock_timeout');
-  return new PaymentGatewayError(message, false, error.code ?? 'invalid_request');
+  if (isCardError(error)) return new PaymentGatewayError(message, false, error.code ?? 'card_declined');
+  const credentials = error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError;
+  return refused(error, operation, credentials ? 'provider_refused_credentials' : (error.code ?? 'invalid_request'));
+}
+
+function refused(error: StripeError, operation: string, code: string): PaymentProviderRefused {
+  return new PaymentProviderRefused(operation, error.message || error.type, code, {
+    status: error.statusCode ?? 0,
+    type: error.rawType ?? error.type,
+    code: error.code ?? null,
+    param: error.param ?? null,
+    requestId: error.requestId ?? null,
+  });
 }

@@ -209,13 +209,21 @@ describe('StripePaymentGateway (the stripe SDK against the Stripe-compatible tes
       expect(chargesFor(request)).toHaveLength(1);
     });
 
-    it('a refused secret key is terminal', async () => {
+    it('a refused secret key is terminal: the provider refusing our request, with its status and request id', async () => {
       const refused = gatewayFor(server, 'rk_live_notAcceptedHere');
       await expect(refused.createSetupIntent({ idempotencyKey: `k-${randomUUID()}`, employerId: 'emp-x' })).rejects.toMatchObject({
-        name: 'PaymentGatewayError',
+        name: 'PaymentProviderRefused',
         retryable: false,
         code: 'provider_refused_credentials',
+        refusal: { status: 401, requestId: expect.stringMatching(/^req_/) },
       });
+    });
+
+    it('a request Stripe refuses as wrong is a PaymentProviderRefused, not a raw SDK error, wherever it is made', async () => {
+      const missing = { name: 'PaymentProviderRefused', retryable: false, refusal: expect.objectContaining({ status: 400, type: 'invalid_request_error', param: 'customer' }) };
+      await expect(gateway.createSetupIntent({ idempotencyKey: `k-${randomUUID()}`, employerId: 'emp-x', customerId: 'cus_notAtStripe0000' })).rejects.toMatchObject(missing);
+      const request = await chargeRequest();
+      await expect(gateway.charge({ ...request, customerId: 'cus_notAtStripe0000' })).rejects.toMatchObject({ name: 'PaymentRequestRejected', field: 'customerId' });
     });
   });
 });

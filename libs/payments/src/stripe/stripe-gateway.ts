@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import {
   PaymentGatewayError,
+  PaymentProviderRefused,
   PaymentRequestRejected,
   type ChargeOutcome,
   type ChargeRequest,
@@ -27,7 +28,7 @@ import {
   type ReconciliationPeriod,
 } from '../reconciliation/provider-movements';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
-import { isInvalidRequest, isStripeError, toGatewayError } from './stripe-errors';
+import { isCardError, isStripeError, toGatewayError, transferStateRefusalCodes } from './stripe-errors';
 
 export interface StripeGatewayOptions extends StripeClientOptions {
   readonly connectReturnUrl: string;
@@ -62,7 +63,8 @@ export class StripePaymentGateway implements PaymentGateway {
       );
       return { customerId, paymentMethodId: method.id };
     } catch (error) {
-      throw rejectedOr(error, 'paymentMethodId');
+      // The employer's payment method refused (unknown, used elsewhere): their input, a 400 naming it.
+      throw callerInputOr(error, { payment_method: 'paymentMethodId', id: 'paymentMethodId' });
     }
   }
 
@@ -124,11 +126,12 @@ export class StripePaymentGateway implements PaymentGateway {
       );
       return chargeOutcome(intent);
     } catch (error) {
-      if (isStripeError(error) && error.type === 'StripeCardError') {
+      // A card decline is the charge's business outcome; a refused request is not (the caller decides what it means).
+      if (isCardError(error)) {
         const intent = error.payment_intent as Stripe.PaymentIntent | undefined;
         return { status: 'declined', paymentIntentId: intent?.id ?? null, reason: error.message, declineCode: error.decline_code || error.code || null };
       }
-      throw rejectedOr(error, error instanceof Error && /customer/i.test(paramOf(error)) ? 'customerId' : 'paymentMethodId');
+      throw callerInputOr(error, { payment_method: 'paymentMethodId', customer: 'customerId' });
     }
   }
 
@@ -149,9 +152,12 @@ export class StripePaymentGateway implements PaymentGateway {
       );
       return { status: 'succeeded', transferId: transfer.id };
     } catch (error) {
-      // Refused (no such account, transfers not enabled, nothing left on the charge): nothing moved.
-      if (isInvalidRequest(error)) return { status: 'failed', reason: error.message };
-      throw toGatewayError(error, 'transfer');
+      // Refused for the state of the money (transfers not enabled yet, nothing left on the charge):
+      // nothing moved, the payout may go later. Any other refusal is our request's fault: thrown.
+      if (error instanceof PaymentProviderRefused && transferStateRefusalCodes.has(error.refusal.code ?? '')) {
+        return { status: 'failed', reason: error.providerMessage };
+      }
+      throw error;
     }
   }
 
@@ -169,8 +175,9 @@ export class StripePaymentGateway implements PaymentGateway {
       // `pending` refunds are committed by Stripe; a later failure arrives as a webhook.
       return { status: 'succeeded', refundId: refund.id };
     } catch (error) {
-      if (isInvalidRequest(error)) return { status: 'failed', reason: error.message };
-      throw toGatewayError(error, 'refund');
+      // Refused (already refunded, charged back, more than is left): nothing moved; a person decides.
+      if (error instanceof PaymentProviderRefused && error.refusal.type === 'invalid_request_error') return { status: 'failed', reason: error.providerMessage };
+      throw error;
     }
   }
 
@@ -202,8 +209,8 @@ export class StripePaymentGateway implements PaymentGateway {
       const { contractId, milestoneId } = intent.metadata;
       return contractId && milestoneId ? { contractId, milestoneId } : null;
     } catch (error) {
-      if (isInvalidRequest(error) && error.code === 'resource_missing') return null;
-      throw toGatewayError(error, 'retrieve payment intent');
+      if (isResourceMissing(error)) return null;
+      throw error;
     }
   }
 
@@ -227,8 +234,8 @@ export class StripePaymentGateway implements PaymentGateway {
       });
       return found as ProviderMovement<K>;
     } catch (error) {
-      if (isInvalidRequest(error) && error.code === 'resource_missing') return null;
-      throw toGatewayError(error, `retrieve ${kind}`);
+      if (isResourceMissing(error)) return null;
+      throw error;
     }
   }
 
@@ -264,20 +271,19 @@ export class StripePaymentGateway implements PaymentGateway {
   /**
    * Runs one Stripe request. A 409 means another request with the same key is still being
    * applied: waiting for it is safe and gives its outcome, so that is the one retry done here.
-   * Card declines and invalid requests are left for the caller to read; the rest become
-   * PaymentGatewayError (retryable or not).
+   * Card declines are left for the charge to read; everything else becomes a PaymentGatewayError
+   * (retryable or not), a refusal of our request a PaymentProviderRefused with Stripe's details.
    */
   private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await request();
       } catch (error) {
-        if (!isStripeError(error)) throw toGatewayError(error, operation);
-        if (error.statusCode === 409 && attempt < keyInUseRetriesMax) {
+        if (isStripeError(error) && error.statusCode === 409 && attempt < keyInUseRetriesMax) {
           await new Promise((resolve) => setTimeout(resolve, keyInUseRetryDelayMs * (1 + Math.random())));
           continue;
         }
-        if (error.type === 'StripeCardError' || (isInvalidRequest(error) && error.rawType !== 'idempotency_error')) throw error;
+        if (isCardError(error)) throw error;
         throw toGatewayError(error, operation);
       }
     }
@@ -333,15 +339,19 @@ function currency(code: 'USD'): string {
   return code.toLowerCase();
 }
 
-function paramOf(error: unknown): string {
-  return isStripeError(error) ? (error.param ?? '') : '';
+/**
+ * A refusal that names one of the caller's own inputs (Stripe's `param`, mapped to our field) is
+ * a rejection of that input; any other refusal stays the provider refusing our request.
+ */
+function callerInputOr(error: unknown, fields: Readonly<Record<string, string>>): Error {
+  if (!(error instanceof PaymentProviderRefused)) return error instanceof Error ? error : new Error(String(error));
+  const { type, param, requestId } = error.refusal;
+  const field = type === 'invalid_request_error' && param !== null ? fields[param] : undefined;
+  return field ? new PaymentRequestRejected(field, error.providerMessage, requestId) : error;
 }
 
-/** The caller's input was refused (unknown or foreign payment method): a 4xx naming our field. */
-function rejectedOr(error: unknown, field: string): Error {
-  if (isInvalidRequest(error) && error.rawType !== 'idempotency_error') return new PaymentRequestRejected(field, error.message);
-  if (error instanceof PaymentGatewayError || error instanceof PaymentRequestRejected) return error;
-  return toGatewayError(error, field);
+function isResourceMissing(error: unknown): boolean {
+  return error instanceof PaymentProviderRefused && error.refusal.code === 'resource_missing';
 }
 
 /** The largest page Stripe serves: fewest round trips for a reconciliation. */

@@ -167,6 +167,19 @@ export class EffectStore {
     return rows.length === 1;
   }
 
+  /**
+   * Support settled a dead effect outside the saga (the refund was made at the provider by hand):
+   * done, with what settled it as its outcome. False when it is no longer dead (retried meanwhile).
+   */
+  async settle(key: string, outcome: unknown): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `update saga_effects set status = 'done', outcome = $2::jsonb, updated_at = now()
+       where idempotency_key = $1 and status = 'dead' returning idempotency_key`,
+      [key, JSON.stringify(outcome)],
+    );
+    return rows.length === 1;
+  }
+
   async get(key: string): Promise<Effect | null> {
     const { rows } = await this.db.query<EffectRow>(`select ${columns} from saga_effects where idempotency_key = $1`, [key]);
     return rows[0] ? toEffect(rows[0]) : null;

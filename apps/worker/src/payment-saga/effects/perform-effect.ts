@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   PaymentGatewayError,
+  PaymentProviderRefused,
   PaymentRequestRejected,
+  describeProviderRefusal,
   type ChargeOutcome,
   type ChargeRequest,
   type PaymentGateway,
@@ -33,7 +35,8 @@ export type EffectResult =
  * Carries out one persisted effect: the provider call under the effect's key (or, when the key
  * may be forgotten, a lookup first), then the outcome event. Unknown outcomes are retried with
  * backoff and jitter; after `effectAttemptsMax`, or on a terminal error, the failure is recorded
- * where the domain has an event for it and the effect is left dead, listed as stuck.
+ * where the domain has an event for it and the effect is left dead, listed as stuck. A request
+ * the provider refused as made is an integration error: dead, with no business failure recorded.
  */
 @Injectable()
 export class PerformEffect {
@@ -58,6 +61,7 @@ export class PerformEffect {
           return await this.refund(effect, now);
       }
     } catch (error) {
+      if (error instanceof PaymentProviderRefused || error instanceof PaymentRequestRejected) return this.integrationError(effect, error);
       if (!(error instanceof PaymentGatewayError)) throw error;
       const attempts = effect.attempts + 1;
       if (error.retryable && attempts < effectAttemptsMax) {
@@ -71,14 +75,8 @@ export class PerformEffect {
 
   private async charge(effect: Effect, now: Date): Promise<EffectResult> {
     const request = { ...(effect.request as Omit<ChargeRequest, 'idempotencyKey'>), idempotencyKey: effect.key };
-    let outcome: ChargeOutcome;
-    try {
-      outcome = (keyMayBeForgotten(effect, now) ? await this.gateway.findCharge(request) : null) ?? (await this.gateway.charge(request));
-    } catch (error) {
-      // A payment method the provider refuses (not the customer's any more, say) is a decline.
-      if (!(error instanceof PaymentRequestRejected)) throw error;
-      outcome = { status: 'declined', paymentIntentId: null, reason: error.message, declineCode: null };
-    }
+    const outcome: ChargeOutcome =
+      (keyMayBeForgotten(effect, now) ? await this.gateway.findCharge(request) : null) ?? (await this.gateway.charge(request));
     this.faults.maybeCrash('after_gateway_call', effect.causeEventType);
     const command = fundingOutcome(effect.contractId, effect.milestoneId, request.amountCents, outcome);
     // A pending outcome and the final one are two events: each keeps its own deterministic id.
@@ -158,6 +156,18 @@ export class PerformEffect {
       // The provider is still out of reach: the effect stays dead with the first reason; support retries.
       if (!(error instanceof PaymentGatewayError)) throw error;
     }
+    return { kind: 'dead', error: why };
+  }
+
+  /**
+   * The provider refused our request as made (a parameter it does not know, a customer or payment
+   * method of ours it does not have, refused credentials). Neither the employer's card nor the
+   * trainer is to blame, so no failure event says so; and retrying cannot help until we fix the
+   * cause. The effect is left dead with the provider's words, for support to retry once fixed.
+   */
+  private integrationError(effect: Effect, error: PaymentProviderRefused | PaymentRequestRejected): EffectResult {
+    const why = `integration error: ${describeProviderRefusal(error)}`;
+    this.logger.error(`${why} [${effect.kind} ${effect.key}, contract ${effect.contractId}, milestone ${effect.milestoneId}]`);
     return { kind: 'dead', error: why };
   }
 
