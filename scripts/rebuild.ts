@@ -1,8 +1,8 @@
 import 'reflect-metadata';
+import { projections } from '@escrow/projections/registry';
 import { rebuildProjection, type Projection, type RebuildProgress } from '@escrow/projector';
 import { loadConfig, openEventStore } from '@escrow/runtime';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
-import { projections } from '../apps/worker/src/projections.registry';
 
 /**
  * `npm run projections:rebuild -- <name|all>`: drops and replays read models from position 0,

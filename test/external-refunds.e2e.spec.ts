@@ -150,7 +150,7 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
     expect((await lifecycle(api).contract(contractId)).milestones[0]).toMatchObject({ status: 'disputed', refundPending: '80.00' });
   });
 
-  it('keeps resolve as it was for other stuck items; externalRefund settles only a refund', async () => {
+  it('resolves other stuck items with {} alone; externalRefund settles only a refund', async () => {
     const notStuck = await resolveStuck('refund:00000000-0000-0000-0000-000000000000', { externalRefund: { refundId: 're_whatever0000000000000' } });
     expect(notStuck.status).toBe(404);
     const chargeEffect = (await db.query<{ idempotency_key: string }>(`select idempotency_key from saga_effects where kind = 'charge' limit 1`)).rows[0]!;

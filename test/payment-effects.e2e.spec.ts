@@ -1,7 +1,7 @@
 import { PostgresEventStore } from '@escrow/event-store';
+import { effectAttemptsMax } from '@escrow/payment-process';
 import { SimulatedPaymentGateway } from '@escrow/payments';
 import type { SqlDb } from '@escrow/sql';
-import { effectAttemptsMax } from '../apps/worker/src/payment-saga/effects/perform-effect';
 import { eventually, startApp, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';

@@ -1,7 +1,7 @@
 import { PostgresEventStore } from '@escrow/event-store';
+import { projections } from '@escrow/projections/registry';
 import { rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { projections } from '../apps/worker/src/projections.registry';
 import { eventually, startApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { lifecycle, support, trainer } from './support/lifecycle';

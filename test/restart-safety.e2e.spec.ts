@@ -1,6 +1,6 @@
+import { SimulatedCrash, type SagaCrashPoint, type SagaFaults } from '@escrow/payment-process';
 import { SimulatedPaymentGateway } from '@escrow/payments';
 import type { SqlDb } from '@escrow/sql';
-import { SimulatedCrash, type SagaCrashPoint, type SagaFaults } from '../apps/worker/src';
 import { startApp, type RunningApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle } from './support/lifecycle';

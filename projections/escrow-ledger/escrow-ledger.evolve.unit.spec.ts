@@ -1,5 +1,6 @@
+import { csvLine } from '@escrow/csv';
 import { usd } from '@escrow/domain';
-import { csvLine, entriesCsvHeader } from './escrow-ledger.response';
+import { entriesCsvHeader } from './escrow-ledger.response';
 import { assertEscrowHeld, assertEscrowNotNegative, assertLedgerBalanced, escrowMovement, evolveBalance } from './escrow-ledger.evolve';
 
 const ref = { contractId: 'c1', milestoneId: 'm1' };
@@ -44,9 +45,8 @@ describe('escrow-ledger checks', () => {
   });
 });
 
-describe('CSV lines', () => {
-  it('quotes only what needs quoting, doubling quotes, CRLF-terminated', () => {
-    expect(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', ''])).toBe('plain,"a,b","say ""hi""","two\nlines",\r\n');
+describe('entries CSV', () => {
+  it('has one header field per column', () => {
     expect(csvLine(entriesCsvHeader).split(',')).toHaveLength(12);
   });
 });

@@ -78,7 +78,7 @@ interface EntryRow {
 
 async function applyLedgerBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
   // An event the posting rules refuse fails the batch only once the events before it have been
-  // folded (and checked), so the first broken event of the batch is the one reported, as before.
+  // folded (and checked), so the batch reports its first broken event, as event by event would.
   const steps: LedgerStep[] = [];
   let refused: { error: unknown } | null = null;
   for (const event of events) {
@@ -96,7 +96,7 @@ async function applyLedgerBatch(tx: SqlExecutor, events: readonly RecordedEvent[
   if (state !== null && writes !== null) await writeState(tx, state, writes);
 }
 
-/** Pure: the posting rules read one event (throwing on broken money data, as before). */
+/** Pure: the posting rules read one event (throwing on broken money data). */
 function stepOf(recorded: RecordedEvent): LedgerStep | null {
   const event = { type: recorded.type, data: recorded.data } as ContractEvent;
   if (!isContractEvent(event)) return null;

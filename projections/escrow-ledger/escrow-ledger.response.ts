@@ -53,12 +53,3 @@ export function entryCsvFields(entry: LedgerEntry): string[] {
     Money.format(entry.balanceAfterCents),
   ];
 }
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, and its quotes doubled. */
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

@@ -1,10 +1,10 @@
+import { csvLine, csvUserText } from '@escrow/csv';
 import { Money } from '@escrow/domain';
 import type { Invoice } from './invoice';
 
 /**
- * CSV for finance (RFC 4180): comma-separated, CRLF line ends, a field quoted when it holds a
- * quote, comma or line break, quotes doubled. Money as decimal strings ("150.00"); an empty cell
- * where a value does not apply (fee and net on a funding invoice).
+ * CSV for finance, written by the shared rule (`csvLine`, RFC 4180). Money as decimal strings
+ * ("150.00"); an empty cell where a value does not apply (fee and net on a funding invoice).
  */
 export const invoiceCsvColumns = [
   'id', 'number', 'series', 'kind', 'issuedAt', 'contractId', 'milestoneId', 'employerId', 'trainerId',
@@ -12,10 +12,8 @@ export const invoiceCsvColumns = [
   'paymentStatus', 'paymentIntentId', 'chargeId', 'transferId', 'refundIds',
 ] as const;
 
-const lineEnd = '\r\n';
-
 export function csvHeader(): string {
-  return invoiceCsvColumns.join(',') + lineEnd;
+  return csvLine(invoiceCsvColumns);
 }
 
 export function csvRow(invoice: Invoice): string {
@@ -30,9 +28,9 @@ export function csvRow(invoice: Invoice): string {
     milestoneId: invoice.milestoneId,
     employerId: invoice.employerId,
     trainerId: invoice.trainerId,
-    projectName: text(invoice.projectName),
-    milestoneName: text(invoice.milestoneName),
-    description: text(invoice.description ?? ''),
+    projectName: csvUserText(invoice.projectName),
+    milestoneName: csvUserText(invoice.milestoneName),
+    description: csvUserText(invoice.description ?? ''),
     billingType: invoice.billingType,
     currency: invoice.currency,
     amount: money(invoice.amountCents),
@@ -45,18 +43,5 @@ export function csvRow(invoice: Invoice): string {
     transferId: invoice.transferId ?? '',
     refundIds: invoice.refundIds.join(' '),
   };
-  return invoiceCsvColumns.map((column) => csvField(fields[column])).join(',') + lineEnd;
-}
-
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/**
- * Free text typed by users (project, milestone, description) is opened in spreadsheets by
- * finance: a leading =, +, -, @, tab or CR would run as a formula, so it gets a leading
- * apostrophe (OWASP's CSV-injection advice). Ids, money and dates are ours and never start so.
- */
-function text(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return csvLine(invoiceCsvColumns.map((column) => fields[column]));
 }

@@ -26,7 +26,7 @@ import { invoicesSchema, invoiceTables } from './invoices.schema';
  * same invariant when an event breaks one.
  */
 
-// ---- oracle: the per-event projection as it was before applyBatch ----------------------------
+// ---- oracle: the projection written event by event, with its SQL per event ---------------
 async function oracleApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const source = toSourceEvent(recorded);
   if (!source) return;

@@ -1,3 +1,3 @@
 export * from './notifications.evolve';
 export * from './notifications.projection';
-export * from './notifications.queries';
+export * from './notifications.query';

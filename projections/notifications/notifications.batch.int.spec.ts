@@ -14,8 +14,8 @@ import {
 } from './notifications.evolve';
 import { notificationsProjection, notificationsSchema } from './notifications.projection';
 
-/** The per-event implementation `applyBatch` replaced, kept verbatim as the reference. */
-async function legacyApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
+/** The oracle: the projection written event by event, with its SQL per event; `applyBatch` must match it. */
+async function oracleApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const input = toNotificationSource(recorded);
   if (!input) return;
   if (input.kind === 'lookup') return remember(tx, input.source);
@@ -95,7 +95,7 @@ describeEachDatabase('notifications applyBatch', (target) => {
   ];
   let reference: Record<string, unknown[]>;
   beforeAll(async () => {
-    reference = await project(oneByOne('legacy', legacyApply), log);
+    reference = await project(oneByOne('oracle', oracleApply), log);
   });
 
   async function project(mode: Mode, events: readonly RecordedEvent[]) {
@@ -129,9 +129,9 @@ describeEachDatabase('notifications applyBatch', (target) => {
   it('continues a read model written earlier, and replaying a batch again changes nothing', async () => {
     const half = Math.floor(log.length / 2);
     const mixed: Mode = {
-      name: 'legacy then batches, then the tail again',
+      name: 'oracle then batches, then the tail again',
       async run(db, events) {
-        await oneByOne('legacy', legacyApply).run(db, events.slice(0, half));
+        await oneByOne('oracle', oracleApply).run(db, events.slice(0, half));
         await batched(333).run(db, events.slice(half));
         await batched(500).run(db, events.slice(half));
       },
@@ -149,7 +149,7 @@ describeEachDatabase('notifications applyBatch', (target) => {
       expect(error).toBeInstanceOf(InvariantViolation);
       return (error as Error).message;
     };
-    const expected = await failure(oneByOne('legacy', legacyApply));
+    const expected = await failure(oneByOne('oracle', oracleApply));
     expect(expected).toMatch(/milestone m_never_created was created in contract/);
     expect(await failure(batched(500))).toBe(expected);
     expect(await failure(batched(7))).toBe(expected);

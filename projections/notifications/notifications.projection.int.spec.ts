@@ -5,7 +5,7 @@ import { ProjectorRunner, writeCheckpoint } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../../test/support/databases';
 import { notificationsProjection } from './notifications.projection';
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from './notifications.queries';
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from './notifications.query';
 
 const contractId = 'c_int';
 const ref = (milestoneId: string) => ({ contractId, milestoneId });

@@ -6,8 +6,8 @@ import { evolvePaymentHistory, toHistoryEvent } from './payment-history.evolve';
 import { findPaymentHistory, paymentHistoryProjection, paymentHistorySchema } from './payment-history.projection';
 import { dumpTables, mixedContractLog } from './testing/mixed-events';
 
-/** The per-event implementation `applyBatch` replaced, kept verbatim as the reference. */
-async function legacyApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
+/** The oracle: the projection written event by event, with its SQL per event; `applyBatch` must match it. */
+async function oracleApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const historyEvent = toHistoryEvent(recorded);
   if (!historyEvent) return;
   const current = await findPaymentHistory(tx, historyEvent.event.data.contractId);
@@ -41,7 +41,7 @@ describeEachDatabase('payment-history applyBatch', (target) => {
   const log = mixedContractLog(60);
   let reference: Record<string, unknown[]>;
   beforeAll(async () => {
-    reference = await project(oneByOne('legacy', legacyApply), log);
+    reference = await project(oneByOne('oracle', oracleApply), log);
   });
 
   async function project(mode: Mode, events: readonly RecordedEvent[]) {
@@ -74,9 +74,9 @@ describeEachDatabase('payment-history applyBatch', (target) => {
   it('continues a read model written earlier (state loaded from the table, not only from the batch)', async () => {
     const half = Math.floor(log.length / 2);
     const mixed: Mode = {
-      name: 'legacy then batches',
+      name: 'oracle then batches',
       async run(db, events) {
-        await oneByOne('legacy', legacyApply).run(db, events.slice(0, half));
+        await oneByOne('oracle', oracleApply).run(db, events.slice(0, half));
         await batched(333).run(db, events.slice(half));
       },
     };
@@ -93,7 +93,7 @@ describeEachDatabase('payment-history applyBatch', (target) => {
       expect(error).toBeInstanceOf(InvariantViolation);
       return (error as Error).message;
     };
-    const expected = await failure(oneByOne('legacy', legacyApply));
+    const expected = await failure(oneByOne('oracle', oracleApply));
     expect(expected).toMatch(/is paid out once/);
     expect(await failure(batched(500))).toBe(expected);
     expect(await failure(batched(7))).toBe(expected);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { contractStream, usd, type ContractEvent } from '@escrow/domain';
 import { PostgresEventStore, type EventToAppend } from '@escrow/event-store';
+import { projections } from '@escrow/projections/registry';
 import { rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { projections } from '../../apps/worker/src/projections.registry';
 
 export interface RebuildResult {
   readonly projection: string;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { NatsRelay } from '@escrow/nats-relay';
 import type { SqlDb } from '@escrow/sql';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { NatsRelay } from '../../apps/worker/src/nats-relay';
 import type { BenchReport, TargetVerdict } from './bench-report';
 import { machineBusyMs, seedLog } from './feed-bench';
 import { round2 } from './stats';

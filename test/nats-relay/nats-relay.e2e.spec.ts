@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { NatsRelay, natsRelayDefaults, relayDuplicateWindowMs } from '@escrow/nats-relay';
 import { readCheckpoint } from '@escrow/projector';
 import { openPostgres, type SqlDb } from '@escrow/sql';
 import { DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
-import { NatsRelay, natsRelayDefaults, relayDuplicateWindowMs } from '../../apps/worker/src/nats-relay';
 import { describeEachDatabase, type DatabaseTarget } from '../support/databases';
 import { checkpointCrashes } from './checkpoint-faults';
 import {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readLimitMax, toFeedMessage, type EventStore, type EventToAppend, type RecordedEvent } from '@escrow/event-store';
+import { eventSubject, positionHeader } from '@escrow/nats-relay';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { eventSubject, positionHeader } from '../../apps/worker/src/nats-relay';
 
 /** CI starts a NATS server with JetStream here; without one this suite fails rather than skips. */
 export const natsUrl = process.env.NATS_TEST_URL ?? 'nats://127.0.0.1:4222';

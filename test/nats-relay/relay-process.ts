@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '@escrow/event-store';
+import { NatsRelay, type WindowAck } from '@escrow/nats-relay';
 import { openPostgres } from '@escrow/sql';
-import { NatsRelay, type WindowAck } from '../../apps/worker/src/nats-relay';
 import { slowCheckpoints } from './checkpoint-faults';
 
 /**

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { SagaFaults } from '@escrow/payment-process';
 import { APP_CONFIG, InfrastructureModule, SQL_DB, type AppConfig, type InfrastructureOptions } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
-import { WorkerModule, type SagaFaults } from '../../worker/src';
+import { WorkerModule } from '@escrow/worker-host';
 import { AdminController } from './admin/admin.controller';
 import { StuckPayments } from './admin/stuck-payments';
 import { AuthGuard } from './auth/auth.guard';
@@ -15,7 +16,7 @@ import {
   FundMilestoneHandler,
   ResolveMilestoneDisputeHandler,
 } from './contracts/contract.commands';
-import { ContractQueries } from './contracts/contract-queries';
+import { ContractQueries } from './contracts/contract.query';
 import { ContractsController } from './contracts/contracts.controller';
 import { EventFeed } from './events/event-feed';
 import { EventsController } from './events/events.controller';
@@ -24,14 +25,14 @@ import { DeclaredQueryGuard } from './http/declared-query.guard';
 import { ErrorsFilter } from './http/domain-errors.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
-import { InvoiceQueries } from './invoices/invoice-queries';
+import { InvoiceQueries } from './invoices/invoices.query';
 import { InvoicesController } from './invoices/invoices.controller';
 import { ReadModelSchemas } from './read-model-schemas';
 import { LedgerController } from './ledger/ledger.controller';
-import { LedgerQueries } from './ledger/ledger.queries';
+import { LedgerQueries } from './ledger/ledger.query';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PaymentHistoryController } from './payment-history/payment-history.controller';
-import { PaymentHistoryQueries } from './payment-history/payment-history.queries';
+import { PaymentHistoryQueries } from './payment-history/payment-history.query';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationQuery } from './reconciliation/reconciliation.query';
 import { StripeWebhooksModule } from './webhooks/stripe-webhooks.module';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { projections } from '@escrow/projections/registry';
 import { ensureCheckpointSchema } from '@escrow/projector';
 import { EVENT_STORE, SQL_DB } from '@escrow/runtime';
 import { migrate, type SqlDb } from '@escrow/sql';
-import { projections } from '../../worker/src';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 
 /** The api may start before any worker: it creates the tables it reads, so queries never fail on them. */

@@ -3,7 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { InfrastructureModule, loadConfig } from '@escrow/runtime';
-import { WorkerModule } from './worker.module';
+import { WorkerModule } from '@escrow/worker-host';
 
 /** The worker alone (production): projections, payment saga, payout retries; no HTTP. */
 async function main(): Promise<void> {

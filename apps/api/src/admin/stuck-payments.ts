@@ -1,10 +1,9 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { conflict, notFound, unprocessable, type ProviderRefundFacts } from '@escrow/domain';
+import { PaymentProcessAdmin, type Effect } from '@escrow/payment-process';
 import { StripeWebhookInbox, type PaymentGateway, type ProviderRefund, type RefundRequest } from '@escrow/payments';
 import { CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
-import { EffectStore, type Effect } from '../../../worker/src/payment-saga/effects/effect-store';
-import { SagaStore } from '../../../worker/src/payment-saga/saga-store';
 import { providerCall } from '../billing/provider-call';
 import type { RequestContext } from '../http/request-context';
 import type { ResolveStuckDto } from './admin.dtos';
@@ -18,8 +17,7 @@ const listedMax = 500;
  */
 @Injectable()
 export class StuckPayments {
-  private readonly effects: EffectStore;
-  private readonly sagaStore: SagaStore;
+  private readonly process: PaymentProcessAdmin;
   private readonly inbox: StripeWebhookInbox;
 
   constructor(
@@ -27,17 +25,16 @@ export class StuckPayments {
     private readonly commands: CommandHandling,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {
-    this.effects = new EffectStore(db);
-    this.sagaStore = new SagaStore(db);
+    this.process = new PaymentProcessAdmin(db);
     this.inbox = new StripeWebhookInbox(db);
   }
 
   async list() {
     await this.prepare();
     const [dead, retrying, refused, webhooks] = await Promise.all([
-      this.effects.list({ status: 'dead', limit: listedMax }),
-      this.effects.retrying(listedMax),
-      this.sagaStore.deadLetters(),
+      this.process.deadEffects(listedMax),
+      this.process.retryingEffects(listedMax),
+      this.process.refusedOutcomes(),
       this.inbox.list({ status: 'failed', limit: listedMax }),
     ]);
     return {
@@ -60,11 +57,11 @@ export class StuckPayments {
    */
   async retry(id: string) {
     await this.prepare();
-    const effect = await this.effects.get(id);
+    const effect = await this.process.effect(id);
     if (effect) {
       if (effect.status !== 'dead') throw conflict('not_stuck', `${id} is ${effect.status}, not stuck`);
       await this.assertStillWanted(effect);
-      await this.effects.retryNow(id);
+      await this.process.retryEffect(id);
       return { id, retried: 'effect' };
     }
     const event = await this.inbox.get(id);
@@ -83,12 +80,12 @@ export class StuckPayments {
    */
   async resolve(id: string, body: ResolveStuckDto, context: RequestContext) {
     await this.prepare();
-    const effect = await this.effects.get(id);
+    const effect = await this.process.effect(id);
     if (body.externalRefund) return this.settleByExternalRefund(id, effect, body.externalRefund.refundId, context);
     if (effect?.kind === 'refund' && effect.status === 'dead') {
       throw new BadRequestException('externalRefund: is required to resolve a refund given up on: name the refund made at the payment provider, or retry the refund');
     }
-    if (!(await this.sagaStore.resolveDeadLetter(id))) throw notFound('stuck_item_not_found', `no open refused outcome has the id ${id}`);
+    if (!(await this.process.resolveRefusedOutcome(id))) throw notFound('stuck_item_not_found', `no open refused outcome has the id ${id}`);
     return { id, resolved: true };
   }
 
@@ -121,7 +118,7 @@ export class StuckPayments {
         eventIds: [deterministicId(`${effect.causeEventId}/external-refund/${refundId}`)],
       },
     );
-    await this.effects.settle(id, { settledBy: 'external_refund', refundId, actor: context.actor, requestCorrelationId: context.correlationId });
+    await this.process.settleEffect(id, { settledBy: 'external_refund', refundId, actor: context.actor, requestCorrelationId: context.correlationId });
     const { chargeId } = effect.request as Omit<RefundRequest, 'idempotencyKey'>;
     const noticesRechecked = await this.recheckRefundNotices(chargeId);
     return { id, resolved: true, refundId, recorded: result.events.map((event) => event.type), position: result.position, noticesRechecked };
@@ -154,8 +151,7 @@ export class StuckPayments {
   /** The tables may not exist yet when the API runs without a worker: created once, on first use. */
   private prepare(): Promise<void> {
     this.prepared ??= (async () => {
-      await this.effects.prepare();
-      await this.sagaStore.prepare();
+      await this.process.prepare();
       await this.inbox.prepare();
     })().catch((error: unknown) => {
       this.prepared = null;

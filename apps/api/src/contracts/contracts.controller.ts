@@ -11,7 +11,7 @@ import {
   FundMilestone,
   ResolveMilestoneDispute,
 } from './contract.commands';
-import { ContractQueries } from './contract-queries';
+import { ContractQueries } from './contract.query';
 import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto, ResolveDisputeDto } from './contract.dtos';
 
 type ContractResult = CommandResult<{ status: string; milestones?: Record<string, { status: MilestoneStatus }> }>;

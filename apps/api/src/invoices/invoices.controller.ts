@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { CurrentActor, Roles } from '../auth/auth.guard';
 import { PathId } from '../http/path-id.pipe';
 import { invoiceReaderRoles } from './invoice-access';
-import { InvoiceQueries } from './invoice-queries';
+import { InvoiceQueries } from './invoices.query';
 import { InvoiceFilterQuery, InvoiceListQuery } from './invoices.dtos';
 
 /**

@@ -3,7 +3,7 @@ import type { Actor } from '@escrow/domain';
 import type { Response } from 'express';
 import { CurrentActor, Roles } from '../auth/auth.guard';
 import { AccountEntriesQueryDto, BalancesQueryDto, EntriesCsvQueryDto, TrialBalanceQueryDto } from './ledger.dtos';
-import { LedgerQueries } from './ledger.queries';
+import { LedgerQueries } from './ledger.query';
 
 /**
  * The escrow ledger (DESIGN.md, "Double-entry ledger"). Account names contain ':' and may come

@@ -10,7 +10,7 @@ import { CLOCK, SQL_DB, type Clock } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { CurrentActor } from '../auth/auth.guard';
 import { PathId } from '../http/path-id.pipe';
-import { encodeCursor, parseNotificationsQuery } from './notifications.query';
+import { encodeCursor, parseNotificationsQuery } from './notifications.params';
 
 /** The token's party's own notifications: every role may ask, each sees only its own. */
 @Controller('v1/notifications')

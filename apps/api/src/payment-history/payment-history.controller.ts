@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import type { Actor } from '@escrow/domain';
 import { CurrentActor } from '../auth/auth.guard';
 import { PathId } from '../http/path-id.pipe';
-import { PaymentHistoryQueries } from './payment-history.queries';
+import { PaymentHistoryQueries } from './payment-history.query';
 
 @Controller('v1/contracts')
 export class PaymentHistoryController {

@@ -12,7 +12,7 @@ import {
   type ReconciliationPeriod,
   type ReconciliationReport,
 } from '@escrow/payments';
-import { readLedgerMovements } from './ledger-movements';
+import { readRecordedMovements } from './recorded-movements';
 
 /**
  * Movements looked up one by one because the widened list missed them. Normally none (the margin
@@ -30,12 +30,12 @@ export class TooManyUnlistedMovements extends Error {
 
 /** Reads both sides and compares them: our whole log, the provider around the period. */
 export async function runReconciliation(store: EventStore, gateway: PaymentGateway, period: ReconciliationPeriod): Promise<ReconciliationReport> {
-  const ledger = await readLedgerMovements(store);
+  const recorded = await readRecordedMovements(store);
   const listed = await gateway.listMovements(providerWindow(period));
-  const unlisted = movementsToRetrieve(period, ledger, listed);
+  const unlisted = movementsToRetrieve(period, recorded, listed);
   if (unlisted.length > retrievalsMax) throw new TooManyUnlistedMovements(unlisted.length);
   const provider = withRetrieved(listed, await retrieveAll(gateway, unlisted));
-  return reconcile({ period, ledger, provider });
+  return reconcile({ period, recorded, provider });
 }
 
 async function retrieveAll(gateway: PaymentGateway, refs: readonly MovementRef[]): Promise<ProviderMovements> {

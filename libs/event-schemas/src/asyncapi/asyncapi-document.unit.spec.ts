@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { domainEventTypes } from '@escrow/domain';
+import { eventTypeHeader, positionHeader } from '@escrow/nats-relay';
 import { currentSchemaVersion } from '../event-schemas';
 import { asyncApiDocument, asyncApiObject, natsSubject } from './asyncapi-document';
-import { eventTypeHeader, positionHeader } from '../../../../apps/worker/src/nats-relay/relay-window';
 
 const committedPath = join(__dirname, '..', '..', '..', '..', 'docs', 'asyncapi.yaml');
 

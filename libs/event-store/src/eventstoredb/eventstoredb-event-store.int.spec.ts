@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startEsdbTestServer, type EsdbTestServer } from '../../../../test/esdb-server';
-import { eventStoreContract } from '../event-store.contract';
+import { eventStoreSuite } from '../event-store.suite';
 import type { EventToAppend, RecordedEvent } from '../event-store';
 import { EventStoreDbEventStore, type EventStoreDbOptions } from './eventstoredb-event-store';
 import { decodePosition } from './position';
@@ -55,8 +55,8 @@ function storeOpener(serverUrl: () => string) {
 
 /** What must hold on any EventStoreDB, real or test server. */
 function adapterSuite(serverUrl: () => string) {
-  describe('shared EventStore contract', () => {
-    eventStoreContract(
+  describe('shared EventStore suite', () => {
+    eventStoreSuite(
       async () => {
         const store = await EventStoreDbEventStore.connect(serverUrl(), { namespace: freshNamespace() });
         return { store, dispose: () => store.close() };
@@ -237,7 +237,7 @@ if (realServerUrl) {
   });
 } else {
   describe.skip(`${realServerTitle} — skipped: ${skipReason}`, () => {
-    it('runs the shared EventStore contract and the adapter tests against a real EventStoreDB when EVENTSTORE_URL is set', () => undefined);
+    it('runs the shared EventStore suite and the adapter tests against a real EventStoreDB when EVENTSTORE_URL is set', () => undefined);
   });
 }
 

@@ -1,9 +1,9 @@
 import { describeEachDatabase } from '../../../../test/support/databases';
-import { eventStoreContract } from '../event-store.contract';
+import { eventStoreSuite } from '../event-store.suite';
 import { PostgresEventStore } from './postgres-event-store';
 
-describeEachDatabase('PostgresEventStore contract', (target) => {
-  eventStoreContract(async () => {
+describeEachDatabase('PostgresEventStore (shared adapter suite)', (target) => {
+  eventStoreSuite(async () => {
     const db = await target.open();
     const store = await PostgresEventStore.open(db);
     return {

@@ -1,5 +1,5 @@
 export * from './provider-movements';
-export * from './ledger-movements';
+export * from './recorded-movements';
 export * from './report';
 export * from './period-window';
 export { reconcile, isOurs, type ReconcileInput } from './reconcile';

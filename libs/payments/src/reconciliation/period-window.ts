@@ -1,4 +1,4 @@
-import type { LedgerMovements } from './ledger-movements';
+import type { RecordedMovements } from './recorded-movements';
 import type { MovementKind, ProviderMovements, ReconciliationPeriod } from './provider-movements';
 
 /**
@@ -25,14 +25,14 @@ export interface MovementRef {
  * Our movements of the period that the provider's (widened) list does not show: look each up by id
  * before calling it missing, since its `created` may lie further out than the margin.
  */
-export function movementsToRetrieve(period: ReconciliationPeriod, ledger: LedgerMovements, listed: ProviderMovements): MovementRef[] {
+export function movementsToRetrieve(period: ReconciliationPeriod, recorded: RecordedMovements, listed: ProviderMovements): MovementRef[] {
   const unlisted = (kind: MovementKind, ours: readonly { id: string; occurredAt: Date }[], theirs: readonly { id: string }[]) => {
     const listedIds = new Set(theirs.map((item) => item.id));
     return ours.filter((item) => isWithin(period, item.occurredAt) && !listedIds.has(item.id)).map((item) => ({ kind, id: item.id }));
   };
   return [
-    ...unlisted('charge', ledger.charges, listed.charges),
-    ...unlisted('transfer', ledger.transfers, listed.transfers),
-    ...unlisted('refund', ledger.refunds, listed.refunds),
+    ...unlisted('charge', recorded.charges, listed.charges),
+    ...unlisted('transfer', recorded.transfers, listed.transfers),
+    ...unlisted('refund', recorded.refunds, listed.refunds),
   ];
 }

@@ -1,5 +1,5 @@
 import { Money } from '@escrow/domain';
-import type { LedgerCharge, LedgerMovements, LedgerRefund, LedgerTransfer } from './ledger-movements';
+import type { RecordedCharge, RecordedMovements, RecordedRefund, RecordedTransfer } from './recorded-movements';
 import { isWithin } from './period-window';
 import type {
   MovementKind,
@@ -13,7 +13,7 @@ import type {
 import {
   milestoneTransferGroup,
   transferStatus,
-  type LedgerSide,
+  type RecordedSide,
   type Mismatch,
   type MismatchKind,
   type ProviderSide,
@@ -23,7 +23,7 @@ import {
 export interface ReconcileInput {
   readonly period: ReconciliationPeriod;
   /** Our whole log, not only the period: a provider object of the period may be recorded just outside it. */
-  readonly ledger: LedgerMovements;
+  readonly recorded: RecordedMovements;
   /** The provider's objects around the period (listed with a margin, plus those looked up by id). */
   readonly provider: ProviderMovements;
 }
@@ -33,11 +33,11 @@ export interface ReconcileInput {
  * time when our log knows it, else by the provider's `created`, so consecutive periods report each
  * object once. Pure: the caller fetches both sides.
  */
-export function reconcile({ period, ledger, provider }: ReconcileInput): ReconciliationReport {
-  const refundedInLedger = sumByCharge(ledger.refunds);
-  const charges = reconcileKind(period, ledger.charges, provider.charges, chargeRules(refundedInLedger));
-  const transfers = reconcileKind(period, ledger.transfers, provider.transfers, transferRules);
-  const refunds = reconcileKind(period, ledger.refunds, provider.refunds, refundRules);
+export function reconcile({ period, recorded, provider }: ReconcileInput): ReconciliationReport {
+  const refundedInLog = sumByCharge(recorded.refunds);
+  const charges = reconcileKind(period, recorded.charges, provider.charges, chargeRules(refundedInLog));
+  const transfers = reconcileKind(period, recorded.transfers, provider.transfers, transferRules);
+  const refunds = reconcileKind(period, recorded.refunds, provider.refunds, refundRules);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     checked: { charges: charges.checked, transfers: transfers.checked, refunds: refunds.checked },
@@ -65,7 +65,7 @@ interface TheirMovement {
 interface KindRules<L extends OurMovement, P extends TheirMovement> {
   readonly object: MovementKind;
   readonly providerSide: (theirs: P) => ProviderSide;
-  readonly ledgerSide: (ours: L) => LedgerSide;
+  readonly recordedSide: (ours: L) => RecordedSide;
   /** Both sides know the object: what disagrees beyond the amount. */
   readonly differences: (ours: L, theirs: P) => Omit<Mismatch, 'object' | 'id' | 'contractId' | 'milestoneId' | 'ledger' | 'provider'>[];
   /** Unknown to our log, does it matter? Only if money moved (a declined charge moved none). */
@@ -96,14 +96,14 @@ function reconcileKind<L extends OurMovement, P extends TheirMovement>(
     if (!isOurs(item.metadata)) notOurs++;
     else if (!oursIds.has(item.id)) {
       onlyTheirs++;
-      if (rules.movedMoney(item)) mismatches.push(missingInLedger(item, rules));
+      if (rules.movedMoney(item)) mismatches.push(missingInLog(item, rules));
     }
   }
   return { checked: oursInPeriod.length + onlyTheirs, notOurs, mismatches };
 }
 
 function compareKnown<L extends OurMovement, P extends TheirMovement>(ours: L, theirs: P | null, rules: KindRules<L, P>): Mismatch[] {
-  const about = { object: rules.object, id: ours.id, contractId: ours.contractId, milestoneId: ours.milestoneId, ledger: rules.ledgerSide(ours) };
+  const about = { object: rules.object, id: ours.id, contractId: ours.contractId, milestoneId: ours.milestoneId, ledger: rules.recordedSide(ours) };
   if (theirs === null) {
     return [{ ...about, kind: 'missing_at_provider', provider: null, detail: `${rules.object} ${ours.id} is in the ledger but not at the provider` }];
   }
@@ -115,7 +115,7 @@ function compareKnown<L extends OurMovement, P extends TheirMovement>(ours: L, t
   return found.map((difference) => ({ ...about, provider: rules.providerSide(theirs), ...difference }));
 }
 
-function missingInLedger<P extends TheirMovement>(theirs: P, rules: KindRules<never, P>): Mismatch {
+function missingInLog<P extends TheirMovement>(theirs: P, rules: KindRules<never, P>): Mismatch {
   return {
     kind: 'missing_in_ledger',
     object: rules.object,
@@ -134,11 +134,11 @@ export function isOurs(metadata: ProviderMetadata): boolean {
   return typeof contractId === 'string' && contractId !== '';
 }
 
-function chargeRules(refundedInLedger: ReadonlyMap<string, number>): KindRules<LedgerCharge, ProviderCharge> {
-  const refundedOf = (chargeId: string) => refundedInLedger.get(chargeId) ?? 0;
+function chargeRules(refundedInLog: ReadonlyMap<string, number>): KindRules<RecordedCharge, ProviderCharge> {
+  const refundedOf = (chargeId: string) => refundedInLog.get(chargeId) ?? 0;
   return {
     object: 'charge',
-    ledgerSide: (ours) => ({ amountCents: ours.amountCents, amountRefundedCents: refundedOf(ours.id) }),
+    recordedSide: (ours) => ({ amountCents: ours.amountCents, amountRefundedCents: refundedOf(ours.id) }),
     providerSide: (theirs) => ({ amountCents: theirs.amountCents, status: theirs.status, amountRefundedCents: theirs.amountRefundedCents }),
     differences: (ours, theirs) => [
       ...statusDifference(theirs.status, ['succeeded'], 'funded'),
@@ -149,9 +149,9 @@ function chargeRules(refundedInLedger: ReadonlyMap<string, number>): KindRules<L
   };
 }
 
-const transferRules: KindRules<LedgerTransfer, ProviderTransfer> = {
+const transferRules: KindRules<RecordedTransfer, ProviderTransfer> = {
   object: 'transfer',
-  ledgerSide: (ours) => ({ amountCents: ours.amountCents }),
+  recordedSide: (ours) => ({ amountCents: ours.amountCents }),
   providerSide: (theirs) => ({
     amountCents: theirs.amountCents,
     status: transferStatus(theirs.amountCents, theirs.amountReversedCents),
@@ -170,9 +170,9 @@ const transferRules: KindRules<LedgerTransfer, ProviderTransfer> = {
 /** A pending refund is committed by the provider; a failed or canceled one returned nothing. */
 const refundStatusesMovingMoney = ['succeeded', 'pending'];
 
-const refundRules: KindRules<LedgerRefund, ProviderRefund> = {
+const refundRules: KindRules<RecordedRefund, ProviderRefund> = {
   object: 'refund',
-  ledgerSide: (ours) => ({ amountCents: ours.amountCents }),
+  recordedSide: (ours) => ({ amountCents: ours.amountCents }),
   providerSide: (theirs) => ({ amountCents: theirs.amountCents, status: theirs.status }),
   differences: (_, theirs) => statusDifference(theirs.status, refundStatusesMovingMoney, 'refunded'),
   movedMoney: (theirs) => refundStatusesMovingMoney.includes(theirs.status),
@@ -180,14 +180,14 @@ const refundRules: KindRules<LedgerRefund, ProviderRefund> = {
 
 type Difference = { kind: MismatchKind; detail: string; transferGroup?: Mismatch['transferGroup'] };
 
-function statusDifference(status: string, agreeing: readonly string[], ledgerSays: string): Difference[] {
+function statusDifference(status: string, agreeing: readonly string[], logSays: string): Difference[] {
   if (agreeing.includes(status)) return [];
-  return [{ kind: 'status_differs', detail: `${ledgerSays} in the ledger, ${status} at the provider` }];
+  return [{ kind: 'status_differs', detail: `${logSays} in the ledger, ${status} at the provider` }];
 }
 
-function refundedDifference(ledgerCents: number, providerCents: number): Difference[] {
-  if (ledgerCents === providerCents) return [];
-  return [{ kind: 'amount_differs', detail: `refunded ${Money.format(ledgerCents)} in the ledger, ${Money.format(providerCents)} at the provider` }];
+function refundedDifference(loggedCents: number, providerCents: number): Difference[] {
+  if (loggedCents === providerCents) return [];
+  return [{ kind: 'amount_differs', detail: `refunded ${Money.format(loggedCents)} in the ledger, ${Money.format(providerCents)} at the provider` }];
 }
 
 function transferGroupDifference(milestoneId: string, actual: string | null): Difference[] {
@@ -196,7 +196,7 @@ function transferGroupDifference(milestoneId: string, actual: string | null): Di
   return [{ kind: 'transfer_group_differs', detail: `transfer group ${actual ?? '(none)'} at the provider, ${expected} expected`, transferGroup: { expected, actual } }];
 }
 
-function sumByCharge(refunds: readonly LedgerRefund[]): Map<string, number> {
+function sumByCharge(refunds: readonly RecordedRefund[]): Map<string, number> {
   const sums = new Map<string, number>();
   for (const refund of refunds) sums.set(refund.chargeId, (sums.get(refund.chargeId) ?? 0) + refund.amountCents);
   return sums;

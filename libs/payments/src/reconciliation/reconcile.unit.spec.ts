@@ -1,4 +1,4 @@
-import type { LedgerCharge, LedgerMovements, LedgerRefund, LedgerTransfer } from './ledger-movements';
+import type { RecordedCharge, RecordedMovements, RecordedRefund, RecordedTransfer } from './recorded-movements';
 import { movementsToRetrieve, providerWindow } from './period-window';
 import type { ProviderCharge, ProviderMovements, ProviderRefund, ProviderTransfer } from './provider-movements';
 import { reconcile } from './reconcile';
@@ -8,21 +8,21 @@ const at = (iso: string) => new Date(iso);
 const noon = '2026-03-01T12:00:00Z';
 const ours = { contractId: 'c1', milestoneId: 'm1', requestKey: 'k1' };
 
-const ledgerCharge = (over: Partial<LedgerCharge> = {}): LedgerCharge => ({
+const recordedCharge = (over: Partial<RecordedCharge> = {}): RecordedCharge => ({
   id: 'ch_1', paymentIntentId: 'pi_1', contractId: 'c1', milestoneId: 'm1', amountCents: 15_000, occurredAt: at(noon), ...over,
 });
 const providerCharge = (over: Partial<ProviderCharge> = {}): ProviderCharge => ({
   id: 'ch_1', paymentIntentId: 'pi_1', amountCents: 15_000, amountRefundedCents: 0, status: 'succeeded',
   transferGroup: 'milestone_m1', metadata: ours, created: at('2026-03-01T11:59:58Z'), ...over,
 });
-const ledgerTransfer = (over: Partial<LedgerTransfer> = {}): LedgerTransfer => ({
+const recordedTransfer = (over: Partial<RecordedTransfer> = {}): RecordedTransfer => ({
   id: 'tr_1', contractId: 'c1', milestoneId: 'm1', amountCents: 15_000, occurredAt: at(noon), ...over,
 });
 const providerTransfer = (over: Partial<ProviderTransfer> = {}): ProviderTransfer => ({
   id: 'tr_1', amountCents: 15_000, amountReversedCents: 0, destination: 'acct_1', sourceChargeId: 'ch_1',
   transferGroup: 'milestone_m1', metadata: ours, created: at('2026-03-01T11:59:59Z'), ...over,
 });
-const ledgerRefund = (over: Partial<LedgerRefund> = {}): LedgerRefund => ({
+const recordedRefund = (over: Partial<RecordedRefund> = {}): RecordedRefund => ({
   id: 're_1', chargeId: 'ch_1', contractId: 'c1', milestoneId: 'm1', amountCents: 5_000, occurredAt: at(noon), ...over,
 });
 const providerRefund = (over: Partial<ProviderRefund> = {}): ProviderRefund => ({
@@ -30,15 +30,15 @@ const providerRefund = (over: Partial<ProviderRefund> = {}): ProviderRefund => (
   created: at('2026-03-01T11:59:59Z'), ...over,
 });
 
-const ledgerOf = (over: Partial<LedgerMovements> = {}): LedgerMovements => ({ charges: [], transfers: [], refunds: [], ...over });
+const recordedOf = (over: Partial<RecordedMovements> = {}): RecordedMovements => ({ charges: [], transfers: [], refunds: [], ...over });
 const providerOf = (over: Partial<ProviderMovements> = {}): ProviderMovements => ({ charges: [], transfers: [], refunds: [], ...over });
-const run = (ledger: Partial<LedgerMovements>, provider: Partial<ProviderMovements>) =>
-  reconcile({ period, ledger: ledgerOf(ledger), provider: providerOf(provider) });
+const run = (recorded: Partial<RecordedMovements>, provider: Partial<ProviderMovements>) =>
+  reconcile({ period, recorded: recordedOf(recorded), provider: providerOf(provider) });
 
 describe('reconcile', () => {
   it('finds nothing when both sides agree, and counts what it checked', () => {
     const report = run(
-      { charges: [ledgerCharge()], transfers: [ledgerTransfer({ amountCents: 10_000 })], refunds: [ledgerRefund()] },
+      { charges: [recordedCharge()], transfers: [recordedTransfer({ amountCents: 10_000 })], refunds: [recordedRefund()] },
       { charges: [providerCharge({ amountRefundedCents: 5_000 })], transfers: [providerTransfer({ amountCents: 10_000 })], refunds: [providerRefund()] },
     );
     expect(report).toEqual({
@@ -50,7 +50,7 @@ describe('reconcile', () => {
   });
 
   it('reports a movement of ours that the provider does not have', () => {
-    const report = run({ transfers: [ledgerTransfer()] }, {});
+    const report = run({ transfers: [recordedTransfer()] }, {});
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'missing_at_provider', object: 'transfer', id: 'tr_1', contractId: 'c1', milestoneId: 'm1', ledger: { amountCents: 15_000 }, provider: null }),
     ]);
@@ -74,19 +74,19 @@ describe('reconcile', () => {
     expect(report.checked).toEqual({ charges: 0, transfers: 0, refunds: 0 });
   });
 
-  it('does not call a declined charge or a failed refund missing in the ledger: no money moved', () => {
+  it('does not call a declined charge or a failed refund missing in our log: no money moved', () => {
     const report = run({}, { charges: [providerCharge({ status: 'failed' })], refunds: [providerRefund({ status: 'canceled' })] });
     expect(report.mismatches).toEqual([]);
     expect(report.checked).toEqual({ charges: 1, transfers: 0, refunds: 1 });
   });
 
-  it('reports a pending refund unknown to the ledger: the provider has committed it', () => {
+  it('reports a pending refund unknown to our log: the provider has committed it', () => {
     const report = run({}, { refunds: [providerRefund({ status: 'pending' })] });
     expect(report.mismatches.map((m) => m.kind)).toEqual(['missing_in_ledger']);
   });
 
   it('reports a transfer whose amount differs', () => {
-    const report = run({ transfers: [ledgerTransfer()] }, { transfers: [providerTransfer({ amountCents: 14_999 })] });
+    const report = run({ transfers: [recordedTransfer()] }, { transfers: [providerTransfer({ amountCents: 14_999 })] });
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'amount_differs', object: 'transfer', id: 'tr_1', ledger: { amountCents: 15_000 },
         provider: { amountCents: 14_999, status: 'paid', amountReversedCents: 0 }, detail: 'amount 150.00 in the ledger, 149.99 at the provider' }),
@@ -94,22 +94,22 @@ describe('reconcile', () => {
   });
 
   it('reports a transfer reversed at the provider, which our log never records', () => {
-    const report = run({ transfers: [ledgerTransfer()] }, { transfers: [providerTransfer({ amountReversedCents: 2_500 })] });
+    const report = run({ transfers: [recordedTransfer()] }, { transfers: [providerTransfer({ amountReversedCents: 2_500 })] });
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'amount_differs', object: 'transfer', provider: { amountCents: 15_000, status: 'partially_reversed', amountReversedCents: 2_500 } }),
     ]);
   });
 
   it('reports a charge whose status is not succeeded at the provider', () => {
-    const report = run({ charges: [ledgerCharge()] }, { charges: [providerCharge({ status: 'failed' })] });
+    const report = run({ charges: [recordedCharge()] }, { charges: [providerCharge({ status: 'failed' })] });
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'status_differs', object: 'charge', id: 'ch_1', provider: expect.objectContaining({ status: 'failed' }), detail: 'funded in the ledger, failed at the provider' }),
     ]);
   });
 
-  it('reports a charge refunded outside our ledger (its refund carries no metadata of ours)', () => {
+  it('reports a charge refunded outside our log (its refund carries no metadata of ours)', () => {
     const dashboardRefund = providerRefund({ id: 're_dash', amountCents: 15_000, metadata: {} });
-    const report = run({ charges: [ledgerCharge()] }, { charges: [providerCharge({ amountRefundedCents: 15_000 })], refunds: [dashboardRefund] });
+    const report = run({ charges: [recordedCharge()] }, { charges: [providerCharge({ amountRefundedCents: 15_000 })], refunds: [dashboardRefund] });
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'amount_differs', object: 'charge', id: 'ch_1', ledger: { amountCents: 15_000, amountRefundedCents: 0 },
         provider: { amountCents: 15_000, status: 'succeeded', amountRefundedCents: 15_000 }, detail: 'refunded 0.00 in the ledger, 150.00 at the provider' }),
@@ -117,14 +117,14 @@ describe('reconcile', () => {
     expect(report.notOurs.refunds).toBe(1);
   });
 
-  it('agrees on partial refunds summed over the whole log, and reports a partial one the ledger lacks', () => {
-    const partials = [ledgerRefund({ id: 're_a', amountCents: 4_000 }), ledgerRefund({ id: 're_b', amountCents: 1_000, occurredAt: at('2026-02-10T00:00:00Z') })];
-    const agreeing = run({ charges: [ledgerCharge()], refunds: partials }, {
+  it('agrees on partial refunds summed over the whole log, and reports a partial one the log lacks', () => {
+    const partials = [recordedRefund({ id: 're_a', amountCents: 4_000 }), recordedRefund({ id: 're_b', amountCents: 1_000, occurredAt: at('2026-02-10T00:00:00Z') })];
+    const agreeing = run({ charges: [recordedCharge()], refunds: partials }, {
       charges: [providerCharge({ amountRefundedCents: 5_000 })],
       refunds: [providerRefund({ id: 're_a', amountCents: 4_000 })],
     });
     expect(agreeing.mismatches).toEqual([]);
-    const short = run({ charges: [ledgerCharge()], refunds: [partials[0]!] }, {
+    const short = run({ charges: [recordedCharge()], refunds: [partials[0]!] }, {
       charges: [providerCharge({ amountRefundedCents: 5_000 })],
       refunds: [providerRefund({ id: 're_a', amountCents: 4_000 })],
     });
@@ -132,43 +132,43 @@ describe('reconcile', () => {
   });
 
   it('reports a refund whose amount or status differs', () => {
-    const report = run({ refunds: [ledgerRefund(), ledgerRefund({ id: 're_2' })] }, {
+    const report = run({ refunds: [recordedRefund(), recordedRefund({ id: 're_2' })] }, {
       refunds: [providerRefund({ amountCents: 4_999 }), providerRefund({ id: 're_2', status: 'failed' })],
     });
     expect(report.mismatches.map((m) => [m.kind, m.id])).toEqual([['amount_differs', 're_1'], ['status_differs', 're_2']]);
   });
 
   it('reports a transfer group that is not the milestone\'s', () => {
-    const report = run({ charges: [ledgerCharge()] }, { charges: [providerCharge({ transferGroup: 'milestone_m2' })] });
+    const report = run({ charges: [recordedCharge()] }, { charges: [providerCharge({ transferGroup: 'milestone_m2' })] });
     expect(report.mismatches).toEqual([
       expect.objectContaining({ kind: 'transfer_group_differs', object: 'charge', transferGroup: { expected: 'milestone_m1', actual: 'milestone_m2' } }),
     ]);
   });
 
   it('reports several differences of one object separately', () => {
-    const report = run({ charges: [ledgerCharge()] }, { charges: [providerCharge({ amountCents: 100, status: 'pending' })] });
+    const report = run({ charges: [recordedCharge()] }, { charges: [providerCharge({ amountCents: 100, status: 'pending' })] });
     expect(report.mismatches.map((m) => m.kind)).toEqual(['amount_differs', 'status_differs']);
   });
 
   describe('boundaries', () => {
     it('compares our movement of the period with a provider object created a few seconds before the period', () => {
-      const report = run({ charges: [ledgerCharge({ occurredAt: at('2026-03-01T00:00:01Z') })] }, { charges: [providerCharge({ created: at('2026-02-28T23:59:58Z') })] });
+      const report = run({ charges: [recordedCharge({ occurredAt: at('2026-03-01T00:00:01Z') })] }, { charges: [providerCharge({ created: at('2026-02-28T23:59:58Z') })] });
       expect(report.mismatches).toEqual([]);
       expect(report.checked.charges).toBe(1);
     });
 
     it('leaves a provider object of the period to the next period when our event falls after the end', () => {
-      const report = run({ charges: [ledgerCharge({ occurredAt: at('2026-03-02T00:00:02Z') })] }, { charges: [providerCharge({ amountCents: 1, created: at('2026-03-01T23:59:59Z') })] });
+      const report = run({ charges: [recordedCharge({ occurredAt: at('2026-03-02T00:00:02Z') })] }, { charges: [providerCharge({ amountCents: 1, created: at('2026-03-01T23:59:59Z') })] });
       expect(report.mismatches).toEqual([]);
       expect(report.checked.charges).toBe(0);
     });
 
     it('checks a provider object unknown to the period against the whole log (recorded long before)', () => {
-      const report = run({ transfers: [ledgerTransfer({ occurredAt: at('2026-01-01T00:00:00Z') })] }, { transfers: [providerTransfer()] });
+      const report = run({ transfers: [recordedTransfer({ occurredAt: at('2026-01-01T00:00:00Z') })] }, { transfers: [providerTransfer()] });
       expect(report.mismatches).toEqual([]);
     });
 
-    it('reports missing in ledger only for provider objects created inside the period (from included, to excluded)', () => {
+    it('reports missing_in_ledger only for provider objects created inside the period (from included, to excluded)', () => {
       const stray = (id: string, created: string) => providerTransfer({ id, created: at(created) });
       const report = run({}, {
         transfers: [stray('tr_before', '2026-02-28T23:59:59Z'), stray('tr_from', '2026-03-01T00:00:00Z'), stray('tr_to', '2026-03-02T00:00:00Z')],
@@ -177,7 +177,7 @@ describe('reconcile', () => {
     });
 
     it('takes our events from the start of the period and not at its end', () => {
-      const report = run({ refunds: [ledgerRefund({ id: 're_from', occurredAt: period.from }), ledgerRefund({ id: 're_to', occurredAt: period.to })] }, {});
+      const report = run({ refunds: [recordedRefund({ id: 're_from', occurredAt: period.from }), recordedRefund({ id: 're_to', occurredAt: period.to })] }, {});
       expect(report.mismatches.map((m) => [m.kind, m.id])).toEqual([['missing_at_provider', 're_from']]);
     });
   });
@@ -189,12 +189,12 @@ describe('fetching around the period', () => {
   });
 
   it('looks up by id only our movements of the period that the list did not show', () => {
-    const ledger = ledgerOf({
-      charges: [ledgerCharge(), ledgerCharge({ id: 'ch_old', occurredAt: at('2026-01-01T00:00:00Z') })],
-      transfers: [ledgerTransfer()],
-      refunds: [ledgerRefund()],
+    const recorded = recordedOf({
+      charges: [recordedCharge(), recordedCharge({ id: 'ch_old', occurredAt: at('2026-01-01T00:00:00Z') })],
+      transfers: [recordedTransfer()],
+      refunds: [recordedRefund()],
     });
-    expect(movementsToRetrieve(period, ledger, providerOf({ charges: [providerCharge()] }))).toEqual([
+    expect(movementsToRetrieve(period, recorded, providerOf({ charges: [providerCharge()] }))).toEqual([
       { kind: 'transfer', id: 'tr_1' },
       { kind: 'refund', id: 're_1' },
     ]);

@@ -1,5 +1,10 @@
 import type { MovementKind } from './provider-movements';
 
+/**
+ * Public values of the report (HTTP and `npm run reconcile`): here "ledger" names our event log,
+ * not the double-entry ledger. Kept as published (`missing_in_ledger`, a mismatch's `ledger`
+ * side and its detail text) so finance's consumers keep working.
+ */
 export type MismatchKind =
   | 'missing_at_provider'
   | 'missing_in_ledger'
@@ -8,7 +13,8 @@ export type MismatchKind =
   /** The provider's transfer group is not the milestone's (`milestone_<milestoneId>`). */
   | 'transfer_group_differs';
 
-export interface LedgerSide {
+/** Our log's side of a mismatch (published as `ledger`). */
+export interface RecordedSide {
   readonly amountCents: number;
   /** Charges: what our log refunded on it. */
   readonly amountRefundedCents?: number;
@@ -28,7 +34,7 @@ export interface Mismatch {
   readonly id: string;
   readonly contractId: string;
   readonly milestoneId: string | null;
-  readonly ledger: LedgerSide | null;
+  readonly ledger: RecordedSide | null;
   readonly provider: ProviderSide | null;
   /** Present when the provider's transfer group disagrees with the milestone. */
   readonly transferGroup?: { readonly expected: string; readonly actual: string | null };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase, type DatabaseTarget } from '../../../../test/support/databases';
-import { paymentGatewayContract } from '../payment-gateway.contract';
+import { paymentGatewaySuite } from '../payment-gateway.suite';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '../payment-gateway';
 import { SimulatedPaymentGateway } from './simulated-gateway';
 
 // One database per suite: opening an embedded database per test cost minutes. Every test uses
 // fresh ids and keys, so the tests cannot see each other's rows.
-describeEachDatabase('SimulatedPaymentGateway contract', (target) => {
+describeEachDatabase('SimulatedPaymentGateway (shared adapter suite)', (target) => {
   let db: SqlDb;
   beforeAll(async () => {
     db = await target.open();
@@ -15,7 +15,7 @@ describeEachDatabase('SimulatedPaymentGateway contract', (target) => {
   afterAll(async () => {
     await db.close();
   });
-  paymentGatewayContract(async () => {
+  paymentGatewaySuite(async () => {
     const gateway = await SimulatedPaymentGateway.open(db);
     return { gateway, dispose: async () => undefined };
   }, { guardsEscrowAcrossRefundsAndTransfers: true });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startStripeTestServer, type StripeTestServer } from '../../../../test/stripe-server';
-import { paymentGatewayContract } from '../payment-gateway.contract';
+import { paymentGatewaySuite } from '../payment-gateway.suite';
 import { PaymentGatewayError, type ChargeRequest } from '../payment-gateway';
 import { StripePaymentGateway } from './stripe-gateway';
 
@@ -26,8 +26,8 @@ describe('StripePaymentGateway (the stripe SDK against the Stripe-compatible tes
     await server.close();
   });
 
-  describe('the payment gateway contract', () => {
-    paymentGatewayContract(
+  describe('the shared payment gateway suite', () => {
+    paymentGatewaySuite(
       async () => ({
         gateway: gatewayFor(server),
         dispose: async () => server.clearFaults(),

@@ -1,21 +1,21 @@
 import { assert, contractStreamPrefix, type MilestoneFunded, type MilestonePayoutCompleted, type MilestoneRefunded } from '@escrow/domain';
 import type { EventStore, RecordedEvent } from '@escrow/event-store';
-import type { LedgerCharge, LedgerMovements, LedgerRefund, LedgerTransfer } from '@escrow/payments';
+import type { RecordedCharge, RecordedMovements, RecordedRefund, RecordedTransfer } from '@escrow/payments';
 
 /** The events where our log records money the provider moved. */
 export const moneyEventTypes = ['MilestoneFunded', 'MilestonePayoutCompleted', 'MilestoneRefunded'] as const;
 
 /** Events read per query, so memory per round trip stays flat however long the log. */
-export const ledgerReadPageSize = 1_000;
+export const logReadPageSize = 1_000;
 
 type MoneyEvent = MilestoneFunded | MilestonePayoutCompleted | MilestoneRefunded;
 type EventLike = Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
 
 /** Our whole log's money movements, keyed by the provider's ids. Pure. */
-export function ledgerMovementsFrom(events: Iterable<EventLike>): LedgerMovements {
-  const charges: LedgerCharge[] = [];
-  const transfers: LedgerTransfer[] = [];
-  const refunds: LedgerRefund[] = [];
+export function recordedMovementsFrom(events: Iterable<EventLike>): RecordedMovements {
+  const charges: RecordedCharge[] = [];
+  const transfers: RecordedTransfer[] = [];
+  const refunds: RecordedRefund[] = [];
   for (const event of events) {
     if (!isMoneyEvent(event)) continue;
     const common = { contractId: event.data.contractId, milestoneId: event.data.milestoneId, amountCents: event.data.amount.amountCents, occurredAt: occurredAtOf(event) };
@@ -39,17 +39,17 @@ export function ledgerMovementsFrom(events: Iterable<EventLike>): LedgerMovement
 }
 
 /** Reads every money event of every contract, oldest first, page by page. */
-export async function readLedgerMovements(store: EventStore): Promise<LedgerMovements> {
+export async function readRecordedMovements(store: EventStore): Promise<RecordedMovements> {
   const events: RecordedEvent[] = [];
   let after: string | null = null;
   for (;;) {
-    const page = await store.readAll({ fromPosition: after, limit: ledgerReadPageSize, filter: { streamPrefixes: [contractStreamPrefix], eventTypes: [...moneyEventTypes] } });
+    const page = await store.readAll({ fromPosition: after, limit: logReadPageSize, filter: { streamPrefixes: [contractStreamPrefix], eventTypes: [...moneyEventTypes] } });
     events.push(...page);
     const last = page.at(-1);
-    if (last === undefined || page.length < ledgerReadPageSize) break;
+    if (last === undefined || page.length < logReadPageSize) break;
     after = last.position;
   }
-  return ledgerMovementsFrom(events);
+  return recordedMovementsFrom(events);
 }
 
 function isMoneyEvent(event: EventLike): event is MoneyEvent & EventLike {

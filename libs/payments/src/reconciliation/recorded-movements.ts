@@ -2,7 +2,7 @@
  * Money movements as our event log records them (MilestoneFunded, MilestonePayoutCompleted,
  * MilestoneRefunded), keyed by the provider's ids. `occurredAt` is our clock, not the provider's.
  */
-interface LedgerMovement {
+interface RecordedMovement {
   readonly id: string;
   readonly contractId: string;
   readonly milestoneId: string;
@@ -10,18 +10,18 @@ interface LedgerMovement {
   readonly occurredAt: Date;
 }
 
-export interface LedgerCharge extends LedgerMovement {
+export interface RecordedCharge extends RecordedMovement {
   readonly paymentIntentId: string;
 }
 
-export type LedgerTransfer = LedgerMovement;
+export type RecordedTransfer = RecordedMovement;
 
-export interface LedgerRefund extends LedgerMovement {
+export interface RecordedRefund extends RecordedMovement {
   readonly chargeId: string;
 }
 
-export interface LedgerMovements {
-  readonly charges: readonly LedgerCharge[];
-  readonly transfers: readonly LedgerTransfer[];
-  readonly refunds: readonly LedgerRefund[];
+export interface RecordedMovements {
+  readonly charges: readonly RecordedCharge[];
+  readonly transfers: readonly RecordedTransfer[];
+  readonly refunds: readonly RecordedRefund[];
 }

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { assert } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { backoffMs } from '@escrow/payment-process';
 import type { SqlDb } from '@escrow/sql';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { backoffMs } from '../payment-saga/backoff';
 import { advanceRelayCheckpoint, prepareRelayCheckpoint } from './relay-checkpoint';
 import { ensureRelayStream, relayDuplicateWindowMs } from './relay-stream';
 import { assertSubjectPrefix } from './relay-subjects';

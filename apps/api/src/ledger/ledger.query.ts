@@ -1,10 +1,10 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { csvLine } from '@escrow/csv';
 import { notFound, type Actor } from '@escrow/domain';
 import { comparePositions, type EventStore } from '@escrow/event-store';
 import {
   accountExists,
   balanceLine,
-  csvLine,
   entriesCsvHeader,
   entryCsvFields,
   entryLine,

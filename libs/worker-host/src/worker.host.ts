@@ -1,14 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '@escrow/event-store';
+import { NatsRelay } from '@escrow/nats-relay';
+import { PaymentSaga, PayoutRetrier, SimulatedCrash, StripeWebhookProcessor } from '@escrow/payment-process';
+import { projections } from '@escrow/projections/registry';
 import { ProjectorRunner } from '@escrow/projector';
 import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
-import { PaymentSaga } from './payment-saga/payment-saga';
-import { PayoutRetrier } from './payment-saga/payout-retrier';
-import { SimulatedCrash } from './payment-saga/saga-faults';
-import { NatsRelay } from './nats-relay';
-import { projections } from './projections.registry';
-import { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
 
 /** After an unexpected failure (a database blip), a component resumes from its checkpoint after this. */
 export const restartDelayMs = 1_000;

@@ -1,11 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EffectRunner } from './payment-saga/effects/effect-runner';
-import { PerformEffect } from './payment-saga/effects/perform-effect';
-import { PaymentSaga } from './payment-saga/payment-saga';
-import { SagaOutcomes } from './payment-saga/saga-outcomes';
-import { PayoutRetrier } from './payment-saga/payout-retrier';
-import { SAGA_FAULTS, noSagaFaults, type SagaFaults } from './payment-saga/saga-faults';
-import { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
+import {
+  EffectRunner,
+  PaymentSaga,
+  PayoutRetrier,
+  PerformEffect,
+  SAGA_FAULTS,
+  SagaOutcomes,
+  StripeWebhookProcessor,
+  noSagaFaults,
+  type SagaFaults,
+} from '@escrow/payment-process';
 import { WorkerHost } from './worker.host';
 
 @Module({})

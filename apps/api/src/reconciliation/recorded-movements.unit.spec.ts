@@ -1,4 +1,4 @@
-import { ledgerMovementsFrom } from './ledger-movements';
+import { recordedMovementsFrom } from './recorded-movements';
 
 const meta = (occurredAt: string) => ({ occurredAt, eventId: 'e' });
 const usd = (amountCents: number) => ({ amountCents, currency: 'USD' });
@@ -6,7 +6,7 @@ const usd = (amountCents: number) => ({ amountCents, currency: 'USD' });
 describe('our money movements from the log', () => {
   it('takes charges, transfers and refunds from their events, with our time, and skips the rest', () => {
     const ref = { contractId: 'c1', milestoneId: 'm1' };
-    const movements = ledgerMovementsFrom([
+    const movements = recordedMovementsFrom([
       { type: 'MilestoneFundingRequested', data: { ...ref, amount: usd(15_000) }, metadata: meta('2026-03-01T00:00:00.000Z') },
       { type: 'MilestoneFunded', data: { ...ref, amount: usd(15_000), paymentIntentId: 'pi_1', chargeId: 'ch_1' }, metadata: meta('2026-03-01T00:00:01.000Z') },
       { type: 'MilestoneRefunded', data: { ...ref, amount: usd(5_000), refundId: 're_1', chargeId: 'ch_1' }, metadata: meta('2026-03-01T00:00:02.000Z') },
@@ -21,6 +21,6 @@ describe('our money movements from the log', () => {
 
   it('stops on a money event without a time: a report that guessed would be wrong quietly', () => {
     const event = { type: 'MilestoneFunded', data: { contractId: 'c', milestoneId: 'm', amount: usd(1), paymentIntentId: 'pi', chargeId: 'ch' }, metadata: {} };
-    expect(() => ledgerMovementsFrom([event])).toThrow(/occurredAt/);
+    expect(() => recordedMovementsFrom([event])).toThrow(/occurredAt/);
   });
 });

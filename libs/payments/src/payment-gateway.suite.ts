@@ -12,7 +12,7 @@ import {
   type TransferRequest,
 } from './payment-gateway';
 
-/** Concurrent callers racing with one idempotency key in the contract's race test. */
+/** Concurrent callers racing with one idempotency key in the suite's race test. */
 const racingCallers = 5;
 
 /**
@@ -36,7 +36,7 @@ export interface GatewayTraits {
   readonly guardsEscrowAcrossRefundsAndTransfers: boolean;
 }
 
-export function paymentGatewayContract(open: () => Promise<OpenedGateway>, traits: GatewayTraits) {
+export function paymentGatewaySuite(open: () => Promise<OpenedGateway>, traits: GatewayTraits) {
   let gateway: PaymentGateway;
   let opened: OpenedGateway;
 
@@ -48,7 +48,7 @@ export function paymentGatewayContract(open: () => Promise<OpenedGateway>, trait
     await opened.dispose();
   });
 
-  const key = (what: string) => `contract-${what}-${randomUUID()}`;
+  const key = (what: string) => `suite-${what}-${randomUUID()}`;
   const metadata = { contractId: randomUUID(), milestoneId: randomUUID() };
 
   async function customerWith(paymentMethodId: string) {

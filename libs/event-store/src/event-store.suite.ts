@@ -20,7 +20,7 @@ export interface EventStoreTraits {
   readonly globalEventIds: boolean;
 }
 
-export function eventStoreContract(
+export function eventStoreSuite(
   openStore: () => Promise<{ store: EventStore; dispose(): Promise<void> }>,
   traits: EventStoreTraits = { globalEventIds: true },
 ) {

@@ -1,0 +1,1 @@
+export { csvField, csvLine, csvUserText } from './csv';

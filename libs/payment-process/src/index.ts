@@ -1,0 +1,11 @@
+export { PaymentSaga, sagaCheckpointName } from './payment-saga/payment-saga';
+export { SagaOutcomes } from './payment-saga/saga-outcomes';
+export { PerformEffect, effectAttemptsMax } from './payment-saga/effects/perform-effect';
+export { EffectRunner } from './payment-saga/effects/effect-runner';
+export { PayoutRetrier } from './payment-saga/payout-retrier';
+export { SAGA_FAULTS, SimulatedCrash, noSagaFaults, type SagaCrashPoint, type SagaFaults } from './payment-saga/saga-faults';
+export { backoffMs, sleep } from './payment-saga/backoff';
+export type { Effect, EffectKind, EffectStatus } from './payment-saga/effects/effect-store';
+export type { DeadLetter } from './payment-saga/saga-store';
+export { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
+export { PaymentProcessAdmin } from './payment-process-admin';

@@ -1,0 +1,2 @@
+export { WorkerModule } from './worker.module';
+export { WorkerHost } from './worker.host';
