@@ -1,10 +1,28 @@
-import type { Actor } from '../shared/metadata';
-import { usd } from '../shared/money';
 import { deciderSpec } from '../testing/decider-spec';
-import type { Archive, ContractCommand, RecordPayoutCompleted, RecordRefunded, ResolveDispute } from './commands';
+import {
+  AMOUNT,
+  archive,
+  archived,
+  by,
+  contractWith,
+  disputeResolved,
+  employer,
+  finance,
+  M1,
+  M2,
+  milestoneAfter,
+  milestoneAt,
+  payoutCompleted as payoutCompletedOf,
+  recordPayoutCompleted,
+  recordRefunded as recordRefundedOf,
+  refunded as refundedOf,
+  resolveDispute,
+  service,
+  support,
+  trainer,
+} from '../testing/contract-fixtures';
 import type { ContractEvent, DisputeResolution } from './events';
 import { contractDecider } from './index';
-import { replay, type ContractOpen, type MilestoneState } from './state';
 
 /**
  * Dispute resolution and refunds, rule by rule. The status matrix and the actor tables for
@@ -13,39 +31,9 @@ import { replay, type ContractOpen, type MilestoneState } from './state';
  */
 const contract = deciderSpec(contractDecider);
 
-const employer = { role: 'employer', id: 'emp_1' } as const;
-const trainer = { role: 'trainer', id: 'tr_1' } as const;
-const service = { role: 'service', id: 'payment-saga' } as const;
-const support = { role: 'support', id: 'sup_1' } as const;
-const finance = { role: 'finance', id: 'fin_1' } as const;
-
-const C1 = 'c_1';
-const M1 = 'm_1';
-const M2 = 'm_2';
-const AMOUNT = 15_000; // 150.00 USD in escrow
-const FEE_BPS = 1_000; // 10 %
-const NOTE = 'delivery was half done; split agreed on the call';
-
-const ref = (milestoneId = M1) => ({ contractId: C1, milestoneId });
-const by = <C extends ContractCommand>(actor: Actor, command: C): C => ({ ...command, actor });
-
-// ---------------------------------------------------------------------------------------------
-// Events
-// ---------------------------------------------------------------------------------------------
-
 /** A contract whose milestones were each funded with AMOUNT and then disputed by the employer. */
-const disputedContract = (...milestoneIds: string[]): ContractEvent[] => [
-  { type: 'ContractCreated', data: { contractId: C1, employerId: employer.id, trainerId: trainer.id, projectName: 'Eval' } },
-  ...milestoneIds.flatMap((id): ContractEvent[] => [
-    { type: 'MilestoneCreated', data: { ...ref(id), name: `Batch ${id}`, description: null, amount: usd(AMOUNT), dueDate: null } },
-    {
-      type: 'MilestoneFundingRequested',
-      data: { ...ref(id), employerId: employer.id, amount: usd(AMOUNT), customerId: 'cus_1', paymentMethodId: 'pm_1' },
-    },
-    { type: 'MilestoneFunded', data: { ...ref(id), amount: usd(AMOUNT), paymentIntentId: `pi_${id}`, chargeId: `ch_${id}` } },
-    { type: 'MilestoneDisputed', data: { ...ref(id), disputedBy: 'employer', reason: 'not delivered', previousStatus: 'funded', chargeback: null } },
-  ]),
-];
+const disputedContract = (...milestoneIds: string[]): ContractEvent[] =>
+  contractWith(...milestoneIds.map((id) => milestoneAt.disputed(id)));
 
 interface Split {
   readonly trainer: number;
@@ -55,66 +43,21 @@ interface Split {
   readonly feeBps?: number;
 }
 
-const resolved = (resolution: DisputeResolution, split: Split, milestoneId = M1): ContractEvent => ({
-  type: 'MilestoneDisputeResolved',
-  data: {
-    ...ref(milestoneId),
-    resolution,
-    trainerId: trainer.id,
-    trainerAmount: usd(split.trainer),
-    refundAmount: usd(split.refund),
-    fee: usd(split.fee),
-    net: usd(split.net),
-    feeBps: split.feeBps ?? FEE_BPS,
-    chargeId: `ch_${milestoneId}`,
-    note: NOTE,
-  },
-});
+// This file states amounts first: its rules are about how the escrow is split.
+const resolved = (resolution: DisputeResolution, split: Split, milestoneId = M1): ContractEvent =>
+  disputeResolved(resolution, milestoneId, split);
 
 // The three resolutions of a 150.00 escrow at a 10 % fee.
 const released = resolved('release', { trainer: AMOUNT, refund: 0, fee: 1_500, net: 13_500 });
 const refundedInFull = resolved('refund', { trainer: 0, refund: AMOUNT, fee: 0, net: 0 });
 const split60 = resolved('split', { trainer: 6_000, refund: 9_000, fee: 600, net: 5_400 });
 
-const refunded = (amountCents: number, refundId = 're_1', milestoneId = M1): ContractEvent => ({
-  type: 'MilestoneRefunded',
-  data: { ...ref(milestoneId), amount: usd(amountCents), refundId, chargeId: `ch_${milestoneId}` },
-});
-const payoutCompleted = (amountCents: number, milestoneId = M1): ContractEvent => ({
-  type: 'MilestonePayoutCompleted',
-  data: { ...ref(milestoneId), trainerId: trainer.id, amount: usd(amountCents), transferId: 'tr_1', destinationAccountId: 'acct_1' },
-});
-const archived: ContractEvent = { type: 'ContractArchived', data: { contractId: C1 } };
+const refunded = (amountCents: number, refundId = 're_1', milestoneId = M1) => refundedOf(milestoneId, amountCents, refundId);
+const payoutCompleted = (amountCents: number, milestoneId = M1) => payoutCompletedOf(milestoneId, amountCents);
 
-// ---------------------------------------------------------------------------------------------
-// Commands
-// ---------------------------------------------------------------------------------------------
-
-const resolve = (resolution: DisputeResolution, data: Partial<ResolveDispute['data']> = {}): ResolveDispute => ({
-  type: 'ResolveDispute',
-  actor: support,
-  data: { ...ref(), resolution, trainerAmountCents: null, note: NOTE, feeBps: FEE_BPS, ...data },
-});
-const recordRefunded = (amountCents: number, refundId = 're_1', milestoneId = M1): RecordRefunded => ({
-  type: 'RecordRefunded',
-  actor: service,
-  data: { ...ref(milestoneId), refundId, amountCents },
-});
-const recordPayout = (amountCents: number): RecordPayoutCompleted => ({
-  type: 'RecordPayoutCompleted',
-  actor: service,
-  data: { ...ref(), transferId: 'tr_1', destinationAccountId: 'acct_1', amountCents },
-});
-const archive: Archive = { type: 'Archive', actor: employer, data: { contractId: C1 } };
-
-/** The milestone as the stream reads back after these events. */
-function milestoneAfter(events: ContractEvent[], milestoneId = M1): MilestoneState {
-  const state = replay(events);
-  expect(state.status).not.toBe('none');
-  const milestone = (state as ContractOpen).milestones[milestoneId];
-  expect(milestone).toBeDefined();
-  return milestone!;
-}
+const resolve = (resolution: DisputeResolution, data: Parameters<typeof resolveDispute>[0] = {}) => resolveDispute({ resolution, ...data });
+const recordRefunded = (amountCents: number, refundId = 're_1', milestoneId = M1) => recordRefundedOf({ milestoneId, refundId, amountCents });
+const recordPayout = (amountCents: number) => recordPayoutCompleted({ amountCents });
 
 // ---------------------------------------------------------------------------------------------
 // Resolutions
@@ -327,23 +270,23 @@ describe('archive around refunds', () => {
   it('is refused while a refund resolution waits for its refund: the milestone is still disputed', () => {
     contract
       .given([...disputedContract(M1), refundedInFull, refunded(5_000)])
-      .when(archive)
+      .when(archive())
       .thenThrows('conflict', `cannot archive: milestone ${M1} is disputed;`);
   });
 
   it('is allowed once the milestone is refunded', () => {
-    contract.given([...disputedContract(M1), refundedInFull, refunded(AMOUNT)]).when(archive).then([archived]);
+    contract.given([...disputedContract(M1), refundedInFull, refunded(AMOUNT)]).when(archive()).then([archived()]);
   });
 
   it('is refused while a split is paid out but its refund is pending, naming the milestone', () => {
     contract
       .given([...disputedContract(M1), split60, payoutCompleted(5_400)])
-      .when(archive)
+      .when(archive())
       .thenThrows('conflict', `cannot archive: milestone ${M1} still has a refund pending`);
   });
 
   it('is allowed once the split is paid out and refunded', () => {
-    contract.given([...disputedContract(M1), split60, payoutCompleted(5_400), refunded(9_000)]).when(archive).then([archived]);
+    contract.given([...disputedContract(M1), split60, payoutCompleted(5_400), refunded(9_000)]).when(archive()).then([archived()]);
   });
 
   it('is refused while any one milestone has a refund pending', () => {
@@ -357,7 +300,7 @@ describe('archive around refunds', () => {
         payoutCompleted(5_400, M2),
         refunded(8_999, 're_2', M2),
       ])
-      .when(archive)
+      .when(archive())
       .thenThrows('conflict', `cannot archive: milestone ${M2} still has a refund pending`);
   });
 });

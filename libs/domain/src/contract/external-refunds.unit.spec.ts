@@ -1,9 +1,23 @@
-import { usd } from '../shared/money';
+import {
+  AMOUNT,
+  archive,
+  archived,
+  contractAt,
+  disputeResolved,
+  employer,
+  finance,
+  M1,
+  milestoneAfter,
+  providerRefund as atProvider,
+  recordExternalRefund as recordExternalRefundOf,
+  refunded as refundedOf,
+  service,
+  trainer,
+} from '../testing/contract-fixtures';
 import { deciderSpec } from '../testing/decider-spec';
-import type { Archive, ProviderRefundFacts, RecordExternalRefund } from './commands';
+import type { RecordExternalRefund } from './commands';
 import type { ContractEvent, DisputeResolution } from './events';
 import { contractDecider } from './index';
-import { replay, type ContractOpen } from './state';
 
 /**
  * Support records a refund made at the payment provider outside the ledger (say, by hand in
@@ -13,67 +27,18 @@ import { replay, type ContractOpen } from './state';
  */
 const contract = deciderSpec(contractDecider);
 
-const employer = { role: 'employer', id: 'emp_1' } as const;
-const trainer = { role: 'trainer', id: 'tr_1' } as const;
-const support = { role: 'support', id: 'sup_1' } as const;
-const service = { role: 'service', id: 'payment-saga' } as const;
-const finance = { role: 'finance', id: 'fin_1' } as const;
-
-const C1 = 'c_1';
-const M1 = 'm_1';
-const AMOUNT = 15_000;
-const CHARGE = 'ch_funding';
-const INTENT = 'pi_funding';
+/** The id support names: a refund made in the provider's dashboard, not by the saga. */
 const REFUND = 're_dashboard';
-const ref = { contractId: C1, milestoneId: M1 };
 
-const funded: ContractEvent[] = [
-  { type: 'ContractCreated', data: { contractId: C1, employerId: employer.id, trainerId: trainer.id, projectName: 'Eval' } },
-  { type: 'MilestoneCreated', data: { ...ref, name: 'Batch 1', description: null, amount: usd(AMOUNT), dueDate: null } },
-  { type: 'MilestoneFundingRequested', data: { ...ref, employerId: employer.id, amount: usd(AMOUNT), customerId: 'cus_1', paymentMethodId: 'pm_1' } },
-  { type: 'MilestoneFunded', data: { ...ref, amount: usd(AMOUNT), paymentIntentId: INTENT, chargeId: CHARGE } },
-];
-const disputed: ContractEvent[] = [
-  ...funded,
-  { type: 'MilestoneDisputed', data: { ...ref, disputedBy: 'employer', reason: 'not delivered', previousStatus: 'funded', chargeback: null } },
-];
-const resolved = (resolution: DisputeResolution, trainerCents: number, feeCents = 0): ContractEvent => ({
-  type: 'MilestoneDisputeResolved',
-  data: {
-    ...ref,
-    resolution,
-    trainerId: trainer.id,
-    trainerAmount: usd(trainerCents),
-    refundAmount: usd(AMOUNT - trainerCents),
-    fee: usd(feeCents),
-    net: usd(trainerCents - feeCents),
-    feeBps: 0,
-    chargeId: CHARGE,
-    note: 'not delivered',
-  },
-});
+const funded = () => contractAt('funded');
+const disputed = () => contractAt('disputed');
+/** Fee-free, so that the refund owed is exactly what the trainer is not released. */
+const resolved = (resolution: DisputeResolution, trainerCents: number): ContractEvent =>
+  disputeResolved(resolution, M1, { trainer: trainerCents, refund: AMOUNT - trainerCents, fee: 0, net: trainerCents, feeBps: 0 });
 /** Resolved `refund`: the saga's refund was then refused by the provider, so none is recorded. */
-const refundOwed: ContractEvent[] = [...disputed, resolved('refund', 0)];
-const refunded = (amountCents: number, refundId = REFUND): ContractEvent => ({
-  type: 'MilestoneRefunded',
-  data: { ...ref, amount: usd(amountCents), refundId, chargeId: CHARGE },
-});
-
-const atProvider = (facts: Partial<ProviderRefundFacts> = {}): ProviderRefundFacts => ({
-  chargeId: CHARGE,
-  paymentIntentId: INTENT,
-  amountCents: AMOUNT,
-  status: 'succeeded',
-  ...facts,
-});
-const recordExternalRefund = (data: Partial<RecordExternalRefund['data']> = {}): RecordExternalRefund => ({
-  type: 'RecordExternalRefund',
-  actor: support,
-  data: { ...ref, refundId: REFUND, atProvider: atProvider(), ...data },
-});
-const archive: Archive = { type: 'Archive', actor: employer, data: { contractId: C1 } };
-
-const milestoneAfter = (events: ContractEvent[]) => (replay(events) as ContractOpen).milestones[M1]!;
+const refundOwed: ContractEvent[] = [...disputed(), resolved('refund', 0)];
+const refunded = (amountCents: number, refundId = REFUND) => refundedOf(M1, amountCents, refundId);
+const recordExternalRefund = (data: Partial<RecordExternalRefund['data']> = {}) => recordExternalRefundOf({ refundId: REFUND, ...data });
 
 describe('recording a refund made outside the ledger', () => {
   it('records the refund the resolution owes as MilestoneRefunded, with the provider refund id and the funding charge', () => {
@@ -83,11 +48,11 @@ describe('recording a refund made outside the ledger', () => {
   it('leaves the milestone refunded, its escrow empty and nothing pending, so the contract can be archived', () => {
     const after = [...refundOwed, refunded(AMOUNT)];
     expect(milestoneAfter(after)).toMatchObject({ status: 'refunded', escrowCents: 0, refundPendingCents: 0, refundIds: [REFUND] });
-    contract.given(after).when(archive).then([{ type: 'ContractArchived', data: { contractId: C1 } }]);
+    contract.given(after).when(archive()).then([archived()]);
   });
 
   it("settles a split's refunded part too; the released part still goes to the trainer", () => {
-    const split = [...disputed, resolved('split', 6_000)];
+    const split = [...disputed(), resolved('split', 6_000)];
     contract.given(split).when(recordExternalRefund({ atProvider: atProvider({ amountCents: 9_000 }) })).then([refunded(9_000)]);
     expect(milestoneAfter([...split, refunded(9_000)])).toMatchObject({ status: 'approved', refundPendingCents: 0, escrowCents: 0 });
   });
@@ -110,7 +75,7 @@ describe('refusing a refund that is not the money owed (422 naming externalRefun
     contract
       .given(refundOwed)
       .when(recordExternalRefund({ atProvider: atProvider({ chargeId: 'ch_other', paymentIntentId: 'pi_other' }) }))
-      .thenThrows('unprocessable', /^externalRefund\.refundId: refund re_dashboard is of charge ch_other, not of milestone m_1's funding charge ch_funding$/);
+      .thenThrows('unprocessable', /^externalRefund\.refundId: refund re_dashboard is of charge ch_other, not of milestone m_1's funding charge ch_m_1$/);
   });
 
   it.each(['pending', 'failed', 'canceled', 'requires_action'])('a refund that is %s at the provider', (status) => {
@@ -129,7 +94,7 @@ describe('refusing a refund that is not the money owed (422 naming externalRefun
 
   it('a split refunds only its refunded part: the whole charge is too much', () => {
     contract
-      .given([...disputed, resolved('split', 6_000)])
+      .given([...disputed(), resolved('split', 6_000)])
       .when(recordExternalRefund())
       .thenThrows('unprocessable', 'returned 150.00; the resolution refunds 90.00');
   });
@@ -137,9 +102,9 @@ describe('refusing a refund that is not the money owed (422 naming externalRefun
 
 describe('refusing when no refund is owed (409)', () => {
   it.each([
-    { what: 'funded, never disputed', history: funded, status: 'funded' },
-    { what: 'disputed, not resolved yet', history: disputed, status: 'disputed' },
-    { what: 'resolved release', history: [...disputed, resolved('release', AMOUNT)], status: 'approved' },
+    { what: 'funded, never disputed', history: funded(), status: 'funded' },
+    { what: 'disputed, not resolved yet', history: disputed(), status: 'disputed' },
+    { what: 'resolved release', history: [...disputed(), resolved('release', AMOUNT)], status: 'approved' },
     { what: 'already refunded by another refund', history: [...refundOwed, refunded(AMOUNT, 're_saga')], status: 'refunded' },
   ])('$what', ({ history, status }) => {
     contract.given(history).when(recordExternalRefund()).thenThrows('conflict', `milestone m_1 has no refund pending (its status is ${status})`);

@@ -2,7 +2,10 @@ export * from './events';
 export * from './commands';
 export * from './state';
 export { decide, unresolvedStatuses } from './decide';
+export { evolve, replay } from './evolve';
+export { afterChargebackClosed } from './evolve-chargebacks';
 import { decide } from './decide';
-import { evolve, initialState } from './state';
+import { evolve } from './evolve';
+import { initialState } from './state';
 
 export const contractDecider = { decide, evolve, initialState };

@@ -4,7 +4,8 @@ import { usd } from '../shared/money';
 import type { RecordChargebackClosed, RecordChargebackOpened } from './commands';
 import type { ChargebackLoss, ChargebackStatusAtOpening, ContractEvent, DisputedFromStatus } from './events';
 import { milestoneOf, ref, requireService } from './guards';
-import { afterChargebackClosed, type ChargebackState, type ContractOpen, type MilestoneState, type MilestoneStatus } from './state';
+import { afterChargebackClosed } from './evolve-chargebacks';
+import type { ChargebackState, ContractOpen, MilestoneState, MilestoneStatus } from './state';
 
 /** Money still on the platform: the chargeback disputes the milestone and blocks its payout. */
 const disputableStatuses: readonly DisputedFromStatus[] = ['funded', 'pending_approval', 'approved'];

@@ -1,9 +1,28 @@
-import { conflict } from '../shared/errors';
+import { conflict, unprocessable } from '../shared/errors';
 import { usd } from '../shared/money';
-import type { RecordFunded, RecordFundingFailed, RecordFundingPending } from './commands';
+import type { RecordFunded, RecordFundingFailed, RecordFundingPending, RequestFunding } from './commands';
 import type { ContractEvent } from './events';
-import { milestoneIn, milestoneOf, ref, requireService } from './guards';
+import { milestoneIn, milestoneOf, ref, requireEmployer, requireService } from './guards';
 import type { ContractOpen, MilestoneState } from './state';
+
+/**
+ * The employer asks to fund; the saga charges the saved payment method, so one must be on file
+ * before anything is recorded (the application looks it up before deciding).
+ */
+export function decideRequestFunding(command: RequestFunding, state: ContractOpen): ContractEvent[] {
+  requireEmployer(state, command.actor);
+  const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'fund');
+  const { paymentMethod } = command.data;
+  if (!paymentMethod) {
+    throw unprocessable('payment_method_required', 'employer has no payment method on file; attach one first');
+  }
+  return [
+    {
+      type: 'MilestoneFundingRequested',
+      data: { ...ref(state, milestone), employerId: state.employerId, amount: usd(milestone.amountCents), ...paymentMethod },
+    },
+  ];
+}
 
 /**
  * Funding outcomes arrive twice or more: from the saga's synchronous answer and from Stripe's

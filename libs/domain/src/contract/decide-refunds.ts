@@ -1,10 +1,26 @@
 import { assert } from '../shared/assert';
-import { conflict, forbidden, unprocessable } from '../shared/errors';
+import { conflict, unprocessable } from '../shared/errors';
 import { Money, usd } from '../shared/money';
-import type { RecordExternalRefund } from './commands';
+import type { RecordExternalRefund, RecordRefunded } from './commands';
 import type { ContractEvent } from './events';
-import { milestoneOf, ref } from './guards';
+import { milestoneOf, ref, requireService, requireSupport } from './guards';
 import type { ContractOpen } from './state';
+
+/**
+ * The saga's refund of what a resolution sent back to the employer. A refund may come in parts
+ * and be reported twice (saga retry, webhook): a known refund id is nothing new.
+ */
+export function decideRefunded(command: RecordRefunded, state: ContractOpen): ContractEvent[] {
+  requireService(command.actor);
+  const milestone = milestoneOf(state, command.data.milestoneId);
+  const { amountCents, refundId } = command.data;
+  if (milestone.refundIds.includes(refundId)) return [];
+  if (amountCents <= 0 || amountCents > milestone.refundPendingCents) {
+    throw conflict('refund_mismatch', `refunded ${amountCents} cents, ${milestone.refundPendingCents} are due back to the employer`);
+  }
+  assert(milestone.chargeId !== null, `refunded milestone ${milestone.milestoneId} was funded`);
+  return [{ type: 'MilestoneRefunded', data: { ...ref(state, milestone), amount: usd(amountCents), refundId, chargeId: milestone.chargeId } }];
+}
 
 /** The request field support names the refund by: every refusal below is about it. */
 export const externalRefundField = 'externalRefund.refundId';
@@ -17,7 +33,7 @@ export const externalRefundField = 'externalRefund.refundId';
  * milestone's status follow. The same refund recorded again is nothing new.
  */
 export function decideExternalRefund(command: RecordExternalRefund, state: ContractOpen): ContractEvent[] {
-  if (command.actor.role !== 'support') throw forbidden('not_support', 'only support can record a refund made outside the ledger');
+  requireSupport(command.actor, 'record a refund made outside the ledger');
   const { milestoneId, refundId, atProvider } = command.data;
   const milestone = milestoneOf(state, milestoneId);
   if (milestone.refundIds.includes(refundId)) return [];
