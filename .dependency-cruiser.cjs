@@ -26,6 +26,20 @@ module.exports = {
       to: { pathNot: ['^libs/domain/src/', '^node_modules/decimal\\.js/'] },
     },
     {
+      name: 'retry-is-neutral',
+      comment: 'libs/retry (backoff, pauses) serves every lib, down to runtime: it imports no other lib, so none of them ever imports itself back through it.',
+      severity: 'error',
+      from: { path: '^libs/retry/src/' },
+      to: { path: '^(apps|libs|projections)/', pathNot: '^libs/retry/src/' },
+    },
+    {
+      name: 'jobs-builds-on-sql-and-retry-only',
+      comment: 'libs/jobs (job queue, poll loop) serves the webhook inbox in libs/payments as well as the processes, so it stays below them all.',
+      severity: 'error',
+      from: { path: '^libs/jobs/src/' },
+      to: { path: '^(apps|libs|projections)/', pathNot: '^libs/(jobs|sql|retry)/src/' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'An import that does not resolve (say, a path alias missing from tsconfig.json) would slip past every rule above.',
       severity: 'error',

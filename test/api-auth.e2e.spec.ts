@@ -1,8 +1,6 @@
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
-import type { SqlDb } from '@escrow/sql';
 import jwt from 'jsonwebtoken';
-import { eventually, startApp, testAuthSecret, type HttpResponse, type RunningApp } from './support/app';
+import { eventually, startApp, testAuthSecret, type HttpResponse, type RunningApp, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { expectError, freshEmployer, freshTrainer, validHire, expectRefusedWithoutWrites } from './support/api-checks';
 
@@ -70,23 +68,10 @@ const badCredentials: ReadonlyArray<{ what: string; header: (actor: Actor) => st
 ];
 
 describeEachDatabase('API authentication and authorization', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
-  });
+  const app = withApp(target);
 
   const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) =>
-    expectRefusedWithoutWrites(db, store, call, status, message);
+    expectRefusedWithoutWrites(app.db, app.store, call, status, message);
 
   const milestonePath = (cid: string, mid: string, action: string) => `/v1/contracts/${cid}/milestones/${mid}/${action}`;
 
@@ -94,21 +79,21 @@ describeEachDatabase('API authentication and authorization', (target) => {
   async function contract(at: 'pending' | 'funded' | 'pending_approval' = 'pending') {
     const employer = freshEmployer();
     const trainer = freshTrainer();
-    const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
     expect(attached.status).toBe(200);
     // With a payout account, an approval ends paid instead of retrying its payout in the background.
-    const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+    const connected = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
     expect(connected.status).toBe(200);
-    const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
+    const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
     expect(hired.status).toBe(201);
     const { contractId, milestoneId } = hired.body as { contractId: string; milestoneId: string };
     if (at !== 'pending') {
-      const funding = await api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
+      const funding = await app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
       expect(funding.status).toBe(202);
       await statusBecomes(contractId, milestoneId, 'funded');
     }
     if (at === 'pending_approval') {
-      const requested = await api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
+      const requested = await app.api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
       expect(requested.body).toMatchObject({ status: 'pending_approval' });
     }
     return { employer, trainer, contractId, milestoneId };
@@ -116,14 +101,14 @@ describeEachDatabase('API authentication and authorization', (target) => {
 
   async function statusBecomes(contractId: string, milestoneId: string, status: string) {
     return eventually(async () => {
-      const view = await api.request('GET', `/v1/contracts/${contractId}`, { as: supportActor });
+      const view = await app.api.request('GET', `/v1/contracts/${contractId}`, { as: supportActor });
       const milestone = view.body?.milestones?.find((m: { milestoneId: string }) => m.milestoneId === milestoneId);
       return milestone?.status === status ? milestone : undefined;
     }, `milestone ${milestoneId} to become ${status}`);
   }
 
   const rawRequest = (method: string, path: string, header: string | undefined, body?: unknown) =>
-    api.request(method, path, { body, headers: header === undefined ? {} : { authorization: header } });
+    app.api.request(method, path, { body, headers: header === undefined ? {} : { authorization: header } });
 
   describe('authentication (401)', () => {
     it.each(badCredentials)('POST /v1/contracts with $what → 401, nothing appended', async ({ header }) => {
@@ -154,7 +139,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
 
     it('the same requests with a valid token are served (the refusals above are about the token)', async () => {
       const employer = freshEmployer();
-      const valid = `Bearer ${api.token(employer.role, employer.id)}`;
+      const valid = `Bearer ${app.api.token(employer.role, employer.id)}`;
       const hired = await rawRequest('POST', '/v1/contracts', valid, validHire(freshTrainer().id));
       expect(hired.status).toBe(201);
       const view = await rawRequest('GET', `/v1/contracts/${hired.body.contractId}`, valid);
@@ -163,7 +148,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
     });
 
     it('health stays public', async () => {
-      const health = await api.request('GET', '/health');
+      const health = await app.api.request('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok' });
     });
@@ -201,7 +186,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const hired = await rawRequest('POST', '/v1/contracts', signedClaims(employerClaims({ sub })), validHire(freshTrainer().id));
       expect(hired.status).toBe(201);
       const view = await eventually(async () => {
-        const response = await api.request('GET', `/v1/contracts/${hired.body.contractId}`, { as: supportActor });
+        const response = await app.api.request('GET', `/v1/contracts/${hired.body.contractId}`, { as: supportActor });
         return response.status === 200 ? response.body : undefined;
       }, 'the contract view');
       expect(view.employerId).toBe(sub);
@@ -267,7 +252,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
 
     beforeAll(async () => {
       // A second HTTP front on the same database; the first app's worker runs the sagas.
-      issuing = await startApp(db, { env: { PROCESS_ROLE: 'api', AUTH_ISSUER: iss, AUTH_AUDIENCE: aud } });
+      issuing = await startApp(app.db, { env: { PROCESS_ROLE: 'api', AUTH_ISSUER: iss, AUTH_AUDIENCE: aud } });
     });
     afterAll(async () => {
       await issuing.close();
@@ -317,35 +302,35 @@ describeEachDatabase('API authentication and authorization', (target) => {
       { who: 'support', actor: () => supportActor },
       { who: 'finance', actor: () => financeActor },
     ])('$who cannot hire → 403, nothing appended', async ({ actor }) => {
-      await refused(() => api.request('POST', '/v1/contracts', { as: actor(), body: validHire(freshTrainer().id) }), 403, /employer/);
+      await refused(() => app.api.request('POST', '/v1/contracts', { as: actor(), body: validHire(freshTrainer().id) }), 403, /employer/);
     });
 
     it.each([
       {
         action: 'fund',
         at: 'pending' as const,
-        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'fund'), { as, body: {} }),
+        call: (cid: string, mid: string, as: Actor) => app.api.request('POST', milestonePath(cid, mid, 'fund'), { as, body: {} }),
         owner: { status: 202, body: { status: 'funding' } },
         settlesAs: 'funded',
       },
       {
         action: 'approve',
         at: 'pending_approval' as const,
-        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'approve'), { as, body: {} }),
+        call: (cid: string, mid: string, as: Actor) => app.api.request('POST', milestonePath(cid, mid, 'approve'), { as, body: {} }),
         owner: { status: 200, body: { status: 'approved' } },
         settlesAs: 'paid',
       },
       {
         action: 'cancel',
         at: 'pending' as const,
-        call: (cid: string, mid: string, as: Actor) => api.request('POST', milestonePath(cid, mid, 'cancel'), { as, body: {} }),
+        call: (cid: string, mid: string, as: Actor) => app.api.request('POST', milestonePath(cid, mid, 'cancel'), { as, body: {} }),
         owner: { status: 200, body: { status: 'cancelled' } },
         settlesAs: 'cancelled',
       },
       {
         action: 'add a milestone',
         at: 'pending' as const,
-        call: (cid: string, _mid: string, as: Actor) => api.request('POST', `/v1/contracts/${cid}/milestones`, { as, body: { name: 'Batch 2', amount: '10.00' } }),
+        call: (cid: string, _mid: string, as: Actor) => app.api.request('POST', `/v1/contracts/${cid}/milestones`, { as, body: { name: 'Batch 2', amount: '10.00' } }),
         owner: { status: 201, body: { milestoneId: expect.any(String) } },
         settlesAs: 'pending',
       },
@@ -360,21 +345,21 @@ describeEachDatabase('API authentication and authorization', (target) => {
 
     it('another employer cannot archive → 403, nothing appended; the contract employer can', async () => {
       const { employer, contractId, milestoneId } = await contract();
-      const cancelled = await api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {} });
+      const cancelled = await app.api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {} });
       expect(cancelled.status).toBe(200);
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: freshEmployer(), body: {} }), 403, /employer/);
-      const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: freshEmployer(), body: {} }), 403, /employer/);
+      const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
       expect({ status: archived.status, body: archived.body }).toMatchObject({ status: 200, body: { status: 'archived' } });
     });
 
     it('the trainer of the contract cannot fund, approve, cancel, archive or add milestones → 403', async () => {
       const { trainer, contractId, milestoneId } = await contract();
       for (const action of ['fund', 'approve', 'cancel']) {
-        await refused(() => api.request('POST', milestonePath(contractId, milestoneId, action), { as: trainer, body: {} }), 403, /role trainer/);
+        await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, action), { as: trainer, body: {} }), 403, /role trainer/);
       }
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: trainer, body: {} }), 403, /role trainer/);
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: trainer, body: {} }), 403, /role trainer/);
       await refused(
-        () => api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: trainer, body: { name: 'Batch 2', amount: '10.00' } }),
+        () => app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: trainer, body: { name: 'Batch 2', amount: '10.00' } }),
         403,
         /role trainer/,
       );
@@ -382,15 +367,15 @@ describeEachDatabase('API authentication and authorization', (target) => {
 
     it('the employer cannot request approval → 403, nothing appended; the trainer can', async () => {
       const { employer, trainer, contractId, milestoneId } = await contract('funded');
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: employer, body: {} }), 403, /role employer/);
-      const requested = await api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: employer, body: {} }), 403, /role employer/);
+      const requested = await app.api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: trainer, body: {} });
       expect(requested.body).toMatchObject({ status: 'pending_approval' });
     });
 
     it('a trainer of another contract cannot request approval → 403, nothing appended', async () => {
       const { contractId, milestoneId } = await contract('funded');
       const { trainer: outsider } = await contract();
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: outsider, body: {} }), 403, /trainer/);
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'request-approval'), { as: outsider, body: {} }), 403, /trainer/);
     });
 
     it.each([
@@ -400,11 +385,11 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const { trainer, contractId, milestoneId } = await contract('funded');
       const other = await contract();
       await refused(
-        () => api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: outsider(other), body: { reason: 'not mine to dispute' } }),
+        () => app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: outsider(other), body: { reason: 'not mine to dispute' } }),
         403,
         /employer or trainer/,
       );
-      const disputed = await api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: trainer, body: { reason: 'scope changed' } });
+      const disputed = await app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: trainer, body: { reason: 'scope changed' } });
       expect({ status: disputed.status, body: disputed.body }).toMatchObject({ status: 200, body: { status: 'disputed' } });
     });
 
@@ -412,9 +397,9 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const { contractId, milestoneId } = await contract();
       for (const actor of [supportActor, financeActor]) {
         for (const action of ['fund', 'cancel', 'approve', 'request-approval']) {
-          await refused(() => api.request('POST', milestonePath(contractId, milestoneId, action), { as: actor, body: {} }), 403, `role ${actor.role}`);
+          await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, action), { as: actor, body: {} }), 403, `role ${actor.role}`);
         }
-        await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: actor, body: { reason: 'x' } }), 403, `role ${actor.role}`);
+        await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: actor, body: { reason: 'x' } }), 403, `role ${actor.role}`);
       }
     });
   });
@@ -429,7 +414,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const { employer, trainer, contractId } = await contract();
       const as = reader(employer, trainer);
       for (const path of [`/v1/contracts/${contractId}`, `/v1/contracts/${contractId}/events`]) {
-        const response = await api.request('GET', path, { as });
+        const response = await app.api.request('GET', path, { as });
         expectError(response, 403, /contract parties/);
         expect(JSON.stringify(response.body)).not.toContain('Reward model eval');
       }
@@ -444,7 +429,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
     ])('$who gets 200 with the view and the history', async ({ reader }) => {
       const parties = await contract();
       const as = reader(parties);
-      const view = await api.request('GET', `/v1/contracts/${parties.contractId}`, { as });
+      const view = await app.api.request('GET', `/v1/contracts/${parties.contractId}`, { as });
       expect(view.status).toBe(200);
       expect(view.body).toMatchObject({
         contractId: parties.contractId,
@@ -453,7 +438,7 @@ describeEachDatabase('API authentication and authorization', (target) => {
         projectName: 'Reward model eval',
         milestones: [{ milestoneId: parties.milestoneId, status: 'pending' }],
       });
-      const history = await api.request('GET', `/v1/contracts/${parties.contractId}/events`, { as });
+      const history = await app.api.request('GET', `/v1/contracts/${parties.contractId}/events`, { as });
       expect(history.status).toBe(200);
       expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
     });
@@ -464,12 +449,12 @@ describeEachDatabase('API authentication and authorization', (target) => {
       const employer = freshEmployer();
       const victim = freshEmployer();
       await refused(
-        () => api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } }),
+        () => app.api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } }),
         403,
         /its own payment method/,
       );
-      expect(await store.readStream(`employer-${victim.id}`)).toEqual([]);
-      expect(await store.readStream(`employer-${employer.id}`)).toEqual([]);
+      expect(await app.store.readStream(`employer-${victim.id}`)).toEqual([]);
+      expect(await app.store.readStream(`employer-${employer.id}`)).toEqual([]);
     });
 
     it.each([
@@ -477,22 +462,22 @@ describeEachDatabase('API authentication and authorization', (target) => {
       { who: 'support', actor: () => supportActor },
     ])('$who cannot attach a payment method → 403, nothing appended', async ({ actor }) => {
       const victim = freshEmployer();
-      await refused(() => api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: actor(), body: { paymentMethodId: 'pm_card_visa' } }), 403, /employer/);
-      expect(await store.readStream(`employer-${victim.id}`)).toEqual([]);
+      await refused(() => app.api.request('POST', `/v1/employers/${victim.id}/payment-method`, { as: actor(), body: { paymentMethodId: 'pm_card_visa' } }), 403, /employer/);
+      expect(await app.store.readStream(`employer-${victim.id}`)).toEqual([]);
     });
 
     it('an employer attaches its own payment method (200, one event in its stream)', async () => {
       const employer = freshEmployer();
-      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+      const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
       expect(attached.status).toBe(200);
-      expect((await store.readStream(`employer-${employer.id}`)).map((e) => e.type)).toEqual(['EmployerPaymentMethodAttached']);
+      expect((await app.store.readStream(`employer-${employer.id}`)).map((e) => e.type)).toEqual(['EmployerPaymentMethodAttached']);
     });
 
     it('a trainer cannot connect a payout account for another trainer id → 403, nothing appended', async () => {
       const trainer = freshTrainer();
       const victim = freshTrainer();
-      await refused(() => api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as: trainer, body: {} }), 403, /its own payout account/);
-      expect(await store.readStream(`trainer-${victim.id}`)).toEqual([]);
+      await refused(() => app.api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as: trainer, body: {} }), 403, /its own payout account/);
+      expect(await app.store.readStream(`trainer-${victim.id}`)).toEqual([]);
     });
 
     it.each([
@@ -502,15 +487,15 @@ describeEachDatabase('API authentication and authorization', (target) => {
     ])('$who cannot connect a payout account → 403, nothing appended', async ({ actor }) => {
       const victim = freshTrainer();
       const as = actor ? actor() : ({ role: 'employer', id: victim.id } as Actor);
-      await refused(() => api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as, body: {} }), 403, /trainer/);
-      expect(await store.readStream(`trainer-${victim.id}`)).toEqual([]);
+      await refused(() => app.api.request('POST', `/v1/trainers/${victim.id}/payout-account`, { as, body: {} }), 403, /trainer/);
+      expect(await app.store.readStream(`trainer-${victim.id}`)).toEqual([]);
     });
 
     it('a trainer connects its own payout account (200, one event in its stream)', async () => {
       const trainer = freshTrainer();
-      const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+      const connected = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
       expect(connected.status).toBe(200);
-      expect((await store.readStream(`trainer-${trainer.id}`)).map((e) => e.type)).toEqual(['TrainerPayoutAccountConnected']);
+      expect((await app.store.readStream(`trainer-${trainer.id}`)).map((e) => e.type)).toEqual(['TrainerPayoutAccountConnected']);
     });
   });
 });

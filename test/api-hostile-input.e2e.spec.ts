@@ -1,7 +1,5 @@
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
-import type { SqlDb } from '@escrow/sql';
-import { startApp, type HttpResponse, type RunningApp } from './support/app';
+import { type HttpResponse, type RunningApp, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { expectError, expectRefusedWithoutWrites, freshEmployer, freshTrainer, validHire, type Json } from './support/api-checks';
 
@@ -71,36 +69,23 @@ const invalidInNames = [
 ];
 
 describeEachDatabase('API hostile input', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
+  const app = withApp(target);
 
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
-  });
-
-  const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) => expectRefusedWithoutWrites(db, store, call, status, message);
+  const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) => expectRefusedWithoutWrites(app.db, app.store, call, status, message);
 
   async function contract(): Promise<Contract> {
     const employer = freshEmployer();
     const trainer = freshTrainer();
-    const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
+    const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
     expect(hired.status).toBe(201);
     return { employer, trainer, ...(hired.body as { contractId: string; milestoneId: string; position: string }) };
   }
 
   /** Bytes exactly as given: fetch would otherwise encode the string as valid UTF-8. */
   function postBytes(path: string, as: Actor, bytes: Buffer | string, contentType = 'application/json'): Promise<HttpResponse> {
-    return fetch(`${api.baseUrl}${path}`, {
+    return fetch(`${app.api.baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': contentType, authorization: `Bearer ${api.token(as.role, as.id)}` },
+      headers: { 'content-type': contentType, authorization: `Bearer ${app.api.token(as.role, as.id)}` },
       body: bytes,
     }).then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers }));
   }
@@ -110,28 +95,28 @@ describeEachDatabase('API hostile input', (target) => {
 
     it.each(anyTextCases)('refuses $what in $label with 400 naming it, appending nothing', async ({ send, field, value, problem }) => {
       const c = await contract();
-      await refused(() => send(api, c, value), 400, names(field, escapeRegExp(problem)));
+      await refused(() => send(app.api, c, value), 400, names(field, escapeRegExp(problem)));
     });
 
     const nameCases = textFields.filter((f) => f.kind === 'single-line').flatMap((f) => invalidInNames.map((bad) => ({ ...f, ...bad })));
 
     it.each(nameCases)('refuses $what in the name $field with 400 naming it', async ({ send, field, value }) => {
       const c = await contract();
-      await refused(() => send(api, c, value), 400, names(field));
+      await refused(() => send(app.api, c, value), 400, names(field));
     });
 
     it.each(textFields.filter((f) => f.kind === 'multi-line'))('refuses a bell character in the multi-line $field', async ({ send, field }) => {
       const c = await contract();
-      await refused(() => send(api, c, 'ring\u0007ring'), 400, names(field, 'must not contain control characters'));
+      await refused(() => send(app.api, c, 'ring\u0007ring'), 400, names(field, 'must not contain control characters'));
     });
 
     it('keeps line breaks, tabs, accents, CJK, emoji and right-to-left text where they belong', async () => {
       const c = await contract();
       const name = 'Batch 🚀 Zoë 東京 שלום';
       const description = 'line one\r\nline two\n\tindented — \u202Bمرحبا\u202C';
-      const added = await api.request('POST', `/v1/contracts/${c.contractId}/milestones`, { as: c.employer, body: { name, description, amount: '10.00' } });
+      const added = await app.api.request('POST', `/v1/contracts/${c.contractId}/milestones`, { as: c.employer, body: { name, description, amount: '10.00' } });
       expect(added.status).toBe(201);
-      const created = (await store.readStream(`contract-${c.contractId}`)).find((e) => (e.data as Json).milestoneId === added.body.milestoneId);
+      const created = (await app.store.readStream(`contract-${c.contractId}`)).find((e) => (e.data as Json).milestoneId === added.body.milestoneId);
       expect(created?.data).toMatchObject({ name, description });
     });
   });
@@ -188,9 +173,9 @@ describeEachDatabase('API hostile input', (target) => {
 
     it('accepts a command with no body at all when it needs no input', async () => {
       const c = await contract();
-      const response = await fetch(`${api.baseUrl}${milestonePath(c, 'cancel')}`, {
+      const response = await fetch(`${app.api.baseUrl}${milestonePath(c, 'cancel')}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${api.token(c.employer.role, c.employer.id)}` },
+        headers: { authorization: `Bearer ${app.api.token(c.employer.role, c.employer.id)}` },
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'cancelled' });
@@ -213,13 +198,13 @@ describeEachDatabase('API hostile input', (target) => {
       { what: 'too long', value: 'p'.repeat(201), message: 'projectName: must be shorter than or equal to 200 characters' },
     ])('projectName $what → "$message"', async ({ value, message }) => {
       const body = { ...validHire(freshTrainer().id), projectName: value };
-      const response = await refused(() => api.request('POST', '/v1/contracts', { as: freshEmployer(), body }), 400, message);
+      const response = await refused(() => app.api.request('POST', '/v1/contracts', { as: freshEmployer(), body }), 400, message);
       expect(response.body.message).toBe(message);
     });
 
     it('says which nested field is missing', async () => {
       const body = { ...validHire(freshTrainer().id), firstMilestone: { name: 'n' } };
-      const response = await refused(() => api.request('POST', '/v1/contracts', { as: freshEmployer(), body }), 400, 'firstMilestone.amount: is required');
+      const response = await refused(() => app.api.request('POST', '/v1/contracts', { as: freshEmployer(), body }), 400, 'firstMilestone.amount: is required');
       expect(response.body.message).toBe('firstMilestone.amount: is required');
     });
   });
@@ -232,7 +217,7 @@ describeEachDatabase('API hostile input', (target) => {
       { path: '/v1/invoices?contractId=a&contractId=b', as: finance, message: 'contractId: given 2 times; give it once' },
       { path: '/v1/notifications?limit=1&limit=2', as: freshTrainer(), message: 'limit: given 2 times; give it once' },
     ])('refuses a repeated parameter by name: $path', async ({ path, as, message }) => {
-      const response = await api.request('GET', path, { as });
+      const response = await app.api.request('GET', path, { as });
       expectError(response, 400, message);
       expect(response.body.message).toBe(message);
     });
@@ -243,7 +228,7 @@ describeEachDatabase('API hostile input', (target) => {
       { path: '/v1/invoices?after=%00', field: 'after' },
       { path: '/v1/notifications?cursor=%00', field: 'cursor' },
     ])('refuses a NUL in a query value naming the parameter: $path', async ({ path, field }) => {
-      expectError(await api.request('GET', path, { as: finance }), 400, names(field, 'must not contain NUL'));
+      expectError(await app.api.request('GET', path, { as: finance }), 400, names(field, 'must not contain NUL'));
     });
 
     it('refuses unknown parameters on every route, the notifications too', async () => {
@@ -257,17 +242,17 @@ describeEachDatabase('API hostile input', (target) => {
         { path: '/v1/admin/payments/stuck?bogus=1', as: support },
       ];
       for (const { path, as, name = 'bogus' } of cases) {
-        const response = await api.request('GET', path, { as });
+        const response = await app.api.request('GET', path, { as });
         expectError(response, 400, `${name}: unknown query parameter`);
       }
-      const command = await api.request('POST', `/v1/contracts/${c.contractId}/milestones?dryRun=true`, { as: c.employer, body: { name: 'n', amount: '1.00' } });
+      const command = await app.api.request('POST', `/v1/contracts/${c.contractId}/milestones?dryRun=true`, { as: c.employer, body: { name: 'n', amount: '1.00' } });
       expectError(command, 400, 'dryRun: unknown query parameter');
     });
 
     it('still takes the parameters a route declares', async () => {
       const c = await contract();
-      expect((await api.request('GET', '/v1/notifications?unread=true&limit=5', { as: c.trainer })).status).toBe(200);
-      expect((await api.request('GET', `/v1/contracts/${c.contractId}?minPosition=${c.position}`, { as: c.employer })).status).toBe(200);
+      expect((await app.api.request('GET', '/v1/notifications?unread=true&limit=5', { as: c.trainer })).status).toBe(200);
+      expect((await app.api.request('GET', `/v1/contracts/${c.contractId}?minPosition=${c.position}`, { as: c.employer })).status).toBe(200);
     });
   });
 
@@ -275,7 +260,7 @@ describeEachDatabase('API hostile input', (target) => {
     it.each(['', '/payments'])('checks access before waiting: a stranger gets 403, not a wait and a 503 (GET /v1/contracts/:cid%s)', async (suffix) => {
       const c = await contract();
       const stranger = freshEmployer();
-      const response = await api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${c.position}`, { as: stranger });
+      const response = await app.api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${c.position}`, { as: stranger });
       expectError(response, 403, /only the contract/);
     });
 
@@ -283,13 +268,13 @@ describeEachDatabase('API hostile input', (target) => {
       const c = await contract();
       const [transaction, sequence] = c.position.split('-') as [string, string];
       const beyond = `${String(BigInt(transaction) + 1_000_000n).padStart(20, '0')}-${sequence}`;
-      const response = await api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${beyond}`, { as: c.employer });
+      const response = await app.api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${beyond}`, { as: c.employer });
       expectError(response, 400, /^minPosition: beyond the end of the log/);
     });
 
     it.each(['', '/payments'])('refuses a position whose parts overflow 64-bit integers with 400 (GET /v1/contracts/:cid%s)', async (suffix) => {
       const c = await contract();
-      const response = await api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${overflowingPosition}`, { as: c.employer });
+      const response = await app.api.request('GET', `/v1/contracts/${c.contractId}${suffix}?minPosition=${overflowingPosition}`, { as: c.employer });
       expectError(response, 400, /^minPosition: not a position/);
     });
   });
@@ -301,14 +286,14 @@ describeEachDatabase('API hostile input', (target) => {
       { what: 'Last-Event-ID', path: '/v1/events', headers: { 'last-event-id': overflowingPosition }, field: 'Last-Event-ID' },
       { what: 'a sequence just past bigint', path: '/v1/events/page?from=00000000000000000001-09223372036854775808', headers: {}, field: 'from' },
     ])('refuses a position whose parts overflow ($what) with 400 before any stream opens', async ({ path, headers, field }) => {
-      const response = await fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${api.token(service.role, service.id)}`, ...headers } });
+      const response = await fetch(`${app.api.baseUrl}${path}`, { headers: { authorization: `Bearer ${app.api.token(service.role, service.id)}`, ...headers } });
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       const body = (await response.json()) as Json;
       expect({ status: response.status, message: body.message }).toEqual({ status: 400, message: expect.stringMatching(names(field)) });
     });
 
     it('takes the largest position that fits', async () => {
-      const response = await api.request('GET', '/v1/events/page?from=09223372036854775807-09223372036854775807', { as: service });
+      const response = await app.api.request('GET', '/v1/events/page?from=09223372036854775807-09223372036854775807', { as: service });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ events: [], hasMore: false });
     });

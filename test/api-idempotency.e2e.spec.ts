@@ -7,7 +7,7 @@ import { EVENT_STORE } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { IdempotencyInterceptor } from '../apps/api/src/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../apps/api/src/idempotency/idempotency.store';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { allEvents, expectError, freshEmployer, freshTrainer, uid, validHire } from './support/api-checks';
 
@@ -39,37 +39,24 @@ const milestonePath = (cid: string, mid: string, action: string) => `/v1/contrac
 const newKey = () => `key-${randomUUID()}`;
 
 describeEachDatabase('API Idempotency-Key', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
+  const app = withApp(target);
 
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
-  });
-
-  const logSize = async () => (await settledLog(db, store)).size;
+  const logSize = async () => (await settledLog(app.db, app.store)).size;
 
   /** Every ContractCreated in the whole log for contracts of this employer. */
   async function contractsCreatedBy(employer: Actor): Promise<string[]> {
-    const { events } = await settledLog(db, store);
+    const { events } = await settledLog(app.db, app.store);
     return events
       .filter((e) => e.type === 'ContractCreated' && (e.data as { employerId: string }).employerId === employer.id)
       .map((e) => (e.data as { contractId: string }).contractId);
   }
 
   const hire = (employer: Actor, body: unknown, key?: string) =>
-    api.request('POST', '/v1/contracts', { as: employer, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+    app.api.request('POST', '/v1/contracts', { as: employer, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
 
   async function statusBecomes(contractId: string, milestoneId: string, status: string) {
     return eventually(async () => {
-      const view = await api.request('GET', `/v1/contracts/${contractId}`, { as: supportActor });
+      const view = await app.api.request('GET', `/v1/contracts/${contractId}`, { as: supportActor });
       const milestone = view.body?.milestones?.find((m: { milestoneId: string }) => m.milestoneId === milestoneId);
       return milestone?.status === status ? milestone : undefined;
     }, `milestone ${milestoneId} to become ${status}`);
@@ -133,7 +120,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const hired = await hire(employer, validHire(freshTrainer().id), key);
       expect(hired.status).toBe(201);
       const before = await logSize();
-      const other = await api.request('POST', `/v1/contracts/${hired.body.contractId}/milestones`, {
+      const other = await app.api.request('POST', `/v1/contracts/${hired.body.contractId}/milestones`, {
         as: employer,
         body: { name: 'Batch 2', amount: '10.00' },
         headers: { 'idempotency-key': key },
@@ -216,7 +203,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const employer = freshEmployer();
       const trainer = freshTrainer();
       if (paymentMethod) {
-        const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: paymentMethod } });
+        const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: paymentMethod } });
         expect(attached.status).toBe(200);
       }
       const hired = await hire(employer, validHire(trainer.id));
@@ -225,7 +212,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
     }
 
     const fund = (p: { employer: Actor; contractId: string; milestoneId: string }, key: string) =>
-      api.request('POST', milestonePath(p.contractId, p.milestoneId, 'fund'), { as: p.employer, body: {}, headers: { 'idempotency-key': key } });
+      app.api.request('POST', milestonePath(p.contractId, p.milestoneId, 'fund'), { as: p.employer, body: {}, headers: { 'idempotency-key': key } });
 
     it('funding twice with one key → the first 202 again (even after the milestone moved on), one funding request, one charge', async () => {
       const parties = await contract('pm_card_visa');
@@ -241,7 +228,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       // A new key is a new request: now a 409, the milestone being funded.
       expectError(await fund(parties, newKey()), 409, /\bfunded\b/);
 
-      const types = (await store.readStream(`contract-${parties.contractId}`)).map((e) => e.type);
+      const types = (await app.store.readStream(`contract-${parties.contractId}`)).map((e) => e.type);
       expect(types.filter((t) => t === 'MilestoneFundingRequested')).toHaveLength(1);
       expect(types.filter((t) => t === 'MilestoneFunded')).toHaveLength(1);
     });
@@ -254,7 +241,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       expectError(first, 422, /payment method/);
       expect(await logSize()).toBe(before);
 
-      const attached = await api.request('POST', `/v1/employers/${parties.employer.id}/payment-method`, { as: parties.employer, body: { paymentMethodId: 'pm_card_visa' } });
+      const attached = await app.api.request('POST', `/v1/employers/${parties.employer.id}/payment-method`, { as: parties.employer, body: { paymentMethodId: 'pm_card_visa' } });
       expect(attached.status).toBe(200);
       const sizeWithMethod = await logSize();
 
@@ -272,7 +259,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const parties = await contract(null);
       const key = newKey();
       const approve = () =>
-        api.request('POST', milestonePath(parties.contractId, parties.milestoneId, 'approve'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
+        app.api.request('POST', milestonePath(parties.contractId, parties.milestoneId, 'approve'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
       const first = await approve();
       expectError(first, 409, /\bpending\b/);
       const second = await approve();
@@ -283,7 +270,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const parties = await contract(null);
       const key = newKey();
       const cancel = () =>
-        api.request('POST', milestonePath(parties.contractId, 'm_missing', 'cancel'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
+        app.api.request('POST', milestonePath(parties.contractId, 'm_missing', 'cancel'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
       const first = await cancel();
       expectError(first, 404, 'm_missing');
       const second = await cancel();
@@ -294,12 +281,12 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const parties = await contract(null);
       const key = newKey();
       const cancel = () =>
-        api.request('POST', milestonePath(parties.contractId, parties.milestoneId, 'cancel'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
+        app.api.request('POST', milestonePath(parties.contractId, parties.milestoneId, 'cancel'), { as: parties.employer, body: {}, headers: { 'idempotency-key': key } });
       const first = await cancel();
       expect({ status: first.status, body: first.body }).toMatchObject({ status: 200, body: { status: 'cancelled' } });
       const second = await cancel();
       expect({ status: second.status, body: second.body }).toEqual({ status: 200, body: first.body });
-      const types = (await store.readStream(`contract-${parties.contractId}`)).map((e) => e.type);
+      const types = (await app.store.readStream(`contract-${parties.contractId}`)).map((e) => e.type);
       expect(types.filter((t) => t === 'MilestoneCancelled')).toHaveLength(1);
     });
   });
@@ -316,16 +303,16 @@ describeEachDatabase('API Idempotency-Key', (target) => {
     }
 
     const addMilestone = (employer: Actor, contractId: string, body: unknown, key: string) =>
-      api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body, headers: { 'idempotency-key': key } });
+      app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body, headers: { 'idempotency-key': key } });
 
     async function milestonesCreated(contractId: string): Promise<string[]> {
-      const events = await store.readStream(`contract-${contractId}`);
+      const events = await app.store.readStream(`contract-${contractId}`);
       return events.filter((e) => e.type === 'MilestoneCreated').map((e) => (e.data as { milestoneId: string }).milestoneId);
     }
 
     /** What kill -9 mid-request leaves behind: a claim on the key that nobody will renew or complete. */
     async function claimAsDeadProcess(employer: Actor, path: string, body: unknown, key: string, leaseMs: number) {
-      const dead = new IdempotencyStore(db, { leaseMs });
+      const dead = new IdempotencyStore(app.db, { leaseMs });
       const claim = await dead.claim(scopeOf(employer), key, IdempotencyStore.requestHash('POST', path, body));
       expect(claim.outcome).toBe('claimed');
     }
@@ -365,7 +352,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const hash = IdempotencyStore.requestHash('POST', '/v1/contracts', {});
       await claimAsDeadProcess(employer, '/v1/contracts', {}, key, 100);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const claims = await Promise.all([0, 1].map(() => new IdempotencyStore(db).claim(scopeOf(employer), key, hash)));
+      const claims = await Promise.all([0, 1].map(() => new IdempotencyStore(app.db).claim(scopeOf(employer), key, hash)));
       expect(claims.map((c) => c.outcome).sort()).toEqual(['claimed', 'in_progress']);
       expect(claims.find((c) => c.outcome === 'claimed')).toMatchObject({ takenOver: true });
     });
@@ -373,7 +360,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
     it('re-running a request whose dead process had already written appends nothing twice and answers the same', async () => {
       const { employer, contractId, milestoneId } = await hiredContract();
       const key = newKey();
-      const cancel = () => api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {}, headers: { 'idempotency-key': key } });
+      const cancel = () => app.api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {}, headers: { 'idempotency-key': key } });
       const first = await cancel();
       expect({ status: first.status, body: first.body }).toMatchObject({ status: 200, body: { status: 'cancelled' } });
       await forgetAnswer(employer, key);
@@ -381,13 +368,13 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const retry = await cancel();
       expect({ status: retry.status, body: retry.body }).toEqual({ status: 200, body: first.body });
       expect(retry.headers.get('idempotent-replayed')).toBeNull();
-      const types = (await store.readStream(`contract-${contractId}`)).map((e) => e.type);
+      const types = (await app.store.readStream(`contract-${contractId}`)).map((e) => e.type);
       expect(types.filter((t) => t === 'MilestoneCancelled')).toHaveLength(1);
     });
 
     /** The process died after the append, before recording the answer: the claim is all that is left, and its lease ran out. */
     async function forgetAnswer(actor: Actor, key: string) {
-      await db.query(
+      await app.db.query(
         `update idempotency_keys set state = 'in_progress', response_status = null, response_body = null, lease_expires_at = now() - interval '1 second'
          where scope = $1 and key = $2`,
         [scopeOf(actor), key],
@@ -398,13 +385,13 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const employer = freshEmployer();
       const key = newKey();
       const body = validHire(freshTrainer().id);
-      const first = await api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
+      const first = await app.api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
       expect(first.status).toBe(201);
       await forgetAnswer(employer, key);
 
-      const retry = await api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
+      const retry = await app.api.request('POST', '/v1/contracts', { as: employer, body, headers: { 'idempotency-key': key } });
       expect({ status: retry.status, body: retry.body }).toEqual({ status: 201, body: first.body });
-      expect((await store.readStream(`contract-${first.body.contractId}`)).map((e) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
+      expect((await app.store.readStream(`contract-${first.body.contractId}`)).map((e) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
     });
 
     it('an add-milestone re-run after its process died answers the milestone it wrote, not a new id', async () => {
@@ -425,7 +412,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
     ])('a transient $what is not stored under the key: the retry with that key runs and succeeds', async ({ status, fault }) => {
       const { employer, contractId } = await hiredContract();
       const stream = `contract-${contractId}`;
-      const appStore = api.app.get<EventStore>(EVENT_STORE);
+      const appStore = app.api.app.get<EventStore>(EVENT_STORE);
       const append = appStore.append.bind(appStore);
       let failing = true;
       // Every append to this contract fails while `failing`: the first request runs out of retries.
@@ -462,7 +449,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
     it('a retry within the lease waits, then gets 409 with Retry-After: the time left on the lease', async () => {
       const leaseMs = 30_000;
       const waitMs = 300;
-      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(db, { leaseMs }), { inProgressWaitMs: waitMs });
+      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(app.db, { leaseMs }), { inProgressWaitMs: waitMs });
       const employer = freshEmployer();
       const key = newKey();
       await claimAsDeadProcess(employer, '/v1/contracts', {}, key, leaseMs);
@@ -486,7 +473,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
 
     it('a running request renews its lease: a slow request is not taken for a dead one', async () => {
       const leaseMs = 300;
-      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(db, { leaseMs }));
+      const interceptor = new IdempotencyInterceptor(new IdempotencyStore(app.db, { leaseMs }));
       const employer = freshEmployer();
       const key = newKey();
       const hash = IdempotencyStore.requestHash('POST', '/v1/contracts', {});
@@ -494,7 +481,7 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       const slow = lastValueFrom(interceptor.intercept(context, { handle: () => timer(3 * leaseMs).pipe(map(() => ({ done: true }))) }));
 
       await new Promise((resolve) => setTimeout(resolve, 2 * leaseMs));
-      const other = new IdempotencyStore(db, { leaseMs });
+      const other = new IdempotencyStore(app.db, { leaseMs });
       expect(await other.claim(scopeOf(employer), key, hash)).toMatchObject({ outcome: 'in_progress' });
       await expect(slow).resolves.toEqual({ done: true });
       expect(await other.claim(scopeOf(employer), key, hash)).toEqual({ outcome: 'replay', status: 201, body: { done: true } });

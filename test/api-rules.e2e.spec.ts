@@ -1,8 +1,6 @@
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type HttpResponse, type RunningApp } from './support/app';
+import { eventually, type HttpResponse, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { expectError, freshEmployer, freshTrainer, type Json, uid, validHire, expectRefusedWithoutWrites } from './support/api-checks';
 import { employer as lifecycleEmployer, lifecycle, trainer as lifecycleTrainer } from './support/lifecycle';
@@ -23,30 +21,19 @@ const milestonePath = (cid: string, mid: string, action: string) => `/v1/contrac
 type MilestoneAt = 'pending' | 'funded' | 'pending_approval' | 'paid' | 'cancelled' | 'disputed';
 
 describeEachDatabase('API business rules', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
+  const app = withApp(target);
   let gateway: SimulatedPaymentGateway;
-
   beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-    gateway = await SimulatedPaymentGateway.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
+    gateway = await SimulatedPaymentGateway.open(app.db);
   });
 
   const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) =>
-    expectRefusedWithoutWrites(db, store, call, status, message);
+    expectRefusedWithoutWrites(app.db, app.store, call, status, message);
 
   /** The contract view, read after everything already in its stream (so it reflects every command so far). */
   async function view(contractId: string, as: Actor = supportActor) {
-    const last = (await store.readStream(`contract-${contractId}`)).at(-1);
-    const response = await api.request('GET', `/v1/contracts/${contractId}${last ? `?minPosition=${last.position}` : ''}`, { as });
+    const last = (await app.store.readStream(`contract-${contractId}`)).at(-1);
+    const response = await app.api.request('GET', `/v1/contracts/${contractId}${last ? `?minPosition=${last.position}` : ''}`, { as });
     expect(response.status).toBe(200);
     return response.body;
   }
@@ -60,7 +47,7 @@ describeEachDatabase('API business rules', (target) => {
   }
 
   async function historyTypes(contractId: string, milestoneId?: string): Promise<string[]> {
-    const events = await store.readStream(`contract-${contractId}`);
+    const events = await app.store.readStream(`contract-${contractId}`);
     return events.filter((e) => !milestoneId || (e.data as { milestoneId?: string }).milestoneId === milestoneId).map((e) => e.type);
   }
 
@@ -77,13 +64,13 @@ describeEachDatabase('API business rules', (target) => {
     const trainer = freshTrainer();
     const paymentMethod = billing.paymentMethod === undefined ? 'pm_card_visa' : billing.paymentMethod;
     if (paymentMethod) {
-      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: paymentMethod } });
+      const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: paymentMethod } });
       expect(attached.status).toBe(200);
     }
     // A payout account, so that approvals end paid here (payouts without one have their own describe).
-    const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+    const connected = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
     expect(connected.status).toBe(200);
-    const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
+    const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
     expect(hired.status).toBe(201);
     const parties = { employer, trainer, contractId: hired.body.contractId as string, milestoneId: hired.body.milestoneId as string };
     await bring(parties, parties.milestoneId, at);
@@ -92,7 +79,7 @@ describeEachDatabase('API business rules', (target) => {
 
   async function bring({ employer, trainer, contractId }: Parties, milestoneId: string, at: MilestoneAt): Promise<void> {
     const step = async (as: Actor, action: string, body: Json, expected: string) => {
-      const response = await api.request('POST', milestonePath(contractId, milestoneId, action), { as, body });
+      const response = await app.api.request('POST', milestonePath(contractId, milestoneId, action), { as, body });
       expect(response.body).toMatchObject({ status: expected });
     };
     if (at === 'pending') return;
@@ -128,7 +115,7 @@ describeEachDatabase('API business rules', (target) => {
       const { contractId, milestoneId } = parties;
       const before = await historyTypes(contractId);
       await refused(
-        () => api.request('POST', milestonePath(contractId, milestoneId, act), { as: parties[by], body: act === 'dispute' ? { reason: 'why not' } : {} }),
+        () => app.api.request('POST', milestonePath(contractId, milestoneId, act), { as: parties[by], body: act === 'dispute' ? { reason: 'why not' } : {} }),
         409,
         namesStatus(at),
       );
@@ -142,9 +129,9 @@ describeEachDatabase('API business rules', (target) => {
 
     it('GET an unknown contract, or its history → 404 naming it', async () => {
       const cid = unknownContract();
-      expectError(await api.request('GET', `/v1/contracts/${cid}`, { as: supportActor }), 404, cid);
-      expectError(await api.request('GET', `/v1/contracts/${cid}/events`, { as: supportActor }), 404, cid);
-      expectError(await api.request('GET', `/v1/contracts/${cid}`, { as: freshEmployer() }), 404, cid);
+      expectError(await app.api.request('GET', `/v1/contracts/${cid}`, { as: supportActor }), 404, cid);
+      expectError(await app.api.request('GET', `/v1/contracts/${cid}/events`, { as: supportActor }), 404, cid);
+      expectError(await app.api.request('GET', `/v1/contracts/${cid}`, { as: freshEmployer() }), 404, cid);
     });
 
     it.each([
@@ -156,17 +143,17 @@ describeEachDatabase('API business rules', (target) => {
     ])('$act on an unknown contract → 404, nothing appended, no stream created', async ({ act, as, body }) => {
       const cid = unknownContract();
       const employer = freshEmployer();
-      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+      const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
       expect(attached.status).toBe(200);
-      await refused(() => api.request('POST', milestonePath(cid, 'm_1', act), { as: as === 'employer' ? employer : freshTrainer(), body }), 404, cid);
-      expect(await store.readStream(`contract-${cid}`)).toEqual([]);
+      await refused(() => app.api.request('POST', milestonePath(cid, 'm_1', act), { as: as === 'employer' ? employer : freshTrainer(), body }), 404, cid);
+      expect(await app.store.readStream(`contract-${cid}`)).toEqual([]);
     });
 
     it('adding a milestone to, or archiving, an unknown contract → 404, nothing appended', async () => {
       const cid = unknownContract();
-      await refused(() => api.request('POST', `/v1/contracts/${cid}/milestones`, { as: freshEmployer(), body: { name: 'Batch 1', amount: '1.00' } }), 404, cid);
-      await refused(() => api.request('POST', `/v1/contracts/${cid}/archive`, { as: freshEmployer(), body: {} }), 404, cid);
-      expect(await store.readStream(`contract-${cid}`)).toEqual([]);
+      await refused(() => app.api.request('POST', `/v1/contracts/${cid}/milestones`, { as: freshEmployer(), body: { name: 'Batch 1', amount: '1.00' } }), 404, cid);
+      await refused(() => app.api.request('POST', `/v1/contracts/${cid}/archive`, { as: freshEmployer(), body: {} }), 404, cid);
+      expect(await app.store.readStream(`contract-${cid}`)).toEqual([]);
     });
 
     it.each([
@@ -178,14 +165,14 @@ describeEachDatabase('API business rules', (target) => {
     ])('$act on an unknown milestone of a real contract → 404 naming the milestone, nothing appended', async ({ act, as, body }) => {
       const parties = await contract();
       const mid = `m_${uid()}`;
-      await refused(() => api.request('POST', milestonePath(parties.contractId, mid, act), { as: parties[as], body }), 404, mid);
+      await refused(() => app.api.request('POST', milestonePath(parties.contractId, mid, act), { as: parties[as], body }), 404, mid);
     });
   });
 
   describe('billing prerequisites', () => {
     it('funding without a payment method on file → 422 naming the payment method, nothing appended', async () => {
       const { employer, contractId, milestoneId } = await contract('pending', { paymentMethod: null });
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
       expect(await historyTypes(contractId)).toEqual(['ContractCreated', 'MilestoneCreated']);
       expect((await view(contractId)).milestones[0]).toMatchObject({ status: 'pending' });
     });
@@ -193,21 +180,21 @@ describeEachDatabase('API business rules', (target) => {
     it('attaching an unknown payment method id → 400 naming paymentMethodId, nothing appended; funding then still 422', async () => {
       const { employer, contractId, milestoneId } = await contract('pending', { paymentMethod: null });
       const response = await refused(
-        () => api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_unknown_thing' } }),
+        () => app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_unknown_thing' } }),
         400,
         /(^|; )paymentMethodId: /,
       );
       expect(response.body.message).toContain('pm_unknown_thing');
-      expect(await store.readStream(`employer-${employer.id}`)).toEqual([]);
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
+      expect(await app.store.readStream(`employer-${employer.id}`)).toEqual([]);
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
     });
 
     it('after attaching a payment method the same funding is accepted', async () => {
       const { employer, contractId, milestoneId } = await contract('pending', { paymentMethod: null });
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
-      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_mastercard' } });
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} }), 422, /payment method/);
+      const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_mastercard' } });
       expect(attached.status).toBe(200);
-      const funding = await api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
+      const funding = await app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
       expect({ status: funding.status, body: funding.body }).toMatchObject({ status: 202, body: { status: 'funding' } });
       await statusBecomes(contractId, milestoneId, 'funded');
     });
@@ -216,19 +203,19 @@ describeEachDatabase('API business rules', (target) => {
   describe('cancel', () => {
     it('cancelling a pending milestone → 200 {status: "cancelled"}, recorded and shown', async () => {
       const { employer, contractId, milestoneId } = await contract();
-      const cancelled = await api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: { reason: 'no longer needed' } });
+      const cancelled = await app.api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: { reason: 'no longer needed' } });
       expect(cancelled.status).toBe(200);
       expect(cancelled.body).toEqual({ status: 'cancelled', position: expect.any(String) });
-      const events = await store.readStream(`contract-${contractId}`);
+      const events = await app.store.readStream(`contract-${contractId}`);
       expect(events.map((e) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated', 'MilestoneCancelled']);
       expect(events[2]!.data).toMatchObject({ milestoneId, reason: 'no longer needed' });
-      const shown = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${cancelled.body.position}`, { as: employer });
+      const shown = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${cancelled.body.position}`, { as: employer });
       expect(shown.body.milestones).toEqual([expect.objectContaining({ milestoneId, status: 'cancelled' })]);
     });
 
     it('cancelling a funded milestone → 409 naming "funded"; the money stays in escrow', async () => {
       const { employer, contractId, milestoneId } = await contract('funded');
-      await refused(() => api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {} }), 409, namesStatus('funded'));
+      await refused(() => app.api.request('POST', milestonePath(contractId, milestoneId, 'cancel'), { as: employer, body: {} }), 409, namesStatus('funded'));
       expect((await view(contractId)).milestones[0]).toMatchObject({ status: 'funded' });
       expect(await historyTypes(contractId)).not.toContain('MilestoneCancelled');
     });
@@ -239,7 +226,7 @@ describeEachDatabase('API business rules', (target) => {
       'is refused while a milestone is %s → 409 naming the milestone and its status, nothing appended',
       async (at) => {
         const parties = await contract(at);
-        const response = await refused(() => api.request('POST', `/v1/contracts/${parties.contractId}/archive`, { as: parties.employer, body: {} }), 409, namesStatus(at));
+        const response = await refused(() => app.api.request('POST', `/v1/contracts/${parties.contractId}/archive`, { as: parties.employer, body: {} }), 409, namesStatus(at));
         expect(response.body.message).toContain(parties.milestoneId);
         expect((await view(parties.contractId)).status).toBe('active');
       },
@@ -247,9 +234,9 @@ describeEachDatabase('API business rules', (target) => {
 
     it('is refused while any one milestone is unresolved, naming that one', async () => {
       const parties = await contract('cancelled');
-      const added = await api.request('POST', `/v1/contracts/${parties.contractId}/milestones`, { as: parties.employer, body: { name: 'Batch 2', amount: '20.00' } });
+      const added = await app.api.request('POST', `/v1/contracts/${parties.contractId}/milestones`, { as: parties.employer, body: { name: 'Batch 2', amount: '20.00' } });
       expect(added.status).toBe(201);
-      const response = await refused(() => api.request('POST', `/v1/contracts/${parties.contractId}/archive`, { as: parties.employer, body: {} }), 409, namesStatus('pending'));
+      const response = await refused(() => app.api.request('POST', `/v1/contracts/${parties.contractId}/archive`, { as: parties.employer, body: {} }), 409, namesStatus('pending'));
       expect(response.body.message).toContain(added.body.milestoneId);
       expect(response.body.message).not.toContain(parties.milestoneId);
     });
@@ -257,29 +244,29 @@ describeEachDatabase('API business rules', (target) => {
     it('is allowed once every milestone is paid or cancelled; afterwards adding a milestone → 409', async () => {
       const parties = await contract('paid');
       const { employer, contractId } = parties;
-      const added = await api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '20.00' } });
+      const added = await app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '20.00' } });
       expect(added.status).toBe(201);
       await bring(parties, added.body.milestoneId, 'cancelled');
 
-      const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+      const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
       expect(archived.status).toBe(200);
       expect(archived.body).toEqual({ status: 'archived', position: expect.any(String) });
-      const shown = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${archived.body.position}`, { as: employer });
+      const shown = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${archived.body.position}`, { as: employer });
       expect(shown.body).toMatchObject({ status: 'archived' });
       expect(shown.body.milestones.map((m: { status: string }) => m.status).sort()).toEqual(['cancelled', 'paid']);
 
       await refused(
-        () => api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 3', amount: '5.00' } }),
+        () => app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 3', amount: '5.00' } }),
         409,
         namesStatus('archived'),
       );
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} }), 409, namesStatus('archived'));
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} }), 409, namesStatus('archived'));
       expect((await historyTypes(contractId)).filter((t) => t === 'ContractArchived')).toHaveLength(1);
     });
 
     it('is allowed when the only milestone was cancelled', async () => {
       const { employer, contractId } = await contract('cancelled');
-      const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+      const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
       expect({ status: archived.status, body: archived.body }).toMatchObject({ status: 200, body: { status: 'archived' } });
     });
   });
@@ -287,26 +274,26 @@ describeEachDatabase('API business rules', (target) => {
   describe('dispute', () => {
     it('the trainer disputes a funded milestone → 200 {status: "disputed"}; archiving is then refused', async () => {
       const { employer, trainer, contractId, milestoneId } = await contract('funded');
-      const disputed = await api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: trainer, body: { reason: 'scope changed' } });
+      const disputed = await app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: trainer, body: { reason: 'scope changed' } });
       expect(disputed.status).toBe(200);
       expect(disputed.body).toEqual({ status: 'disputed', position: expect.any(String) });
-      const events = await store.readStream(`contract-${contractId}`);
+      const events = await app.store.readStream(`contract-${contractId}`);
       expect(events[events.length - 1]).toMatchObject({
         type: 'MilestoneDisputed',
         data: { milestoneId, disputedBy: 'trainer', reason: 'scope changed', previousStatus: 'funded' },
       });
-      const shown = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${disputed.body.position}`, { as: employer });
+      const shown = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${disputed.body.position}`, { as: employer });
       expect(shown.body.milestones).toEqual([expect.objectContaining({ milestoneId, status: 'disputed' })]);
 
-      const response = await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} }), 409, namesStatus('disputed'));
+      const response = await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} }), 409, namesStatus('disputed'));
       expect(response.body.message).toContain(milestoneId);
     });
 
     it('the employer disputes a milestone waiting for approval → 200 {status: "disputed"}', async () => {
       const { employer, contractId, milestoneId } = await contract('pending_approval');
-      const disputed = await api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: employer, body: { reason: 'incomplete' } });
+      const disputed = await app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: employer, body: { reason: 'incomplete' } });
       expect({ status: disputed.status, body: disputed.body }).toMatchObject({ status: 200, body: { status: 'disputed' } });
-      const events = await store.readStream(`contract-${contractId}`);
+      const events = await app.store.readStream(`contract-${contractId}`);
       expect(events[events.length - 1]!.data).toMatchObject({ disputedBy: 'employer', previousStatus: 'pending_approval' });
     });
   });
@@ -314,20 +301,20 @@ describeEachDatabase('API business rules', (target) => {
   describe('read-your-writes', () => {
     it('GET ?minPosition=<position of a command> already reflects that command', async () => {
       const employer = freshEmployer();
-      const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(freshTrainer().id) });
+      const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body: validHire(freshTrainer().id) });
       expect(hired.status).toBe(201);
-      const created = await api.request('GET', `/v1/contracts/${hired.body.contractId}?minPosition=${hired.body.position}`, { as: employer });
+      const created = await app.api.request('GET', `/v1/contracts/${hired.body.contractId}?minPosition=${hired.body.position}`, { as: employer });
       expect(created.status).toBe(200);
       expect(created.body.milestones).toEqual([expect.objectContaining({ milestoneId: hired.body.milestoneId, status: 'pending' })]);
 
       for (const n of [2, 3, 4]) {
-        const added = await api.request('POST', `/v1/contracts/${hired.body.contractId}/milestones`, {
+        const added = await app.api.request('POST', `/v1/contracts/${hired.body.contractId}/milestones`, {
           as: employer,
           body: { name: `Batch ${n}`, amount: `${n}0.00`, dueDate: '2027-01-15' },
         });
         expect(added.status).toBe(201);
         // No polling: the one read must already contain the milestone just added.
-        const shown = await api.request('GET', `/v1/contracts/${hired.body.contractId}?minPosition=${added.body.position}`, { as: employer });
+        const shown = await app.api.request('GET', `/v1/contracts/${hired.body.contractId}?minPosition=${added.body.position}`, { as: employer });
         expect(shown.status).toBe(200);
         expect(shown.body.milestones).toHaveLength(n);
         expect(shown.body.milestones).toContainEqual(
@@ -342,7 +329,7 @@ describeEachDatabase('API business rules', (target) => {
       async (minPosition) => {
         const { employer, contractId } = await contract();
         expectError(
-          await api.request('GET', `/v1/contracts/${contractId}?minPosition=${encodeURIComponent(minPosition)}`, { as: employer }),
+          await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${encodeURIComponent(minPosition)}`, { as: employer }),
           400,
           /^minPosition: /,
         );
@@ -355,24 +342,24 @@ describeEachDatabase('API business rules', (target) => {
       const parties = await contract('pending', { paymentMethod: 'pm_card_chargeDeclined' });
       const { employer, contractId, milestoneId } = parties;
 
-      const funding = await api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
+      const funding = await app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
       expect({ status: funding.status, body: funding.body }).toMatchObject({ status: 202, body: { status: 'funding' } });
       // The view first shows the request, then (after the saga's charge is declined) pending again.
-      const requested = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${funding.body.position}`, { as: employer });
+      const requested = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${funding.body.position}`, { as: employer });
       expect(['funding', 'pending']).toContain(requested.body.milestones[0].status);
       const failed = await eventually(
-        async () => (await store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
+        async () => (await app.store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
         'MilestoneFundingFailed',
       );
-      const back = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${failed.position}`, { as: employer });
+      const back = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${failed.position}`, { as: employer });
       expect(back.body.milestones).toEqual([expect.objectContaining({ milestoneId, status: 'pending', paymentReference: null })]);
       expect(await historyTypes(contractId, milestoneId)).toEqual(['MilestoneCreated', 'MilestoneFundingRequested', 'MilestoneFundingFailed']);
       expect(failed.data).toMatchObject({ milestoneId, declineCode: 'generic_decline', reason: expect.stringContaining('declined') });
       expect((await gateway.movements()).charges.filter((c) => c.metadata.milestoneId === milestoneId)).toEqual([]);
 
-      const switched = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+      const switched = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
       expect(switched.status).toBe(200);
-      const again = await api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
+      const again = await app.api.request('POST', milestonePath(contractId, milestoneId, 'fund'), { as: employer, body: {} });
       expect({ status: again.status, body: again.body }).toMatchObject({ status: 202, body: { status: 'funding' } });
       const funded = await statusBecomes(contractId, milestoneId, 'funded');
       expect(funded.paymentReference).toMatch(/^pi_/);
@@ -389,25 +376,12 @@ describeEachDatabase('API business rules', (target) => {
 });
 
 describeEachDatabase('API payouts without a payout account', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
-  });
+  const app = withApp(target);
 
   it('approval succeeds, the payout fails and is recorded, and it is paid exactly once after the trainer connects an account', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     await steps.setUpBilling('pm_card_visa', false);
-    expect(await store.readStream(`trainer-${lifecycleTrainer.id}`)).toEqual([]);
+    expect(await app.store.readStream(`trainer-${lifecycleTrainer.id}`)).toEqual([]);
     const { contractId, milestoneId } = await steps.hire('150.00');
     await steps.fund(contractId, milestoneId);
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -416,21 +390,21 @@ describeEachDatabase('API payouts without a payout account', (target) => {
     expect(approved).toEqual({ status: 'approved', position: expect.any(String) });
 
     const failure = await eventually(async () => {
-      const history = await api.request('GET', `/v1/contracts/${contractId}/events`, { as: lifecycleEmployer });
+      const history = await app.api.request('GET', `/v1/contracts/${contractId}/events`, { as: lifecycleEmployer });
       return history.body.events.find((e: { type: string }) => e.type === 'MilestonePayoutFailed');
     }, 'MilestonePayoutFailed in the contract history');
     expect(failure.data).toMatchObject({ milestoneId, trainerId: lifecycleTrainer.id, retryable: true, attempt: 1, reason: expect.stringContaining('payout account') });
     expect(failure.metadata).toMatchObject({ actor: { role: 'service' } });
     const stillApproved = await steps.contract(contractId);
     expect(stillApproved.milestones).toEqual([expect.objectContaining({ milestoneId, status: 'approved' })]);
-    const gateway = await SimulatedPaymentGateway.open(db);
+    const gateway = await SimulatedPaymentGateway.open(app.db);
     expect((await gateway.movements()).transfers.filter((t) => t.metadata.milestoneId === milestoneId)).toEqual([]);
 
     // Money owed to the trainer is unresolved: the contract cannot be archived yet.
-    const archive = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: lifecycleEmployer, body: {} });
+    const archive = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: lifecycleEmployer, body: {} });
     expectError(archive, 409, namesStatus('approved'));
 
-    const connected = await api.request('POST', `/v1/trainers/${lifecycleTrainer.id}/payout-account`, { as: lifecycleTrainer, body: {} });
+    const connected = await app.api.request('POST', `/v1/trainers/${lifecycleTrainer.id}/payout-account`, { as: lifecycleTrainer, body: {} });
     expect(connected.status).toBe(200);
     const paid = await steps.milestoneReaches(contractId, milestoneId, 'paid', 45_000);
     expect(paid.transferReference).toMatch(/^tr_/);
@@ -438,13 +412,13 @@ describeEachDatabase('API payouts without a payout account', (target) => {
     const transfers = (await gateway.movements()).transfers.filter((t) => t.metadata.milestoneId === milestoneId);
     expect(transfers).toHaveLength(1);
     expect(transfers[0]).toMatchObject({ amountCents: 15_000, transferId: paid.transferReference });
-    const types = (await store.readStream(`contract-${contractId}`)).map((e) => e.type);
+    const types = (await app.store.readStream(`contract-${contractId}`)).map((e) => e.type);
     expect(types.filter((t) => t === 'MilestonePayoutCompleted')).toHaveLength(1);
     expect(types.indexOf('MilestonePayoutFailed')).toBeLessThan(types.indexOf('MilestonePayoutCompleted'));
     expect(types[types.length - 1]).toBe('MilestonePayoutCompleted');
 
     // Paid now: archiving is allowed.
-    const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: lifecycleEmployer, body: {} });
+    const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: lifecycleEmployer, body: {} });
     expect({ status: archived.status, body: archived.body }).toMatchObject({ status: 200, body: { status: 'archived' } });
   }, 90_000);
 });

@@ -1,7 +1,5 @@
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
-import type { SqlDb } from '@escrow/sql';
-import { startApp, type HttpResponse, type RunningApp } from './support/app';
+import { type HttpResponse, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { freshEmployer, freshTrainer, type Json, validHire, expectRefusedWithoutWrites } from './support/api-checks';
 
@@ -129,27 +127,14 @@ const milestoneCommands: ReadonlyArray<{ action: string; as: 'employer' | 'train
 ];
 
 describeEachDatabase('API input validation', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-    store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
-  });
+  const app = withApp(target);
 
   /** Sends a request that must be refused with `status` and a message matching `message`, and appends nothing. */
   const refused = (call: () => Promise<HttpResponse>, status: number, message: RegExp | string) =>
-    expectRefusedWithoutWrites(db, store, call, status, message);
+    expectRefusedWithoutWrites(app.db, app.store, call, status, message);
 
   async function hire(employer: Actor, trainer: Actor) {
-    const hired = await api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
+    const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body: validHire(trainer.id) });
     expect(hired.status).toBe(201);
     return hired.body as { contractId: string; milestoneId: string; position: string };
   }
@@ -159,7 +144,7 @@ describeEachDatabase('API input validation', (target) => {
       const employer = freshEmployer();
       const trainer = freshTrainer();
       const response = await refused(
-        () => api.request('POST', '/v1/contracts', { as: employer, body: body(validHire(trainer.id)) }),
+        () => app.api.request('POST', '/v1/contracts', { as: employer, body: body(validHire(trainer.id)) }),
         400,
         namesField(field),
       );
@@ -173,7 +158,7 @@ describeEachDatabase('API input validation', (target) => {
       { what: 'a trailing comma', raw: '{"projectName": "x",}' },
       { what: 'bare words', raw: 'hire me' },
     ])('refuses a malformed JSON body ($what) with 400, appending nothing', async ({ raw }) => {
-      await refused(() => api.request('POST', '/v1/contracts', { as: freshEmployer(), body: raw }), 400, /^body: not valid JSON/);
+      await refused(() => app.api.request('POST', '/v1/contracts', { as: freshEmployer(), body: raw }), 400, /^body: not valid JSON/);
     });
 
     it.each([
@@ -181,7 +166,7 @@ describeEachDatabase('API input validation', (target) => {
       { what: 'a JSON string', raw: '"hello"', message: /JSON/ },
       { what: 'JSON null', raw: 'null', message: /JSON/ },
     ])('refuses $what as the body with 400, appending nothing', async ({ raw, message }) => {
-      await refused(() => api.request('POST', '/v1/contracts', { as: freshEmployer(), body: raw }), 400, message);
+      await refused(() => app.api.request('POST', '/v1/contracts', { as: freshEmployer(), body: raw }), 400, message);
     });
 
     it.each([
@@ -191,12 +176,12 @@ describeEachDatabase('API input validation', (target) => {
       { what: 'an amount with one decimal', amount: '42.5', cents: 4_250 },
     ])('accepts $what ($amount) and records it in integer cents', async ({ amount, cents }) => {
       const employer = freshEmployer();
-      const hired = await api.request('POST', '/v1/contracts', {
+      const hired = await app.api.request('POST', '/v1/contracts', {
         as: employer,
         body: withValue(validHire(freshTrainer().id), 'firstMilestone.amount', amount),
       });
       expect(hired.status).toBe(201);
-      const stream = await store.readStream(`contract-${hired.body.contractId}`);
+      const stream = await app.store.readStream(`contract-${hired.body.contractId}`);
       expect(stream.map((e) => e.type)).toEqual(['ContractCreated', 'MilestoneCreated']);
       expect(stream[1]!.data).toMatchObject({ amount: { amountCents: cents, currency: 'USD' } });
     });
@@ -205,9 +190,9 @@ describeEachDatabase('API input validation', (target) => {
       const employer = freshEmployer();
       let body = withValue(validHire(freshTrainer().id), 'projectName', 'p'.repeat(200));
       body = withValue(withValue(body, 'firstMilestone.name', 'n'.repeat(200)), 'firstMilestone.description', 'd'.repeat(2000));
-      const hired = await api.request('POST', '/v1/contracts', { as: employer, body });
+      const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body });
       expect(hired.status).toBe(201);
-      const [created, milestone] = await store.readStream(`contract-${hired.body.contractId}`);
+      const [created, milestone] = await app.store.readStream(`contract-${hired.body.contractId}`);
       expect(created!.data).toMatchObject({ projectName: 'p'.repeat(200) });
       expect(milestone!.data).toMatchObject({ name: 'n'.repeat(200), description: 'd'.repeat(2000) });
     });
@@ -215,9 +200,9 @@ describeEachDatabase('API input validation', (target) => {
     it('stores names trimmed of surrounding whitespace', async () => {
       const employer = freshEmployer();
       const body = withValue(withValue(validHire(freshTrainer().id), 'projectName', '  Reward model eval '), 'firstMilestone.name', '\tBatch 1 ');
-      const hired = await api.request('POST', '/v1/contracts', { as: employer, body });
+      const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body });
       expect(hired.status).toBe(201);
-      const [created, milestone] = await store.readStream(`contract-${hired.body.contractId}`);
+      const [created, milestone] = await app.store.readStream(`contract-${hired.body.contractId}`);
       expect(created!.data).toMatchObject({ projectName: 'Reward model eval' });
       expect(milestone!.data).toMatchObject({ name: 'Batch 1' });
     });
@@ -225,9 +210,9 @@ describeEachDatabase('API input validation', (target) => {
     it('accepts a milestone without the optional description and dueDate', async () => {
       const employer = freshEmployer();
       const body = without(without(validHire(freshTrainer().id), 'firstMilestone.description'), 'firstMilestone.dueDate');
-      const hired = await api.request('POST', '/v1/contracts', { as: employer, body });
+      const hired = await app.api.request('POST', '/v1/contracts', { as: employer, body });
       expect(hired.status).toBe(201);
-      const [, milestone] = await store.readStream(`contract-${hired.body.contractId}`);
+      const [, milestone] = await app.store.readStream(`contract-${hired.body.contractId}`);
       expect(milestone!.data).toMatchObject({ description: null, dueDate: null });
     });
   });
@@ -237,26 +222,26 @@ describeEachDatabase('API input validation', (target) => {
       const employer = freshEmployer();
       const { contractId } = await hire(employer, freshTrainer());
       const response = await refused(
-        () => api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: body(validMilestone()) }),
+        () => app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: body(validMilestone()) }),
         400,
         namesField(field),
       );
       if (typeof message === 'string') expect(response.body.message).toContain(message);
       else if (message) expect(response.body.message).toMatch(message);
-      const stream = await store.readStream(`contract-${contractId}`);
+      const stream = await app.store.readStream(`contract-${contractId}`);
       expect(stream.filter((e) => e.type === 'MilestoneCreated')).toHaveLength(1);
     });
 
     it('refuses a malformed JSON body with 400, appending nothing', async () => {
       const employer = freshEmployer();
       const { contractId } = await hire(employer, freshTrainer());
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: '{"name": "Batch 2", "amount": ' }), 400, /JSON/);
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: '{"name": "Batch 2", "amount": ' }), 400, /JSON/);
     });
 
     it('accepts a valid milestone, so the refusals above are about the input', async () => {
       const employer = freshEmployer();
       const { contractId } = await hire(employer, freshTrainer());
-      const added = await api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '75.50' } });
+      const added = await app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '75.50' } });
       expect(added.status).toBe(201);
       expect(added.body).toEqual({ milestoneId: expect.any(String), position: expect.any(String) });
     });
@@ -269,7 +254,7 @@ describeEachDatabase('API input validation', (target) => {
       const { contractId, milestoneId } = await hire(employer, trainer);
       await refused(
         () =>
-          api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/${action}`, {
+          app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/${action}`, {
             as: as === 'employer' ? employer : trainer,
             body: { ...validBody, extra: 'x' },
           }),
@@ -284,7 +269,7 @@ describeEachDatabase('API input validation', (target) => {
       const { contractId, milestoneId } = await hire(employer, trainer);
       await refused(
         () =>
-          api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/${action}`, {
+          app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/${action}`, {
             as: as === 'employer' ? employer : trainer,
             body: '{"extra": ',
           }),
@@ -296,10 +281,10 @@ describeEachDatabase('API input validation', (target) => {
     it('POST .../archive refuses an unknown body field with 400, appending nothing', async () => {
       const employer = freshEmployer();
       const { contractId, milestoneId } = await hire(employer, freshTrainer());
-      const cancelled = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/cancel`, { as: employer, body: {} });
+      const cancelled = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/cancel`, { as: employer, body: {} });
       expect(cancelled.status).toBe(200);
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: { force: true } }), 400, 'force: unknown field');
-      expect((await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} })).body).toMatchObject({ status: 'archived' });
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: { force: true } }), 400, 'force: unknown field');
+      expect((await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} })).body).toMatchObject({ status: 'archived' });
     });
 
     it.each([
@@ -312,7 +297,7 @@ describeEachDatabase('API input validation', (target) => {
       const trainer = freshTrainer();
       const { contractId, milestoneId } = await hire(employer, trainer);
       await refused(
-        () => api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: trainer, body }),
+        () => app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: trainer, body }),
         400,
         namesField(field),
       );
@@ -323,7 +308,7 @@ describeEachDatabase('API input validation', (target) => {
       const trainer = freshTrainer();
       const { contractId, milestoneId } = await hire(employer, trainer);
       await refused(
-        () => api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/request-approval`, { as: trainer, body: { note: 'n'.repeat(1001) } }),
+        () => app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/request-approval`, { as: trainer, body: { note: 'n'.repeat(1001) } }),
         400,
         namesField('note'),
       );
@@ -336,13 +321,13 @@ describeEachDatabase('API input validation', (target) => {
       { what: 'a contract id of 65 characters', path: `/v1/contracts/${'c'.repeat(65)}`, field: 'cid' },
       { what: 'a contract id with a dot', path: '/v1/contracts/a.b/events', field: 'cid' },
     ])('GET refuses $what with 400 naming $field', async ({ path, field }) => {
-      await refused(() => api.request('GET', path, { as: freshEmployer() }), 400, namesField(field));
+      await refused(() => app.api.request('GET', path, { as: freshEmployer() }), 400, namesField(field));
     });
 
     it('a command refuses a malformed milestone id with 400 naming mid, appending nothing', async () => {
       const employer = freshEmployer();
       const { contractId } = await hire(employer, freshTrainer());
-      await refused(() => api.request('POST', `/v1/contracts/${contractId}/milestones/m%24x/cancel`, { as: employer, body: {} }), 400, namesField('mid'));
+      await refused(() => app.api.request('POST', `/v1/contracts/${contractId}/milestones/m%24x/cancel`, { as: employer, body: {} }), 400, namesField('mid'));
     });
 
     it.each([
@@ -352,13 +337,13 @@ describeEachDatabase('API input validation', (target) => {
       { what: 'an unknown field', body: { paymentMethodId: 'pm_card_visa', card: '4242' }, field: 'card' },
     ])('POST /v1/employers/:id/payment-method refuses $what with 400 naming $field', async ({ body, field }) => {
       const employer = freshEmployer();
-      await refused(() => api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body }), 400, namesField(field));
+      await refused(() => app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body }), 400, namesField(field));
     });
 
     it('POST /v1/trainers/:id/payout-account refuses an unknown field with 400, appending nothing', async () => {
       const trainer = freshTrainer();
       await refused(
-        () => api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: { iban: 'DE00' } }),
+        () => app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: { iban: 'DE00' } }),
         400,
         'iban: unknown field',
       );

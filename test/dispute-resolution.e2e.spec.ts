@@ -1,31 +1,23 @@
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';
 
 describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
 
   beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-    await lifecycle(api).setUpBilling();
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
+    await lifecycle(app.api).setUpBilling();
   });
 
   const resolvePath = (cid: string, mid: string) => `/v1/contracts/${cid}/milestones/${mid}/resolve`;
 
   async function disputedMilestone(amount = '150.00') {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire(amount);
     await steps.fund(contractId, milestoneId);
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
-    const disputed = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, {
+    const disputed = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, {
       as: trainer,
       body: { reason: 'the employer went silent' },
     });
@@ -34,7 +26,7 @@ describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
   }
 
   async function moneyMoved(milestoneId: string) {
-    const moved = await (await SimulatedPaymentGateway.open(db)).movements();
+    const moved = await (await SimulatedPaymentGateway.open(app.db)).movements();
     const mine = <T extends { metadata: { milestoneId: string } }>(rows: T[]) => rows.filter((r) => r.metadata.milestoneId === milestoneId);
     return {
       charges: mine(moved.charges).map((c) => c.amountCents),
@@ -44,16 +36,16 @@ describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
   }
 
   async function eventTypes(contractId: string) {
-    const history = await api.request('GET', `/v1/contracts/${contractId}/events`, { as: support });
+    const history = await app.api.request('GET', `/v1/contracts/${contractId}/events`, { as: support });
     return (history.body.events as { type: string }[]).map((e) => e.type);
   }
 
   it('release: pays the trainer as an approval would', async () => {
     const { contractId, milestoneId } = await disputedMilestone();
-    const resolved = await api.request('POST', resolvePath(contractId, milestoneId), { as: support, body: { resolution: 'release', note: 'work verified' } });
+    const resolved = await app.api.request('POST', resolvePath(contractId, milestoneId), { as: support, body: { resolution: 'release', note: 'work verified' } });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'approved' });
-    const paid = await lifecycle(api).milestoneReaches(contractId, milestoneId, 'paid');
+    const paid = await lifecycle(app.api).milestoneReaches(contractId, milestoneId, 'paid');
     expect(paid).toMatchObject({ resolution: 'release', fee: '15.00', net: '135.00', refunded: '0.00' });
     expect(await moneyMoved(milestoneId)).toEqual({ charges: [15_000], transfers: [13_500], refunds: [] });
     expect(await eventTypes(contractId)).toEqual(expect.arrayContaining(['MilestoneDisputeResolved', 'MilestonePayoutCompleted']));
@@ -61,24 +53,24 @@ describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
 
   it('refund: returns the whole escrow to the employer, and the contract can then be archived', async () => {
     const { contractId, milestoneId } = await disputedMilestone();
-    const resolved = await api.request('POST', resolvePath(contractId, milestoneId), { as: support, body: { resolution: 'refund', note: 'not delivered' } });
+    const resolved = await app.api.request('POST', resolvePath(contractId, milestoneId), { as: support, body: { resolution: 'refund', note: 'not delivered' } });
     expect(resolved.body).toMatchObject({ status: 'disputed' });
-    const refunded = await lifecycle(api).milestoneReaches(contractId, milestoneId, 'refunded');
+    const refunded = await lifecycle(app.api).milestoneReaches(contractId, milestoneId, 'refunded');
     expect(refunded).toMatchObject({ resolution: 'refund', refunded: '150.00', refundPending: '0.00' });
     expect(refunded.refundReference).toMatch(/^re_/);
     expect(await moneyMoved(milestoneId)).toEqual({ charges: [15_000], transfers: [], refunds: [15_000] });
-    const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+    const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
     expect(archived.body).toMatchObject({ status: 'archived' });
   });
 
   it('split: the two parts add up to the escrow exactly; the fee applies to the released part only', async () => {
     const { contractId, milestoneId } = await disputedMilestone('150.00');
-    const resolved = await api.request('POST', resolvePath(contractId, milestoneId), {
+    const resolved = await app.api.request('POST', resolvePath(contractId, milestoneId), {
       as: support,
       body: { resolution: 'split', trainerAmount: '60.00', note: 'half the batches were usable' },
     });
     expect(resolved.body).toMatchObject({ status: 'approved' });
-    const view = await lifecycle(api).milestoneReaches(contractId, milestoneId, 'paid');
+    const view = await lifecycle(app.api).milestoneReaches(contractId, milestoneId, 'paid');
     expect(view).toMatchObject({ resolution: 'split', fee: '6.00', net: '54.00' });
     // The refund and the payout are separate steps: wait until both have happened.
     const settled = await eventually(async () => {
@@ -101,7 +93,7 @@ describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
   ])('refuses %s, appending nothing', async (_, body, status, message) => {
     const { contractId, milestoneId } = await disputedMilestone();
     const before = (await eventTypes(contractId)).length;
-    const refused = await api.request('POST', resolvePath(contractId, milestoneId), { as: support, body });
+    const refused = await app.api.request('POST', resolvePath(contractId, milestoneId), { as: support, body });
     expect(refused.status).toBe(status);
     expect(refused.body.message).toMatch(message);
     expect((await eventTypes(contractId)).length).toBe(before);
@@ -109,11 +101,11 @@ describeEachDatabase('dispute resolution and refunds over HTTP', (target) => {
 
   it('only support resolves, and only a disputed milestone', async () => {
     const { contractId, milestoneId } = await disputedMilestone();
-    const asEmployer = await api.request('POST', resolvePath(contractId, milestoneId), { as: employer, body: { resolution: 'refund', note: 'x' } });
+    const asEmployer = await app.api.request('POST', resolvePath(contractId, milestoneId), { as: employer, body: { resolution: 'refund', note: 'x' } });
     expect(asEmployer.status).toBe(403);
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const other = await steps.hire('20.00');
-    const notDisputed = await api.request('POST', resolvePath(other.contractId, other.milestoneId), { as: support, body: { resolution: 'refund', note: 'x' } });
+    const notDisputed = await app.api.request('POST', resolvePath(other.contractId, other.milestoneId), { as: support, body: { resolution: 'refund', note: 'x' } });
     expect(notDisputed.status).toBe(409);
     expect(notDisputed.body.message).toMatch(/its status is pending/);
   });

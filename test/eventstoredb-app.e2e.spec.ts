@@ -1,10 +1,9 @@
 import { comparePositions } from '@escrow/event-store';
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
 import { decodePosition } from '../libs/event-store/src/eventstoredb/position';
 import { startEsdbTestServer, type EsdbTestServer, type ReadLogEntry } from './esdb-server';
 import { eventually, startApp, type RunningApp } from './support/app';
-import { describeEachDatabase } from './support/databases';
+import { describeEachDatabase, withDatabase } from './support/databases';
 import { employer, lifecycle } from './support/lifecycle';
 
 /**
@@ -29,19 +28,19 @@ const lifecycleTypes = [
 
 describeEachDatabase('the app on EventStoreDB (the EventStoreDB-compatible test server), read models in SQL', (target) => {
   let server: EsdbTestServer;
-  let db: SqlDb;
   let api: RunningApp;
-  const start = () =>
-    startApp(db, { env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: server.url, DATABASE_URL: unusedDatabaseUrl, PLATFORM_FEE_BPS: '1000' } });
-
   beforeAll(async () => {
     server = await startEsdbTestServer();
-    db = await target.open();
+  });
+  // The read models' database only: the events live in the test server.
+  const database = withDatabase(target);
+  const start = () =>
+    startApp(database.db, { env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: server.url, DATABASE_URL: unusedDatabaseUrl, PLATFORM_FEE_BPS: '1000' } });
+  beforeAll(async () => {
     api = await start();
+    database.onClose(() => api.close());
   });
   afterAll(async () => {
-    await api.close();
-    await db.close();
     await server.close();
   });
 
@@ -112,7 +111,7 @@ describeEachDatabase('the app on EventStoreDB (the EventStoreDB-compatible test 
     // No reader of $all went back to the beginning of the log.
     expect(afterRestart.filter((read) => read.target === '$all' && read.from === 'start')).toEqual([]);
 
-    const gateway = await SimulatedPaymentGateway.open(db);
+    const gateway = await SimulatedPaymentGateway.open(database.db);
     const moved = await gateway.movements();
     const forMilestone = (id: string) => ({
       charges: moved.charges.filter((c) => c.metadata.milestoneId === id).map((c) => c.amountCents),
@@ -135,7 +134,7 @@ describeEachDatabase('the app on EventStoreDB (the EventStoreDB-compatible test 
     expect(health.body).toMatchObject({ eventStore: 'eventstoredb' });
     const head = health.body.headPosition as string;
     await eventually(async () => {
-      const { rows } = await db.query<{ name: string; position: string | null }>('select name, position from projection_checkpoints');
+      const { rows } = await database.db.query<{ name: string; position: string | null }>('select name, position from projection_checkpoints');
       const behind = rows.filter((row) => comparePositions(row.position, head) < 0);
       return rows.length > 1 && behind.length === 0 ? true : undefined;
     }, `every checkpoint to reach ${head}`);
@@ -143,7 +142,7 @@ describeEachDatabase('the app on EventStoreDB (the EventStoreDB-compatible test 
   }
 
   async function storedCheckpoint(name: string): Promise<string | null> {
-    const { rows } = await db.query<{ position: string | null }>('select position from projection_checkpoints where name = $1', [name]);
+    const { rows } = await database.db.query<{ position: string | null }>('select position from projection_checkpoints where name = $1', [name]);
     return rows[0]?.position ?? null;
   }
 });

@@ -1,8 +1,6 @@
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
-import type { SqlDb } from '@escrow/sql';
 import Stripe from 'stripe';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support } from './support/lifecycle';
 import { startStripeTestServer, type StripeTestServer } from './stripe-server';
@@ -24,33 +22,27 @@ interface StuckList {
  * refund made at the provider; the ledger records it as the refund the resolution owed.
  */
 describeEachDatabase('a refund made at the provider outside the ledger, settled by support', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
   let stripe: StripeTestServer;
-  let store: PostgresEventStore;
   let dashboard: Stripe;
 
   beforeAll(async () => {
     stripe = await startStripeTestServer({ processingSettleMs: null });
-    db = await target.open();
-    store = await PostgresEventStore.open(db);
-    api = await startApp(db, {
-      env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerExternalRefunds', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
-    });
-    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+  });
+  const app = withApp(target, () => ({
+    env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerExternalRefunds', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
+  }));
+  beforeAll(async () => {
+    stripe.setWebhook({ url: `${app.api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
     dashboard = new Stripe('sk_test_dashboardUser', { host: '127.0.0.1', port: new URL(stripe.url).port, protocol: 'http' });
-    await lifecycle(api).setUpBilling('pm_card_visa', false);
+    await lifecycle(app.api).setUpBilling('pm_card_visa', false);
   });
   afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
     await stripe.close();
   });
 
-  const stuckList = async (): Promise<StuckList> => (await api.request('GET', '/v1/admin/payments/stuck', { as: support })).body;
-  const contractEvents = async (contractId: string) => store.readStream(`contract-${contractId}`);
-  const resolveStuck = (id: string, body: unknown) => api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(id)}/resolve`, { as: support, body });
+  const stuckList = async (): Promise<StuckList> => (await app.api.request('GET', '/v1/admin/payments/stuck', { as: support })).body;
+  const contractEvents = async (contractId: string) => app.store.readStream(`contract-${contractId}`);
+  const resolveStuck = (id: string, body: unknown) => app.api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(id)}/resolve`, { as: support, body });
 
   /**
    * A funded, disputed milestone that someone refunded at the provider by `refundedOutsideCents`
@@ -58,18 +50,18 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
    * refund is refused by the provider and given up on.
    */
   async function refundStuckAfterOutsideRefund(amount: string, refundedOutsideCents: number) {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire(amount);
     await steps.fund(contractId, milestoneId);
     const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
-    const disputed = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: employer, body: { reason: 'never delivered' } });
+    const disputed = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: employer, body: { reason: 'never delivered' } });
     expect(disputed.status).toBe(200);
 
     const outside = await dashboard.refunds.create({ payment_intent: funded.paymentReference, amount: refundedOutsideCents });
     const chargeId = outside.charge as string;
     await eventually(async () => (await stuckList()).webhooks.find((w) => w.type === 'charge.refunded' && w.error.includes(chargeId)), 'Stripe\'s notice of the outside refund to be parked');
 
-    const resolved = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/resolve`, { as: support, body: { resolution: 'refund', note: 'not delivered' } });
+    const resolved = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/resolve`, { as: support, body: { resolution: 'refund', note: 'not delivered' } });
     expect(resolved.status).toBe(200);
     const stuck = await eventually(async () => (await stuckList()).effects.find((e) => e.milestoneId === milestoneId && e.kind === 'refund'), 'the refund to be given up on');
     expect(stuck).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^the provider refused the refund: /) });
@@ -80,7 +72,7 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
   it('records the outside refund as the milestone refund: refunded, ledger balanced, invoice refunded, nothing stuck, archive allowed', async () => {
     const { contractId, milestoneId, outside, chargeId, stuck } = await refundStuckAfterOutsideRefund('150.00', 15_000);
     expect(stuck.lastError).toContain('has already been refunded');
-    const archiveBefore = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+    const archiveBefore = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
     expect(archiveBefore.status).toBe(409);
 
     const settled = await resolveStuck(stuck.id, { externalRefund: { refundId: outside.id } });
@@ -91,17 +83,17 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
     expect(refunds).toHaveLength(1);
     expect(refunds[0]!.data).toEqual({ contractId, milestoneId, amount: { amountCents: 15_000, currency: 'USD' }, refundId: outside.id, chargeId });
     expect(refunds[0]!.metadata).toMatchObject({ actor: support });
-    const view = await lifecycle(api).milestoneReaches(contractId, milestoneId, 'refunded');
+    const view = await lifecycle(app.api).milestoneReaches(contractId, milestoneId, 'refunded');
     expect(view).toMatchObject({ refunded: '150.00', refundPending: '0.00', refundReference: outside.id });
 
     const trial = await eventually(async () => {
-      const current = await api.request('GET', '/v1/ledger/trial-balance', { as: finance });
+      const current = await app.api.request('GET', '/v1/ledger/trial-balance', { as: finance });
       const escrow = current.body.accounts.find((a: { account: string }) => a.account === `escrow:contract:${contractId}`);
       return escrow?.balance === '0.00' ? current.body : undefined;
     }, 'the ledger to empty the escrow');
     expect(trial).toMatchObject({ balanced: true, totalDebits: trial.totalCredits });
     const invoice = await eventually(async () => {
-      const listed = await api.request('GET', `/v1/invoices?contractId=${contractId}`, { as: finance });
+      const listed = await app.api.request('GET', `/v1/invoices?contractId=${contractId}`, { as: finance });
       return listed.body.invoices?.find((i: { kind: string; refunded: string }) => i.kind === 'employer_funding' && i.refunded === '150.00');
     }, 'the funding invoice to show the refund');
     expect(invoice).toMatchObject({ paymentStatus: 'refunded', stripeReference: { refundIds: [outside.id] } });
@@ -111,7 +103,7 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
       const list = await stuckList();
       return list.effects.length + list.retrying.length + list.refusedOutcomes.length + list.webhooks.length === 0 ? list : undefined;
     }, 'the stuck list to empty');
-    const archived = await api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
+    const archived = await app.api.request('POST', `/v1/contracts/${contractId}/archive`, { as: employer, body: {} });
     expect(archived.status).toBe(200);
     expect(archived.body).toMatchObject({ status: 'archived' });
 
@@ -147,19 +139,19 @@ describeEachDatabase('a refund made at the provider outside the ledger, settled 
 
     expect(await contractEvents(contractId)).toEqual(before);
     expect((await stuckList()).effects.find((e) => e.id === stuck.id)).toMatchObject({ status: 'dead' });
-    expect((await lifecycle(api).contract(contractId)).milestones[0]).toMatchObject({ status: 'disputed', refundPending: '80.00' });
+    expect((await lifecycle(app.api).contract(contractId)).milestones[0]).toMatchObject({ status: 'disputed', refundPending: '80.00' });
   });
 
   it('resolves other stuck items with {} alone; externalRefund settles only a refund', async () => {
     const notStuck = await resolveStuck('refund:00000000-0000-0000-0000-000000000000', { externalRefund: { refundId: 're_whatever0000000000000' } });
     expect(notStuck.status).toBe(404);
-    const chargeEffect = (await db.query<{ idempotency_key: string }>(`select idempotency_key from saga_effects where kind = 'charge' limit 1`)).rows[0]!;
+    const chargeEffect = (await app.db.query<{ idempotency_key: string }>(`select idempotency_key from saga_effects where kind = 'charge' limit 1`)).rows[0]!;
     const notARefund = await resolveStuck(chargeEffect.idempotency_key, { externalRefund: { refundId: 're_whatever0000000000000' } });
     expect(notARefund.status).toBe(422);
     expect(notARefund.body.message).toMatch(/^externalRefund: settles only a refund given up on; charge:.* is a charge$/);
     const noRefusedOutcome = await resolveStuck('12345', {});
     expect(noRefusedOutcome.status).toBe(404);
-    const forbidden = await api.request('POST', '/v1/admin/payments/stuck/12345/resolve', { as: employer, body: { externalRefund: { refundId: 're_whatever0000000000000' } } });
+    const forbidden = await app.api.request('POST', '/v1/admin/payments/stuck/12345/resolve', { as: employer, body: { externalRefund: { refundId: 're_whatever0000000000000' } } });
     expect(forbidden.status).toBe(403);
   });
 });

@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Actor } from '@escrow/domain';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type HttpResponse, type RunningApp } from './support/app';
+import { eventually, type HttpResponse, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, otherEmployer, otherTrainer, support, trainer } from './support/lifecycle';
 
@@ -28,8 +27,7 @@ function expectError(response: HttpResponse, status: number, message: RegExp): v
 }
 
 describeEachDatabase('invoices over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
   let contractId: string;
   let milestoneId: string;
   let fundingInvoice: Record<string, any>;
@@ -37,21 +35,11 @@ describeEachDatabase('invoices over HTTP', (target) => {
 
   /** PDF and CSV are not JSON: fetch their bytes. */
   async function download(path: string, as?: Actor) {
-    const response = await fetch(`${api.baseUrl}${path}`, { headers: as ? { authorization: `Bearer ${api.token(as.role, as.id)}` } : {} });
+    const response = await fetch(`${app.api.baseUrl}${path}`, { headers: as ? { authorization: `Bearer ${app.api.token(as.role, as.id)}` } : {} });
     return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
   }
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
-  });
-
   it('issues one employer funding invoice and one trainer payout invoice for a paid milestone', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     await steps.setUpBilling();
     ({ contractId, milestoneId } = await steps.hire('150.00'));
     await steps.fund(contractId, milestoneId);
@@ -61,7 +49,7 @@ describeEachDatabase('invoices over HTTP', (target) => {
     const paid = await steps.milestoneReaches(contractId, milestoneId, 'paid');
 
     const invoices = await eventually(async () => {
-      const listed = await api.request('GET', `/v1/invoices?contractId=${contractId}`, { as: finance });
+      const listed = await app.api.request('GET', `/v1/invoices?contractId=${contractId}`, { as: finance });
       return listed.body?.invoices?.length === 2 ? (listed.body.invoices as Record<string, any>[]) : undefined;
     }, 'both invoices');
     [fundingInvoice, payoutInvoice] = invoices as [Record<string, any>, Record<string, any>];
@@ -103,7 +91,7 @@ describeEachDatabase('invoices over HTTP', (target) => {
     });
     expect(payoutInvoice.issuedAt).toBe(paid.paidAt);
 
-    const one = await api.request('GET', `/v1/invoices/${fundingInvoice.id}`, { as: employer });
+    const one = await app.api.request('GET', `/v1/invoices/${fundingInvoice.id}`, { as: employer });
     expect(one.status).toBe(200);
     expect(one.body).toEqual(fundingInvoice);
   });
@@ -149,12 +137,12 @@ describeEachDatabase('invoices over HTTP', (target) => {
   });
 
   it('shows employers their funding invoices and trainers their payout invoices only', async () => {
-    const mine = await api.request('GET', '/v1/invoices', { as: employer });
+    const mine = await app.api.request('GET', '/v1/invoices', { as: employer });
     expect(mine.body.invoices.map((i: { id: string }) => i.id)).toEqual([fundingInvoice.id]);
-    const paidToMe = await api.request('GET', '/v1/invoices', { as: trainer });
+    const paidToMe = await app.api.request('GET', '/v1/invoices', { as: trainer });
     expect(paidToMe.body.invoices.map((i: { id: string }) => i.id)).toEqual([payoutInvoice.id]);
-    expect((await api.request('GET', '/v1/invoices', { as: otherEmployer })).body).toEqual({ invoices: [], next: null });
-    expect((await api.request('GET', `/v1/invoices/${payoutInvoice.id}`, { as: support })).status).toBe(200);
+    expect((await app.api.request('GET', '/v1/invoices', { as: otherEmployer })).body).toEqual({ invoices: [], next: null });
+    expect((await app.api.request('GET', `/v1/invoices/${payoutInvoice.id}`, { as: support })).status).toBe(200);
 
     // Someone else's invoice answers like a missing one.
     for (const [id, as] of [
@@ -163,32 +151,32 @@ describeEachDatabase('invoices over HTTP', (target) => {
       [fundingInvoice.id, otherEmployer],
       [payoutInvoice.id, otherTrainer],
     ] as const) {
-      expectError(await api.request('GET', `/v1/invoices/${id}`, { as }), 404, /does not exist/);
+      expectError(await app.api.request('GET', `/v1/invoices/${id}`, { as }), 404, /does not exist/);
       expect((await download(`/v1/invoices/${id}.pdf`, as)).status).toBe(404);
     }
-    expectError(await api.request('GET', '/v1/invoices/inv_nope', { as: finance }), 404, /inv_nope does not exist/);
-    expectError(await api.request('GET', '/v1/invoices', { as: service }), 403, /role service/);
-    expectError(await api.request('GET', '/v1/invoices'), 401, /bearer token/);
+    expectError(await app.api.request('GET', '/v1/invoices/inv_nope', { as: finance }), 404, /inv_nope does not exist/);
+    expectError(await app.api.request('GET', '/v1/invoices', { as: service }), 403, /role service/);
+    expectError(await app.api.request('GET', '/v1/invoices'), 401, /bearer token/);
     expect((await download('/v1/invoices.csv')).status).toBe(401);
-    expectError(await api.request('GET', `/v1/invoices?employerId=${otherEmployer.id}`, { as: employer }), 403, /^employerId: /);
-    expectError(await api.request('GET', '/v1/invoices?kind=trainer_payout', { as: employer }), 403, /^kind: /);
-    expectError(await api.request('GET', `/v1/invoices?trainerId=${otherTrainer.id}`, { as: trainer }), 403, /^trainerId: /);
+    expectError(await app.api.request('GET', `/v1/invoices?employerId=${otherEmployer.id}`, { as: employer }), 403, /^employerId: /);
+    expectError(await app.api.request('GET', '/v1/invoices?kind=trainer_payout', { as: employer }), 403, /^kind: /);
+    expectError(await app.api.request('GET', `/v1/invoices?trainerId=${otherTrainer.id}`, { as: trainer }), 403, /^trainerId: /);
     expect((await download(`/v1/invoices.csv?employerId=${otherEmployer.id}`, employer)).status).toBe(403);
   });
 
   it('pages the list and refuses malformed filters, naming the field', async () => {
-    const first = await api.request('GET', '/v1/invoices?limit=1', { as: finance });
+    const first = await app.api.request('GET', '/v1/invoices?limit=1', { as: finance });
     expect(first.body.invoices).toHaveLength(1);
     expect(first.body.next).toEqual(expect.any(String));
-    const second = await api.request('GET', `/v1/invoices?limit=1&after=${first.body.next}`, { as: finance });
+    const second = await app.api.request('GET', `/v1/invoices?limit=1&after=${first.body.next}`, { as: finance });
     expect(second.body.invoices.map((i: { id: string }) => i.id)).toEqual([payoutInvoice.id]);
     expect(second.body.next).toBeNull();
 
-    expectError(await api.request('GET', '/v1/invoices?limit=0', { as: finance }), 400, /^limit: /);
-    expectError(await api.request('GET', '/v1/invoices?limit=501', { as: finance }), 400, /^limit: /);
-    expectError(await api.request('GET', '/v1/invoices?contractId=a.b', { as: finance }), 400, /^contractId: /);
-    expectError(await api.request('GET', '/v1/invoices?kind=hourly', { as: finance }), 400, /^kind: /);
-    expectError(await api.request('GET', '/v1/invoices?colour=red', { as: finance }), 400, /^colour: unknown field/);
-    expectError(await api.request('GET', '/v1/invoices/not.an.id', { as: finance }), 400, /^id: /);
+    expectError(await app.api.request('GET', '/v1/invoices?limit=0', { as: finance }), 400, /^limit: /);
+    expectError(await app.api.request('GET', '/v1/invoices?limit=501', { as: finance }), 400, /^limit: /);
+    expectError(await app.api.request('GET', '/v1/invoices?contractId=a.b', { as: finance }), 400, /^contractId: /);
+    expectError(await app.api.request('GET', '/v1/invoices?kind=hourly', { as: finance }), 400, /^kind: /);
+    expectError(await app.api.request('GET', '/v1/invoices?colour=red', { as: finance }), 400, /^colour: unknown field/);
+    expectError(await app.api.request('GET', '/v1/invoices/not.an.id', { as: finance }), 400, /^id: /);
   });
 });

@@ -2,8 +2,7 @@ import { Money, type Actor } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
 import { balanceCents, foldBalances, postingsOf } from '@escrow/ledger';
 import { EVENT_STORE } from '@escrow/runtime';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, otherEmployer, otherTrainer, support, trainer } from './support/lifecycle';
 
@@ -31,27 +30,20 @@ function centsOf(decimal: string): number {
 }
 
 describeEachDatabase('escrow ledger over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
   let store: EventStore;
   /** Contracts: A (paid milestone + one still held), B (split dispute), C (another employer's, held). */
   const ids = { a: '', aHeld: '', b: '', c: '' };
   const escrow = (cid: string) => `escrow:contract:${cid}`;
-  const get = (path: string, as: Actor) => api.request('GET', path, { as });
+  const get = (path: string, as: Actor) => app.api.request('GET', path, { as });
 
   beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-    store = api.app.get<EventStore>(EVENT_STORE);
+    store = app.api.app.get<EventStore>(EVENT_STORE);
     await playLifecycles();
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
   });
 
   async function playLifecycles() {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     await steps.setUpBilling();
     // A: 150.00 approved and paid (fee 15.00); a second milestone of 99.99 funded and held.
     const a = await steps.hire('150.00');
@@ -60,7 +52,7 @@ describeEachDatabase('escrow ledger over HTTP', (target) => {
     await steps.milestoneReaches(a.contractId, a.milestoneId, 'funded');
     await steps.requestApproval(a.contractId, a.milestoneId);
     await steps.approve(a.contractId, a.milestoneId);
-    const added = await api.request('POST', `/v1/contracts/${a.contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '99.99' } });
+    const added = await app.api.request('POST', `/v1/contracts/${a.contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '99.99' } });
     expect(added.status).toBe(201);
     ids.aHeld = added.body.milestoneId;
     await steps.fund(a.contractId, ids.aHeld);
@@ -69,22 +61,22 @@ describeEachDatabase('escrow ledger over HTTP', (target) => {
     ids.b = b.contractId;
     await steps.fund(b.contractId, b.milestoneId);
     await steps.milestoneReaches(b.contractId, b.milestoneId, 'funded');
-    const disputed = await api.request('POST', `/v1/contracts/${b.contractId}/milestones/${b.milestoneId}/dispute`, { as: employer, body: { reason: 'half missing' } });
+    const disputed = await app.api.request('POST', `/v1/contracts/${b.contractId}/milestones/${b.milestoneId}/dispute`, { as: employer, body: { reason: 'half missing' } });
     expect(disputed.body).toMatchObject({ status: 'disputed' });
-    const resolved = await api.request('POST', `/v1/contracts/${b.contractId}/milestones/${b.milestoneId}/resolve`, {
+    const resolved = await app.api.request('POST', `/v1/contracts/${b.contractId}/milestones/${b.milestoneId}/resolve`, {
       as: support,
       body: { resolution: 'split', trainerAmount: '60.00', note: 'half usable' },
     });
     expect(resolved.status).toBe(200);
     // C: another employer's contract, 50.00 funded and held.
-    expect((await api.request('POST', `/v1/employers/${otherEmployer.id}/payment-method`, { as: otherEmployer, body: { paymentMethodId: 'pm_card_visa' } })).status).toBe(200);
-    const c = await api.request('POST', '/v1/contracts', {
+    expect((await app.api.request('POST', `/v1/employers/${otherEmployer.id}/payment-method`, { as: otherEmployer, body: { paymentMethodId: 'pm_card_visa' } })).status).toBe(200);
+    const c = await app.api.request('POST', '/v1/contracts', {
       as: otherEmployer,
       body: { projectName: 'Other', trainerId: trainer.id, firstMilestone: { name: 'M', amount: '50.00' } },
     });
     expect(c.status).toBe(201);
     ids.c = c.body.contractId;
-    expect((await api.request('POST', `/v1/contracts/${ids.c}/milestones/${c.body.milestoneId}/fund`, { as: otherEmployer, body: {} })).status).toBe(202);
+    expect((await app.api.request('POST', `/v1/contracts/${ids.c}/milestones/${c.body.milestoneId}/fund`, { as: otherEmployer, body: {} })).status).toBe(202);
 
     await steps.milestoneReaches(a.contractId, a.milestoneId, 'paid');
     await steps.milestoneReaches(a.contractId, ids.aHeld, 'funded');
@@ -187,7 +179,7 @@ describeEachDatabase('escrow ledger over HTTP', (target) => {
   });
 
   it('streams every entry as CSV, with a header, decimal money and bounds', async () => {
-    const csv = await fetch(`${api.baseUrl}/v1/ledger/entries.csv`, { headers: { authorization: `Bearer ${api.token('finance', finance.id)}` } });
+    const csv = await fetch(`${app.api.baseUrl}/v1/ledger/entries.csv`, { headers: { authorization: `Bearer ${app.api.token('finance', finance.id)}` } });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).split('\r\n').filter((l) => l !== '');
@@ -204,7 +196,7 @@ describeEachDatabase('escrow ledger over HTTP', (target) => {
     expect(debits).toBe(credits);
 
     const cut = postings[2]!.position;
-    const bounded = await fetch(`${api.baseUrl}/v1/ledger/entries.csv?to=${cut}`, { headers: { authorization: `Bearer ${api.token('support', support.id)}` } });
+    const bounded = await fetch(`${app.api.baseUrl}/v1/ledger/entries.csv?to=${cut}`, { headers: { authorization: `Bearer ${app.api.token('support', support.id)}` } });
     const boundedRows = (await bounded.text()).split('\r\n').filter((l) => l !== '').slice(1);
     expect(boundedRows).toEqual(lines.slice(1, 1 + postings.slice(0, 3).reduce((n, t) => n + t.entries.length, 0)));
   });
@@ -235,7 +227,7 @@ describeEachDatabase('escrow ledger over HTTP', (target) => {
     ]);
     expect((await get('/v1/ledger/trial-balance', trainer)).status).toBe(403);
     expect((await get('/v1/ledger/balances', service)).status).toBe(403);
-    expect((await api.request('GET', '/v1/ledger/balances')).status).toBe(401);
+    expect((await app.api.request('GET', '/v1/ledger/balances')).status).toBe(401);
 
     const prefixed = await get('/v1/ledger/balances?prefix=escrow:', support);
     expect(prefixed.body.balances.map((b: { account: string }) => b.account).sort()).toEqual([escrow(ids.a), escrow(ids.b), escrow(ids.c)].sort());

@@ -1,28 +1,17 @@
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
-import { startApp, type RunningApp } from './support/app';
+import { withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, trainer } from './support/lifecycle';
 
 describeEachDatabase('milestone lifecycle over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
-  });
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
 
   it('goes Created → Funded → Approval requested → Approved → Paid, charging and paying exactly once', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     await steps.setUpBilling();
     const { contractId, milestoneId, position } = await steps.hire('150.00');
 
-    const created = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${position}`, { as: employer });
+    const created = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${position}`, { as: employer });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
       contractId,
@@ -44,7 +33,7 @@ describeEachDatabase('milestone lifecycle over HTTP', (target) => {
     expect(paid).toMatchObject({ amount: '150.00', fee: '15.00', net: '135.00' });
     expect(paid.transferReference).toMatch(/^tr_/);
 
-    const history = await api.request('GET', `/v1/contracts/${contractId}/events`, { as: employer });
+    const history = await app.api.request('GET', `/v1/contracts/${contractId}/events`, { as: employer });
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual([
       'ContractCreated',
       'MilestoneCreated',
@@ -58,7 +47,7 @@ describeEachDatabase('milestone lifecycle over HTTP', (target) => {
     expect(funding.metadata).toMatchObject({ actor: { role: 'service', id: 'payment-saga' }, contractId, milestoneId, schemaVersion: 1 });
     expect(funding.metadata.causationId).toBe(history.body.events[2].metadata.eventId);
 
-    const gateway = await SimulatedPaymentGateway.open(db);
+    const gateway = await SimulatedPaymentGateway.open(app.db);
     const moved = await gateway.movements();
     expect(moved.charges.filter((c) => c.metadata.milestoneId === milestoneId).map((c) => c.amountCents)).toEqual([15_000]);
     expect(moved.transfers.filter((t) => t.metadata.milestoneId === milestoneId).map((t) => t.amountCents)).toEqual([13_500]);

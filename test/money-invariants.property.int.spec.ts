@@ -10,6 +10,7 @@ import { ProjectorRunner } from '@escrow/projector';
 import { CommandHandling, systemClock } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from './support/databases';
+import { catchUpToCommitted } from './support/catch-up';
 
 /**
  * Random lifecycles over several contracts at once — declines, approvals, disputes resolved every
@@ -180,7 +181,7 @@ describeEachDatabase('money invariants under random interleaved lifecycles', (ta
           const next = open[(picks[pick++ % picks.length] ?? 0) % open.length]!;
           const step = next.steps.shift()!;
           await commands.contract(next.contractId, step, { actor: service, correlationId: 'prop', causationId: 'prop' });
-          for (const runner of runners) await runner.catchUp();
+          for (const runner of runners) await catchUpToCommitted(runner, store);
           await expectMoneyAddsUp(db);
         }
       }),

@@ -1,8 +1,7 @@
 import type { Actor } from '@escrow/domain';
 import { notificationsProjection } from '@escrow/projections/notifications';
 import { writeCheckpoint } from '@escrow/projector';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, otherEmployer, support, trainer } from './support/lifecycle';
 
@@ -25,15 +24,12 @@ interface PageBody {
 }
 
 describeEachDatabase('notifications over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
   let contractId: string;
   let milestoneId: string;
 
   beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     await steps.setUpBilling();
     ({ contractId, milestoneId } = await steps.hire('150.00'));
     await steps.fund(contractId, milestoneId);
@@ -44,13 +40,9 @@ describeEachDatabase('notifications over HTTP', (target) => {
     // The notifications projection runs beside the contract view: wait for it too.
     await eventually(async () => ((await list(trainer)).body.notifications.length === 2 ? true : undefined), 'the payout notification');
   });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
-  });
 
-  const list = (as: Actor, query = '') => api.request<PageBody>('GET', `/v1/notifications${query}`, { as });
-  const markRead = (as: Actor, id: string) => api.request<NotificationBody>('POST', `/v1/notifications/${id}/read`, { as });
+  const list = (as: Actor, query = '') => app.api.request<PageBody>('GET', `/v1/notifications${query}`, { as });
+  const markRead = (as: Actor, id: string) => app.api.request<NotificationBody>('POST', `/v1/notifications/${id}/read`, { as });
 
   it('notifies the employer of the approval request, and the trainer of funding and payout, newest first', async () => {
     const forEmployer = await list(employer);
@@ -84,7 +76,7 @@ describeEachDatabase('notifications over HTTP', (target) => {
     expect(Date.parse(payout!.createdAt)).toBeGreaterThanOrEqual(Date.parse(funded!.createdAt));
     expect(forTrainer.unreadCount).toBe(2);
 
-    const view = await lifecycle(api).contract(contractId);
+    const view = await lifecycle(app.api).contract(contractId);
     const milestone = view.milestones[0];
     expect(funded!.createdAt).toBe(milestone.fundedAt);
     expect(payout!.createdAt).toBe(milestone.paidAt);
@@ -122,12 +114,12 @@ describeEachDatabase('notifications over HTTP', (target) => {
   });
 
   it('marks all of one recipient\'s notifications read', async () => {
-    const marked = await api.request('POST', '/v1/notifications/read-all', { as: employer });
+    const marked = await app.api.request('POST', '/v1/notifications/read-all', { as: employer });
     expect(marked.status).toBe(200);
     expect(marked.body).toEqual({ marked: 1, readAt: expect.any(String) });
     expect((await list(employer, '?unread=true')).body).toEqual({ notifications: [], nextCursor: null, unreadCount: 0 });
     expect((await list(trainer)).body.unreadCount).toBe(1);
-    expect((await api.request('POST', '/v1/notifications/read-all', { as: employer })).body).toMatchObject({ marked: 0 });
+    expect((await app.api.request('POST', '/v1/notifications/read-all', { as: employer })).body).toMatchObject({ marked: 0 });
   });
 
   it('pages newest first with an opaque cursor', async () => {
@@ -153,16 +145,16 @@ describeEachDatabase('notifications over HTTP', (target) => {
   });
 
   it('needs a token', async () => {
-    expect((await api.request('GET', '/v1/notifications')).status).toBe(401);
-    expect((await api.request('POST', '/v1/notifications/read-all')).status).toBe(401);
+    expect((await app.api.request('GET', '/v1/notifications')).status).toBe(401);
+    expect((await app.api.request('POST', '/v1/notifications/read-all')).status).toBe(401);
   });
 
   it('tells the other party of a dispute', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const hired = await steps.hire('30.00');
     await steps.fund(hired.contractId, hired.milestoneId);
     await steps.milestoneReaches(hired.contractId, hired.milestoneId, 'funded');
-    const disputed = await api.request('POST', `/v1/contracts/${hired.contractId}/milestones/${hired.milestoneId}/dispute`, {
+    const disputed = await app.api.request('POST', `/v1/contracts/${hired.contractId}/milestones/${hired.milestoneId}/dispute`, {
       as: trainer,
       body: { reason: 'scope changed' },
     });
@@ -179,13 +171,13 @@ describeEachDatabase('notifications over HTTP', (target) => {
   it('keeps read marks when the projection is rebuilt from the log', async () => {
     const before = { employer: (await list(employer)).body, trainer: (await list(trainer)).body };
     expect(before.trainer.notifications.some((n) => n.readAt !== null)).toBe(true);
-    await api.close();
     // A rebuild: empty the projection's own tables and replay from position 0 on the next start.
-    await db.transaction(async (tx) => {
-      for (const table of notificationsProjection.tables) await tx.query(`delete from ${table}`);
-      await writeCheckpoint(tx, notificationsProjection.name, null);
+    await app.restart(async (db) => {
+      await db.transaction(async (tx) => {
+        for (const table of notificationsProjection.tables) await tx.query(`delete from ${table}`);
+        await writeCheckpoint(tx, notificationsProjection.name, null);
+      });
     });
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
     const rebuilt = await eventually(async () => {
       const after = { employer: (await list(employer)).body, trainer: (await list(trainer)).body };
       const complete = (['employer', 'trainer'] as const).every((party) => after[party].notifications.length === before[party].notifications.length);

@@ -1,8 +1,6 @@
-import { PostgresEventStore } from '@escrow/event-store';
 import { effectAttemptsMax } from '@escrow/payment-process';
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';
 
@@ -11,27 +9,18 @@ import { employer, lifecycle, support, trainer } from './support/lifecycle';
  * under one key, and given up on visibly (a failure event and a stuck item support can retry).
  */
 describeEachDatabase('payment effects: retries, giving up, the stuck list', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
   let gateway: SimulatedPaymentGateway;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await target.open();
+  const app = withApp(target, async (db) => {
     gateway = await SimulatedPaymentGateway.open(db);
-    store = await PostgresEventStore.open(db);
-    api = await startApp(db, { gateway, env: { PAYMENT_RETRY_BASE_MS: '10' } });
-    await lifecycle(api).setUpBilling();
+    return { gateway, env: { PAYMENT_RETRY_BASE_MS: '10' } };
   });
-  afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
+  beforeAll(async () => {
+    await lifecycle(app.api).setUpBilling();
   });
 
   const effectsOf = async (milestoneId: string) =>
     (
-      await db.query<{ idempotency_key: string; kind: string; status: string; attempts: number; last_error: string | null }>(
+      await app.db.query<{ idempotency_key: string; kind: string; status: string; attempts: number; last_error: string | null }>(
         'select idempotency_key, kind, status, attempts, last_error from saga_effects where milestone_id = $1 order by created_at',
         [milestoneId],
       )
@@ -43,10 +32,10 @@ describeEachDatabase('payment effects: retries, giving up, the stuck list', (tar
       transfers: all.transfers.filter((t) => t.metadata.milestoneId === milestoneId).length,
     };
   };
-  const typesOf = async (contractId: string) => (await store.readStream(`contract-${contractId}`)).map((e) => e.type);
+  const typesOf = async (contractId: string) => (await app.store.readStream(`contract-${contractId}`)).map((e) => e.type);
 
   it('retries a charge whose answer was lost under the same key, and charges once', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire('31.00');
     gateway.injectFault({ kind: 'charge', when: 'after_apply', times: 3 });
     await steps.fund(contractId, milestoneId);
@@ -58,29 +47,29 @@ describeEachDatabase('payment effects: retries, giving up, the stuck list', (tar
   });
 
   it(`gives a charge up after ${effectAttemptsMax} attempts: a funding failure, a stuck item, and no retry that could charge`, async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire('32.00');
     gateway.injectFault({ kind: 'charge', when: 'before_apply', times: effectAttemptsMax });
     await steps.fund(contractId, milestoneId);
     const failed = await eventually(
-      async () => (await store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
+      async () => (await app.store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
       'the funding failure',
     );
     expect(failed.data).toMatchObject({ reason: expect.stringContaining(`gave up after ${effectAttemptsMax} attempts`), paymentIntentId: null });
     expect(await moved(milestoneId)).toEqual({ charges: 0, transfers: 0 });
 
-    const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+    const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
     expect(stuck.status).toBe(200);
     const item = stuck.body.effects.find((e: { milestoneId: string }) => e.milestoneId === milestoneId);
     expect(item).toMatchObject({ kind: 'charge', status: 'dead', attempts: effectAttemptsMax, contractId, causeEventType: 'MilestoneFundingRequested' });
-    const retry = await api.request('POST', `/v1/admin/payments/stuck/${item.id}/retry`, { as: support, body: {} });
+    const retry = await app.api.request('POST', `/v1/admin/payments/stuck/${item.id}/retry`, { as: support, body: {} });
     expect(retry.status).toBe(409);
     expect(retry.body.message).toMatch(/milestone is pending/);
     expect(await moved(milestoneId)).toEqual({ charges: 0, transfers: 0 });
   });
 
   it('gives a payout attempt up visibly, then pays out once on the next attempt', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire('33.00');
     await steps.fund(contractId, milestoneId);
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -94,27 +83,27 @@ describeEachDatabase('payment effects: retries, giving up, the stuck list', (tar
       ['1', 'dead'],
       ['2', 'done'],
     ]);
-    const failure = (await store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestonePayoutFailed');
+    const failure = (await app.store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestonePayoutFailed');
     expect(failure?.data).toMatchObject({ reason: expect.stringContaining('gave up'), attempt: 1 });
 
     // The given-up attempt is listed; retrying it now could only pay twice, so it is refused.
-    const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+    const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
     const item = stuck.body.effects.find((e: { id: string }) => e.id === transfers[0]!.idempotency_key);
     expect(item).toMatchObject({ kind: 'transfer', status: 'dead' });
-    const retry = await api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
+    const retry = await app.api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
     expect(retry.status).toBe(409);
     expect(await moved(milestoneId)).toEqual({ charges: 1, transfers: 1 });
   });
 
   it('lets support retry a given-up refund, which then refunds once', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire('34.00');
     await steps.fund(contractId, milestoneId);
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
-    const disputed = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: employer, body: { reason: 'never delivered' } });
+    const disputed = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/dispute`, { as: employer, body: { reason: 'never delivered' } });
     expect(disputed.status).toBe(200);
     gateway.injectFault({ kind: 'refund', when: 'before_apply', times: effectAttemptsMax });
-    const resolved = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/resolve`, {
+    const resolved = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/resolve`, {
       as: support,
       body: { resolution: 'refund', note: 'work was not delivered' },
     });
@@ -122,7 +111,7 @@ describeEachDatabase('payment effects: retries, giving up, the stuck list', (tar
     const dead = await eventually(async () => (await effectsOf(milestoneId)).find((e) => e.kind === 'refund' && e.status === 'dead'), 'the refund to be given up');
     expect((await gateway.movements()).refunds.filter((r) => r.metadata.milestoneId === milestoneId)).toHaveLength(0);
 
-    const retry = await api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(dead.idempotency_key)}/retry`, { as: support, body: {} });
+    const retry = await app.api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(dead.idempotency_key)}/retry`, { as: support, body: {} });
     expect(retry.status).toBe(202);
     await steps.milestoneReaches(contractId, milestoneId, 'refunded');
     expect((await gateway.movements()).refunds.filter((r) => r.metadata.milestoneId === milestoneId)).toHaveLength(1);
@@ -131,9 +120,9 @@ describeEachDatabase('payment effects: retries, giving up, the stuck list', (tar
 
   it('shows the stuck list to support only', async () => {
     for (const as of [employer, trainer, { role: 'finance' as const, id: 'fin_1' }]) {
-      expect((await api.request('GET', '/v1/admin/payments/stuck', { as })).status).toBe(403);
+      expect((await app.api.request('GET', '/v1/admin/payments/stuck', { as })).status).toBe(403);
     }
-    expect((await api.request('POST', '/v1/admin/payments/stuck/nothing-here/retry', { as: support, body: {} })).status).toBe(404);
-    expect((await api.request('POST', '/v1/admin/payments/stuck/bad id!/retry', { as: support, body: {} })).status).toBe(400);
+    expect((await app.api.request('POST', '/v1/admin/payments/stuck/nothing-here/retry', { as: support, body: {} })).status).toBe(404);
+    expect((await app.api.request('POST', '/v1/admin/payments/stuck/bad id!/retry', { as: support, body: {} })).status).toBe(400);
   });
 });

@@ -1,6 +1,5 @@
 import type { Actor } from '@escrow/domain';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, otherEmployer, otherTrainer, support, trainer } from './support/lifecycle';
 
@@ -25,17 +24,10 @@ interface HistoryBody {
 }
 
 describeEachDatabase('payment history over HTTP', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, { env: { PLATFORM_FEE_BPS: '1000' } });
 
   beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: { PLATFORM_FEE_BPS: '1000' } });
-    await lifecycle(api).setUpBilling();
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
+    await lifecycle(app.api).setUpBilling();
   });
 
   const paymentsPath = (cid: string) => `/v1/contracts/${cid}/payments`;
@@ -44,16 +36,16 @@ describeEachDatabase('payment history over HTTP', (target) => {
   /** Polls the payment history until `ready` holds for it. */
   function paymentsWhen(cid: string, ready: (body: HistoryBody) => boolean, what: string): Promise<HistoryBody> {
     return eventually(async () => {
-      const response = await api.request<HistoryBody>('GET', paymentsPath(cid), { as: employer });
+      const response = await app.api.request<HistoryBody>('GET', paymentsPath(cid), { as: employer });
       expect(response.status).toBe(200);
       return ready(response.body) ? response.body : undefined;
     }, what);
   }
 
   it('shows the paid milestone with amount, fee, net, dates and the transfer reference', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId, position } = await steps.hire('150.00');
-    const empty = await api.request('GET', `${paymentsPath(contractId)}?minPosition=${position}`, { as: employer });
+    const empty = await app.api.request('GET', `${paymentsPath(contractId)}?minPosition=${position}`, { as: employer });
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ contractId, payments: [], refunds: [] });
 
@@ -61,7 +53,7 @@ describeEachDatabase('payment history over HTTP', (target) => {
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
     await steps.requestApproval(contractId, milestoneId);
     const approved = await steps.approve(contractId, milestoneId);
-    const justApproved = await api.request('GET', `${paymentsPath(contractId)}?minPosition=${approved.position}`, { as: employer });
+    const justApproved = await app.api.request('GET', `${paymentsPath(contractId)}?minPosition=${approved.position}`, { as: employer });
     expect(justApproved.body.payments).toEqual([expect.objectContaining({ milestoneId, amount: '150.00', fee: '15.00', net: '135.00' })]);
 
     const view = await steps.milestoneReaches(contractId, milestoneId, 'paid');
@@ -88,13 +80,13 @@ describeEachDatabase('payment history over HTTP', (target) => {
   });
 
   it('shows the released part of a split dispute and the refund of the rest', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId } = await steps.hire('200.00');
     await steps.fund(contractId, milestoneId);
     await steps.milestoneReaches(contractId, milestoneId, 'funded');
-    const disputed = await api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: employer, body: { reason: 'half of it is missing' } });
+    const disputed = await app.api.request('POST', milestonePath(contractId, milestoneId, 'dispute'), { as: employer, body: { reason: 'half of it is missing' } });
     expect(disputed.status).toBe(200);
-    const resolved = await api.request('POST', milestonePath(contractId, milestoneId, 'resolve'), {
+    const resolved = await app.api.request('POST', milestonePath(contractId, milestoneId, 'resolve'), {
       as: support,
       body: { resolution: 'split', trainerAmount: '50.00', note: 'half delivered' },
     });
@@ -109,33 +101,33 @@ describeEachDatabase('payment history over HTTP', (target) => {
   });
 
   it('lets the parties, support, finance and services read it; refuses everyone else', async () => {
-    const { contractId, position } = await lifecycle(api).hire('20.00');
-    const read = (as: Actor) => api.request('GET', `${paymentsPath(contractId)}?minPosition=${position}`, { as });
+    const { contractId, position } = await lifecycle(app.api).hire('20.00');
+    const read = (as: Actor) => app.api.request('GET', `${paymentsPath(contractId)}?minPosition=${position}`, { as });
     for (const reader of [employer, trainer, support, finance, service]) expect((await read(reader)).status).toBe(200);
     for (const stranger of [otherEmployer, otherTrainer]) {
       const refused = await read(stranger);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('payments') });
     }
-    const unknown = await api.request('GET', paymentsPath('no_such_contract'), { as: finance });
+    const unknown = await app.api.request('GET', paymentsPath('no_such_contract'), { as: finance });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('no_such_contract') });
-    expect((await api.request('GET', paymentsPath(contractId))).status).toBe(401);
-    const badId = await api.request('GET', paymentsPath('bad%20id'), { as: finance });
+    expect((await app.api.request('GET', paymentsPath(contractId))).status).toBe(401);
+    const badId = await app.api.request('GET', paymentsPath('bad%20id'), { as: finance });
     expect(badId.status).toBe(400);
     expect(badId.body.message).toMatch(/^cid:/);
-    const badPosition = await api.request('GET', `${paymentsPath(contractId)}?minPosition=later`, { as: finance });
+    const badPosition = await app.api.request('GET', `${paymentsPath(contractId)}?minPosition=later`, { as: finance });
     expect(badPosition.status).toBe(400);
     expect(badPosition.body.message).toMatch(/^minPosition:/);
   });
 
   // Last: a contract stream of more than 10 events (see the report on readStream ordering).
   it('orders payments by approval, not by milestone creation, and leaves unapproved milestones out', async () => {
-    const steps = lifecycle(api);
+    const steps = lifecycle(app.api);
     const { contractId, milestoneId: first } = await steps.hire('100.00');
-    const added = await api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '40.00' } });
+    const added = await app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 2', amount: '40.00' } });
     expect(added.status).toBe(201);
-    const third = await api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 3', amount: '10.00' } });
+    const third = await app.api.request('POST', `/v1/contracts/${contractId}/milestones`, { as: employer, body: { name: 'Batch 3', amount: '10.00' } });
     expect(third.status).toBe(201);
     const second: string = added.body.milestoneId;
     for (const mid of [first, second]) {

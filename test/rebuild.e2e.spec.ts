@@ -3,7 +3,7 @@ import { projections } from '@escrow/projections/registry';
 import { rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { eventually, startApp } from './support/app';
-import { describeEachDatabase } from './support/databases';
+import { describeEachDatabase, withDatabase } from './support/databases';
 import { lifecycle, support, trainer } from './support/lifecycle';
 
 /** Every row of every table of every read model, in a stable order. */
@@ -19,8 +19,10 @@ async function snapshot(db: SqlDb): Promise<Record<string, string[]>> {
 }
 
 describeEachDatabase('rebuilding read models', (target) => {
+  const database = withDatabase(target);
+
   it('replays every read model from position 0 into exactly the rows the live projections wrote', async () => {
-    const db = await target.open();
+    const { db } = database;
     const api = await startApp(db, { env: { PLATFORM_FEE_BPS: '750' } });
     const steps = lifecycle(api);
     await steps.setUpBilling();
@@ -50,6 +52,5 @@ describeEachDatabase('rebuilding read models', (target) => {
     }
     expect(await snapshot(db)).toEqual(live);
     await store.close();
-    await db.close();
   });
 });

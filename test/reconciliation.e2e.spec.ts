@@ -1,7 +1,6 @@
 import type { Actor } from '@escrow/domain';
 import { createStripeClient, StripePaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, type RunningApp, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';
 import { startStripeTestServer, type StripeTestServer } from './stripe-server';
@@ -54,8 +53,6 @@ async function runLifecycles(api: RunningApp, onPayoutAccount: (accountId: strin
 }
 
 describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
   let stripe: StripeTestServer;
   const start = new Date(Date.now() - 1_000);
   let paid: { contractId: string; milestoneId: string };
@@ -63,24 +60,23 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
 
   beforeAll(async () => {
     stripe = await startStripeTestServer({ processingSettleMs: null });
-    db = await target.open();
-    api = await startApp(db, {
-      env: { STRIPE_SECRET_KEY: stripeKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
-    });
-    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
-    ({ paid, refunded } = await runLifecycles(api, (accountId) => stripe.completeOnboarding(accountId)));
+  });
+  const app = withApp(target, () => ({
+    env: { STRIPE_SECRET_KEY: stripeKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
+  }));
+  beforeAll(async () => {
+    stripe.setWebhook({ url: `${app.api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+    ({ paid, refunded } = await runLifecycles(app.api, (accountId) => stripe.completeOnboarding(accountId)));
     await stripe.webhooksIdle();
   });
   afterAll(async () => {
-    await api?.close();
-    await db?.close();
     await stripe?.close();
   });
 
   const chargeOf = (milestoneId: string) => stripe.ledger().charges.find((c) => c.metadata.milestoneId === milestoneId && c.status === 'succeeded')!;
 
   it('finds the ledger and Stripe in agreement after paid, refunded and declined milestones', async () => {
-    const report = await reconciliation(api, periodSince(start));
+    const report = await reconciliation(app.api, periodSince(start));
     expect(report.status).toBe(200);
     expect(report.body.mismatches).toEqual([]);
     // Two funded charges and the declined one (Stripe keeps a failed charge; it moved no money).
@@ -91,7 +87,7 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
   it('finds nothing to check in a period before any money moved', async () => {
     const dayBefore = new Date(start.getTime() - 24 * 60 * 60 * 1000);
     const before = `from=${encodeURIComponent(dayBefore.toISOString())}&to=${encodeURIComponent(start.toISOString())}`;
-    const report = await reconciliation(api, before);
+    const report = await reconciliation(app.api, before);
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ checked: { charges: 0, transfers: 0, refunds: 0 }, mismatches: [] });
   });
@@ -99,7 +95,7 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
   it('reports a transfer altered at Stripe, a charge whose status changed, and a charge of ours that no event records', async () => {
     const transfer = stripe.ledger().transfers.find((t) => t.metadata.milestoneId === paid.milestoneId)!;
     stripe.tamper('transfer', transfer.id, { amount: 14_000 });
-    const afterTransfer = await reconciliation(api, periodSince(start));
+    const afterTransfer = await reconciliation(app.api, periodSince(start));
     expect(afterTransfer.body.mismatches).toEqual([
       expect.objectContaining({ kind: 'amount_differs', object: 'transfer', id: transfer.id, contractId: paid.contractId, milestoneId: paid.milestoneId,
         ledger: { amountCents: 15_000 }, provider: expect.objectContaining({ amountCents: 14_000 }) }),
@@ -107,7 +103,7 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
 
     const refundedCharge = chargeOf(refunded.milestoneId);
     stripe.tamper('charge', refundedCharge.id, { status: 'failed' });
-    const afterCharge = await reconciliation(api, periodSince(start));
+    const afterCharge = await reconciliation(app.api, periodSince(start));
     expect(afterCharge.body.mismatches.map((m: { kind: string; id: string }) => [m.kind, m.id])).toEqual([
       ['status_differs', refundedCharge.id],
       ['amount_differs', transfer.id],
@@ -115,7 +111,7 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
 
     const stray = await chargeOutsideTheApp(stripe, { contractId: 'c_unknown', milestoneId: 'm_unknown', requestKey: 'by-hand' });
     await chargeOutsideTheApp(stripe, {}); // not ours: counted, not compared
-    const afterStray = await reconciliation(api, periodSince(start));
+    const afterStray = await reconciliation(app.api, periodSince(start));
     expect(afterStray.body.mismatches).toHaveLength(3);
     expect(afterStray.body.mismatches).toContainEqual(
       expect.objectContaining({ kind: 'missing_in_ledger', object: 'charge', id: stray, contractId: 'c_unknown', milestoneId: 'm_unknown', ledger: null,
@@ -126,11 +122,11 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
 
   it('lets finance and support read it, and nobody else', async () => {
     const query = periodSince(start);
-    expect((await reconciliation(api, query, support)).status).toBe(200);
-    expect((await reconciliation(api, query, employer)).status).toBe(403);
-    expect((await reconciliation(api, query, trainer)).status).toBe(403);
-    expect((await reconciliation(api, query, { role: 'service', id: 'svc_1' })).status).toBe(403);
-    expect((await api.request('GET', `/v1/ledger/reconciliation?${query}`)).status).toBe(401);
+    expect((await reconciliation(app.api, query, support)).status).toBe(200);
+    expect((await reconciliation(app.api, query, employer)).status).toBe(403);
+    expect((await reconciliation(app.api, query, trainer)).status).toBe(403);
+    expect((await reconciliation(app.api, query, { role: 'service', id: 'svc_1' })).status).toBe(403);
+    expect((await app.api.request('GET', `/v1/ledger/reconciliation?${query}`)).status).toBe(401);
   });
 
   it.each([
@@ -140,7 +136,7 @@ describeEachDatabase('reconciliation of the ledger with Stripe', (target) => {
     ['from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z', /^to: must be at most 93 days after from$/],
     ['from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&kind=charge', /^kind: unknown field$/],
   ])('answers 400 naming the field for %s', async (query, message) => {
-    const response = await reconciliation(api, query);
+    const response = await reconciliation(app.api, query);
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(message);
   });
@@ -160,22 +156,12 @@ async function chargeOutsideTheApp(stripe: StripeTestServer, metadata: Record<st
 }
 
 describeEachDatabase('reconciliation of the ledger with the simulated gateway', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await db?.close();
-  });
+  const app = withApp(target);
 
   it('finds the ledger and the simulated provider in agreement', async () => {
     const start = new Date(Date.now() - 1_000);
-    await runLifecycles(api, () => undefined);
-    const report = await reconciliation(api, periodSince(start));
+    await runLifecycles(app.api, () => undefined);
+    const report = await reconciliation(app.api, periodSince(start));
     expect(report.status).toBe(200);
     expect(report.body.mismatches).toEqual([]);
     // The simulated provider keeps no charge for a declined payment.

@@ -1,8 +1,7 @@
 import { SimulatedCrash, type SagaCrashPoint, type SagaFaults } from '@escrow/payment-process';
 import { SimulatedPaymentGateway } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
 import { startApp, type RunningApp } from './support/app';
-import { describeEachDatabase } from './support/databases';
+import { describeEachDatabase, withDatabase } from './support/databases';
 import { employer, lifecycle } from './support/lifecycle';
 
 /** Kills the saga once, at one point, for one event type: what a process killed there leaves behind. */
@@ -27,14 +26,7 @@ class CrashOnce implements SagaFaults {
 }
 
 describeEachDatabase('restart safety', (target) => {
-  let db: SqlDb;
-
-  beforeAll(async () => {
-    db = await target.open();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const database = withDatabase(target);
 
   async function countTypes(api: RunningApp, contractId: string) {
     const history = await api.request('GET', `/v1/contracts/${contractId}/events`, { as: employer });
@@ -44,7 +36,7 @@ describeEachDatabase('restart safety', (target) => {
   }
 
   async function moneyMovedFor(milestoneId: string) {
-    const moved = await (await SimulatedPaymentGateway.open(db)).movements();
+    const moved = await (await SimulatedPaymentGateway.open(database.db)).movements();
     return {
       charges: moved.charges.filter((c) => c.metadata.milestoneId === milestoneId).length,
       transfers: moved.transfers.filter((t) => t.metadata.milestoneId === milestoneId).length,
@@ -60,7 +52,7 @@ describeEachDatabase('restart safety', (target) => {
 
   it.each(crashes)('a process dying %s of %s restarts and completes the lifecycle, charging and paying once', async (point, eventType) => {
     const faults = new CrashOnce(point, eventType);
-    let api = await startApp(db, { sagaFaults: faults });
+    let api = await startApp(database.db, { sagaFaults: faults });
     let steps = lifecycle(api);
     await steps.setUpBilling();
     const { contractId, milestoneId } = await steps.hire('99.99');
@@ -74,7 +66,7 @@ describeEachDatabase('restart safety', (target) => {
     await faults.crashed;
     await api.close();
 
-    api = await startApp(db);
+    api = await startApp(database.db);
     steps = lifecycle(api);
     if (eventType === 'MilestoneFundingRequested') {
       await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -88,10 +80,11 @@ describeEachDatabase('restart safety', (target) => {
   });
 
   it('a connection reset after the provider applied a charge or transfer is retried without moving money twice', async () => {
-    const gateway = await SimulatedPaymentGateway.open(db);
+    const gateway = await SimulatedPaymentGateway.open(database.db);
     gateway.injectFault({ kind: 'charge', when: 'after_apply', times: 2 });
     gateway.injectFault({ kind: 'transfer', when: 'after_apply', times: 2 });
-    const api = await startApp(db, { gateway });
+    // Retried sooner than by default: what is tested is that the retries move no money twice.
+    const api = await startApp(database.db, { gateway, env: { PAYMENT_RETRY_BASE_MS: '10' } });
     const steps = lifecycle(api);
     await steps.setUpBilling();
     const { contractId, milestoneId } = await steps.hire('10.00');
@@ -105,14 +98,14 @@ describeEachDatabase('restart safety', (target) => {
   });
 
   it('an app stopped with work in flight resumes it from its checkpoints on the next start', async () => {
-    let api = await startApp(db);
+    let api = await startApp(database.db);
     const steps = lifecycle(api);
     await steps.setUpBilling();
     const contracts = await Promise.all(Array.from({ length: 5 }, () => steps.hire(`${1 + Math.floor(Math.random() * 90)}.00`)));
     await Promise.all(contracts.map(({ contractId, milestoneId }) => steps.fund(contractId, milestoneId)));
     await api.close(); // some charges done, some not yet
 
-    api = await startApp(db);
+    api = await startApp(database.db);
     for (const { contractId, milestoneId } of contracts) {
       await lifecycle(api).milestoneReaches(contractId, milestoneId, 'funded');
       expect(await moneyMovedFor(milestoneId)).toEqual({ charges: 1, transfers: 0 });

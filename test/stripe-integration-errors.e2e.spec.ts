@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Actor } from '@escrow/domain';
-import { PostgresEventStore } from '@escrow/event-store';
-import type { SqlDb } from '@escrow/sql';
-import { eventually, startApp, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';
 import { startRefusingProxy, type RefusingProxy } from './support/stripe-refusals';
@@ -19,27 +17,21 @@ const webhookSecret = 'whsec_escrowLedgerIntegrationErrorsSpec';
  * chosen requests with Stripe's 400.
  */
 describeEachDatabase('integration errors: requests the payment provider refuses as made', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
   let stripe: StripeTestServer;
   let proxy: RefusingProxy;
-  let store: PostgresEventStore;
   let errors: jest.SpyInstance;
 
   beforeAll(async () => {
     stripe = await startStripeTestServer({ processingSettleMs: null });
     proxy = await startRefusingProxy(stripe.url);
-    db = await target.open();
-    store = await PostgresEventStore.open(db);
-    api = await startApp(db, {
-      env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerIntegrationErrors', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: proxy.url, STRIPE_TIMEOUT_MS: '5000' },
-    });
-    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+  });
+  const app = withApp(target, () => ({
+    env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerIntegrationErrors', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: proxy.url, STRIPE_TIMEOUT_MS: '5000' },
+  }));
+  beforeAll(() => {
+    stripe.setWebhook({ url: `${app.api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
   });
   afterAll(async () => {
-    await store.close();
-    await api.close();
-    await db.close();
     await proxy.close();
     await stripe.close();
   });
@@ -53,10 +45,10 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
   const integrationErrorsLogged = () =>
     errors.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith('integration error: '));
   const lastRefusalId = () => proxy.refusedRequestIds().at(-1)!;
-  const typesOf = async (stream: string) => (await store.readStream(stream)).map((e) => e.type);
+  const typesOf = async (stream: string) => (await app.store.readStream(stream)).map((e) => e.type);
   const stuckEffectOf = (milestoneId: string, kind: string) =>
     eventually(async () => {
-      const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+      const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
       return (stuck.body.effects as { milestoneId: string; kind: string }[]).find((e) => e.milestoneId === milestoneId && e.kind === kind) as any;
     }, `the ${kind} of ${milestoneId} to be stuck`);
   const ofMilestone = <T extends { metadata: Record<string, string> }>(rows: T[], milestoneId: string) => rows.filter((r) => r.metadata.milestoneId === milestoneId);
@@ -75,7 +67,7 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
     ])('$call', async ({ refused, operation, as, path, body, stream }) => {
       const before = await typesOf(stream);
       proxy.refuse({ method: 'POST', path: refused, message: 'Received unknown parameter: escrow_flag', code: 'parameter_unknown', param: 'escrow_flag' });
-      const answer = await api.request('POST', path, { as, body });
+      const answer = await app.api.request('POST', path, { as, body });
       expect(answer.status).toBe(502);
       expect(answer.body).toEqual({
         statusCode: 502,
@@ -91,13 +83,13 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
       expect(await typesOf(stream)).toEqual(before);
 
       // Nothing of it stays behind: once the provider accepts the request, the same call works.
-      const again = await api.request('POST', path, { as, body });
+      const again = await app.api.request('POST', path, { as, body });
       expect(again.status).toBe(200);
     });
 
     it("a refusal of the caller's own input stays the caller's 400 naming the field, and is no integration error", async () => {
       const who: Actor = { role: 'employer', id: 'emp_unknown_method' };
-      const answer = await api.request('POST', `/v1/employers/${who.id}/payment-method`, { as: who, body: { paymentMethodId: 'pm_card_doesNotExist' } });
+      const answer = await app.api.request('POST', `/v1/employers/${who.id}/payment-method`, { as: who, body: { paymentMethodId: 'pm_card_doesNotExist' } });
       expect(answer.status).toBe(400);
       expect(answer.body.message).toBe("paymentMethodId: No such PaymentMethod: 'pm_card_doesNotExist'");
       expect(integrationErrorsLogged()).toEqual([]);
@@ -107,18 +99,18 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
 
   describe('money requests: stuck for support with the provider message, no business failure recorded', () => {
     beforeAll(async () => {
-      await lifecycle(api).setUpBilling('pm_card_visa', false);
-      const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+      await lifecycle(app.api).setUpBilling('pm_card_visa', false);
+      const connected = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
       expect(connected.status).toBe(200);
       stripe.completeOnboarding(connected.body.accountId);
       await eventually(async () => {
-        const events = await store.readStream(`trainer-${trainer.id}`);
+        const events = await app.store.readStream(`trainer-${trainer.id}`);
         return events.some((e) => e.type === 'TrainerPayoutAccountUpdated' && (e.data as { payoutsEnabled: boolean }).payoutsEnabled) ? true : undefined;
       }, 'Stripe to enable the payout account');
     });
 
     it("a refused charge request: stuck, no MilestoneFundingFailed blamed on the card; support's retry charges once the cause is gone", async () => {
-      const steps = lifecycle(api);
+      const steps = lifecycle(app.api);
       const { contractId, milestoneId } = await steps.hire('70.00');
       proxy.refuse({ method: 'POST', path: '/v1/payment_intents', message: 'Received unknown parameter: escrow_flag', code: 'parameter_unknown', param: 'escrow_flag' });
       await steps.fund(contractId, milestoneId);
@@ -133,17 +125,17 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
       await steps.milestoneReaches(contractId, milestoneId, 'funding');
       expect(ofMilestone(stripe.ledger().charges, milestoneId)).toEqual([]);
 
-      const retry = await api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
+      const retry = await app.api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
       expect(retry.status).toBe(202);
       await steps.milestoneReaches(contractId, milestoneId, 'funded');
       expect(ofMilestone(stripe.ledger().charges, milestoneId).map((c) => [c.amount, c.status])).toEqual([[7_000, 'succeeded']]);
       expect(await typesOf(`contract-${contractId}`)).not.toContain('MilestoneFundingFailed');
-      const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+      const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
       expect(stuck.body.effects.filter((e: { milestoneId: string }) => e.milestoneId === milestoneId)).toEqual([]);
     });
 
     it("a refused transfer request: stuck, no MilestonePayoutFailed and no payout retry; support's retry pays once the cause is gone", async () => {
-      const steps = lifecycle(api);
+      const steps = lifecycle(app.api);
       const { contractId, milestoneId } = await steps.hire('90.00');
       await steps.fund(contractId, milestoneId);
       await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -158,11 +150,11 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
       );
       expect(integrationErrorsLogged()).toEqual([expect.stringContaining(item.lastError)]);
       expect(await typesOf(`contract-${contractId}`)).not.toContain('MilestonePayoutFailed');
-      expect((await db.query('select 1 from saga_payouts where milestone_id = $1', [milestoneId])).rows).toEqual([]);
+      expect((await app.db.query('select 1 from saga_payouts where milestone_id = $1', [milestoneId])).rows).toEqual([]);
       await steps.milestoneReaches(contractId, milestoneId, 'approved');
       expect(ofMilestone(stripe.ledger().transfers, milestoneId)).toEqual([]);
 
-      const retry = await api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
+      const retry = await app.api.request('POST', `/v1/admin/payments/stuck/${encodeURIComponent(item.id)}/retry`, { as: support, body: {} });
       expect(retry.status).toBe(202);
       await steps.milestoneReaches(contractId, milestoneId, 'paid');
       expect(ofMilestone(stripe.ledger().transfers, milestoneId).map((t) => t.amount)).toEqual([9_000]);
@@ -170,17 +162,17 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
     });
 
     it('a card decline is still the business outcome: MilestoneFundingFailed with the decline code, nothing stuck', async () => {
-      const steps = lifecycle(api);
-      const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_chargeDeclined' } });
+      const steps = lifecycle(app.api);
+      const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_chargeDeclined' } });
       expect(attached.status).toBe(200);
       const { contractId, milestoneId } = await steps.hire('20.00');
       await steps.fund(contractId, milestoneId);
       const failed = await eventually(
-        async () => (await store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
+        async () => (await app.store.readStream(`contract-${contractId}`)).find((e) => e.type === 'MilestoneFundingFailed'),
         'the declined funding',
       );
       expect(failed.data).toMatchObject({ declineCode: 'generic_decline', reason: 'Your card was declined.' });
-      const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+      const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
       expect(stuck.body.effects.filter((e: { milestoneId: string }) => e.milestoneId === milestoneId)).toEqual([]);
       expect(integrationErrorsLogged()).toEqual([]);
     });

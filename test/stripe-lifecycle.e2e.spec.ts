@@ -1,7 +1,6 @@
 import type { Actor } from '@escrow/domain';
-import type { SqlDb } from '@escrow/sql';
 import Stripe from 'stripe';
-import { startApp, eventually, type RunningApp } from './support/app';
+import { eventually, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { employer, lifecycle, trainer } from './support/lifecycle';
 import { startStripeTestServer, type StripeTestServer } from './stripe-server';
@@ -13,38 +12,35 @@ const webhookSecret = 'whsec_escrowLedgerStripeLifecycleSpec';
  * server, whose signed webhooks come back to our webhook route, as Stripe's would.
  */
 describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect onboarding)', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
   let stripe: StripeTestServer;
 
   beforeAll(async () => {
     stripe = await startStripeTestServer({ processingSettleMs: null });
-    db = await target.open();
-    api = await startApp(db, {
-      env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerLifecycle', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
-    });
-    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+  });
+  const app = withApp(target, () => ({
+    env: { STRIPE_SECRET_KEY: 'sk_test_escrowLedgerLifecycle', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: stripe.url, STRIPE_TIMEOUT_MS: '5000' },
+  }));
+  beforeAll(() => {
+    stripe.setWebhook({ url: `${app.api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
   });
   afterAll(async () => {
-    await api.close();
-    await db.close();
     await stripe.close();
   });
 
   const contractEvents = async (contractId: string) =>
-    (await api.request('GET', `/v1/contracts/${contractId}/events`, { as: employer })).body.events as { type: string; data: any; position: string }[];
+    (await app.api.request('GET', `/v1/contracts/${contractId}/events`, { as: employer })).body.events as { type: string; data: any; position: string }[];
 
   it('charges once, waits for Connect onboarding, then transfers once from the funding charge', async () => {
-    const steps = lifecycle(api);
-    const setup = await api.request('POST', `/v1/employers/${employer.id}/setup-intent`, { as: employer, body: {} });
+    const steps = lifecycle(app.api);
+    const setup = await app.api.request('POST', `/v1/employers/${employer.id}/setup-intent`, { as: employer, body: {} });
     expect(setup.status).toBe(200);
     expect(setup.body).toMatchObject({ customerId: expect.stringMatching(/^cus_/), clientSecret: expect.stringMatching(/^seti_.+_secret_/) });
-    const attached = await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const attached = await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
     expect(attached.status).toBe(200);
     expect(attached.body.customerId).toBe(setup.body.customerId);
     expect(attached.body.paymentMethodId).toMatch(/^pm_(?!card_visa)/);
 
-    const connected = await api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
+    const connected = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: {} });
     expect(connected.status).toBe(200);
     expect(connected.body).toMatchObject({ accountId: expect.stringMatching(/^acct_/), payoutsEnabled: false, onboardingUrl: expect.stringMatching(/^http/) });
 
@@ -67,19 +63,19 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
     expect(transfers).toEqual([
       expect.objectContaining({ amount: 15_000, destination: connected.body.accountId, sourceTransaction: milestoneCharges[0]!.id, transferGroup: `milestone_${milestoneId}` }),
     ]);
-    const trainerEvents = await api.request('GET', `/v1/contracts/${contractId}/events`, { as: trainer });
+    const trainerEvents = await app.api.request('GET', `/v1/contracts/${contractId}/events`, { as: trainer });
     expect(trainerEvents.status).toBe(200);
   });
 
   it('records a bank debit that is still processing, then its outcome from the webhook', async () => {
-    const steps = lifecycle(api);
-    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_usBankAccount_success' } });
+    const steps = lifecycle(app.api);
+    await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_usBankAccount_success' } });
     const { contractId, milestoneId } = await steps.hire('80.00');
     await steps.fund(contractId, milestoneId);
     const pending = await eventually(async () => (await contractEvents(contractId)).find((e) => e.type === 'MilestoneFundingPending'), 'the pending funding');
     expect(pending.data).toMatchObject({ nextStep: 'processing', paymentIntentId: expect.stringMatching(/^pi_/) });
     // Read at the pending event's position: the view may lag the log.
-    const view = await api.request('GET', `/v1/contracts/${contractId}?minPosition=${pending.position}`, { as: employer });
+    const view = await app.api.request('GET', `/v1/contracts/${contractId}?minPosition=${pending.position}`, { as: employer });
     expect(view.body.milestones[0]).toMatchObject({ status: 'funding', fundingNextStep: 'processing' });
 
     stripe.settlePaymentIntent(pending.data.paymentIntentId, 'succeeded');
@@ -91,8 +87,8 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
   });
 
   it('puts a failed bank debit back to pending, with the reason, once', async () => {
-    const steps = lifecycle(api);
-    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_usBankAccount_accountClosed' } });
+    const steps = lifecycle(app.api);
+    await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_usBankAccount_accountClosed' } });
     const { contractId, milestoneId } = await steps.hire('60.00');
     await steps.fund(contractId, milestoneId);
     const pending = await eventually(async () => (await contractEvents(contractId)).find((e) => e.type === 'MilestoneFundingPending'), 'the pending funding');
@@ -107,8 +103,8 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
   });
 
   it('blocks the release of a milestone under chargeback, and lets it go when the chargeback is won', async () => {
-    const steps = lifecycle(api);
-    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const steps = lifecycle(app.api);
+    await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
     const { contractId, milestoneId } = await steps.hire('40.00');
     await steps.fund(contractId, milestoneId);
     const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -118,7 +114,7 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
     await steps.milestoneReaches(contractId, milestoneId, 'disputed');
     const disputed = (await contractEvents(contractId)).find((e) => e.type === 'MilestoneDisputed');
     expect(disputed!.data).toMatchObject({ disputedBy: 'service', chargeback: { disputeId } });
-    const approve = await api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/approve`, { as: employer, body: {} });
+    const approve = await app.api.request('POST', `/v1/contracts/${contractId}/milestones/${milestoneId}/approve`, { as: employer, body: {} });
     expect(approve.status).toBe(409);
 
     // Duplicate deliveries of the opening change nothing.
@@ -132,8 +128,8 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
   });
 
   it('applies chargeback deliveries that arrive in the wrong order, and only once', async () => {
-    const steps = lifecycle(api);
-    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const steps = lifecycle(app.api);
+    await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
     const { contractId, milestoneId } = await steps.hire('41.00');
     await steps.fund(contractId, milestoneId);
     const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -143,7 +139,7 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
     stripe.setWebhook(null);
     const disputeId = stripe.createDispute(chargeId);
     stripe.closeDispute(disputeId, 'won');
-    stripe.setWebhook({ url: `${api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
+    stripe.setWebhook({ url: `${app.api.baseUrl}/v1/webhooks/stripe`, secret: webhookSecret });
     const ofDispute = (type: string) => stripe.events().find((e) => e.type === type && (e.data.object as { id: string }).id === disputeId)!;
     const closed = ofDispute('charge.dispute.closed');
     const opened = ofDispute('charge.dispute.created');
@@ -156,8 +152,8 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
   });
 
   it('flags a refund made outside the ledger for support, and records nothing for it', async () => {
-    const steps = lifecycle(api);
-    await api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
+    const steps = lifecycle(app.api);
+    await app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body: { paymentMethodId: 'pm_card_visa' } });
     const { contractId, milestoneId } = await steps.hire('42.00');
     await steps.fund(contractId, milestoneId);
     const funded = await steps.milestoneReaches(contractId, milestoneId, 'funded');
@@ -166,7 +162,7 @@ describeEachDatabase('milestones paid through Stripe (adapter, webhooks, Connect
 
     const support: Actor = { role: 'support', id: 'sup_refunds' };
     const flagged = await eventually(async () => {
-      const stuck = await api.request('GET', '/v1/admin/payments/stuck', { as: support });
+      const stuck = await app.api.request('GET', '/v1/admin/payments/stuck', { as: support });
       return stuck.body.webhooks.find((w: { type: string; error: string }) => w.type === 'charge.refunded' && w.error.includes('1000 cents'));
     }, 'the refund to be flagged');
     expect(flagged.error).toMatch(/^needs attention: Stripe refunded 1000 cents of charge ch_/);

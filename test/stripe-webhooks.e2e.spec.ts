@@ -1,7 +1,6 @@
 import { SimulatedPaymentGateway, StripeWebhookInbox } from '@escrow/payments';
-import type { SqlDb } from '@escrow/sql';
 import { nowSeconds, signedDelivery, stripeEventFixture } from '../libs/payments/src/webhooks/testing/stripe-event.fixture';
-import { startApp, type HttpResponse, type RunningApp } from './support/app';
+import { type HttpResponse, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 
 const webhookSecret = 'whsec_test_escrow_ledger_webhook_secret';
@@ -9,28 +8,20 @@ const stripeEnv = { STRIPE_SECRET_KEY: 'sk_test_escrow_ledger_key', STRIPE_WEBHO
 const path = '/v1/webhooks/stripe';
 
 describeEachDatabase('POST /v1/webhooks/stripe', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
+  const app = withApp(target, async (db) => ({ env: stripeEnv, gateway: await SimulatedPaymentGateway.open(db) }));
   let inbox: StripeWebhookInbox;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db, { env: stripeEnv, gateway: await SimulatedPaymentGateway.open(db) });
-    inbox = new StripeWebhookInbox(db);
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
+  beforeAll(() => {
+    inbox = new StripeWebhookInbox(app.db);
   });
 
   const deliver = (body: string, headers: Record<string, string> = {}) =>
-    api.request('POST', path, { body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+    app.api.request('POST', path, { body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
   const deliverSigned = (body: string, secret = webhookSecret, timestampSeconds?: number, extraHeaders: Record<string, string> = {}) => {
     const { signature } = signedDelivery(body, secret, timestampSeconds);
     return deliver(body, { 'stripe-signature': signature, ...extraHeaders });
   };
   const inboxSize = async () => {
-    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from stripe_webhook_inbox');
+    const { rows } = await app.db.query<{ n: number }>('select count(*)::int as n from stripe_webhook_inbox');
     return rows[0]!.n;
   };
 
@@ -175,27 +166,17 @@ describeEachDatabase('POST /v1/webhooks/stripe', (target) => {
 });
 
 describeEachDatabase('POST /v1/webhooks/stripe with simulated payments', (target) => {
-  let db: SqlDb;
-  let api: RunningApp;
-
-  beforeAll(async () => {
-    db = await target.open();
-    api = await startApp(db);
-  });
-  afterAll(async () => {
-    await api.close();
-    await db.close();
-  });
+  const app = withApp(target);
 
   it('answers 404: Stripe webhooks are not enabled', async () => {
     const event = stripeEventFixture();
     const { body, signature } = signedDelivery(JSON.stringify(event), webhookSecret);
 
-    const response = await api.request('POST', path, { body, headers: { 'stripe-signature': signature } });
+    const response = await app.api.request('POST', path, { body, headers: { 'stripe-signature': signature } });
 
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.stringMatching(/Stripe webhooks are not enabled/) });
-    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from stripe_webhook_inbox');
+    const { rows } = await app.db.query<{ n: number }>('select count(*)::int as n from stripe_webhook_inbox');
     expect(rows[0]!.n).toBe(0);
   });
 });

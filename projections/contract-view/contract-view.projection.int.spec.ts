@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { usd, type ContractEvent } from '@escrow/domain';
 import { encodePosition, type RecordedEvent } from '@escrow/event-store';
+import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from '@escrow/projector';
 import { migrate, type SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../../test/support/databases';
 import { contractViewProjection } from './contract-view.projection';
@@ -54,9 +55,9 @@ describeEachDatabase('contract view projection', (target) => {
     const rows = async (db: SqlDb) => (await db.query('select * from contract_view order by contract_id')).rows;
     try {
       for (const db of [single, batched]) await migrate(db, 'contract_view_test', contractViewProjection.schema);
-      for (const event of events) await single.transaction((tx) => contractViewProjection.apply(tx, event));
+      for (const event of events) await single.transaction((tx) => contractViewProjection.applyBatch(tx, [event]));
       for (let i = 0; i < events.length; i += size) {
-        await batched.transaction((tx) => contractViewProjection.applyBatch!(tx, events.slice(i, i + size)));
+        await batched.transaction((tx) => contractViewProjection.applyBatch(tx, events.slice(i, i + size)));
       }
       const expected = await rows(single);
       expect(expected).toHaveLength(3);
@@ -65,6 +66,28 @@ describeEachDatabase('contract view projection', (target) => {
     } finally {
       await single.close();
       await batched.close();
+    }
+  });
+
+  it('a table written before it kept the domain state is emptied and its checkpoint moved back, so it is replayed', async () => {
+    const db = await target.open();
+    try {
+      await ensureCheckpointSchema(db);
+      await db.exec(`create table contract_view (contract_id text primary key, employer_id text not null, trainer_id text not null,
+        status text not null, doc jsonb not null, position text not null, updated_at timestamptz not null)`);
+      await db.query(`insert into contract_view values ('c_old', 'emp', 'tr', 'active', '{}', '1', now())`);
+      await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
+      await migrate(db, 'contract_view_test', contractViewProjection.schema);
+      expect((await db.query('select * from contract_view')).rows).toEqual([]);
+      expect(await readCheckpoint(db, contractViewProjection.name)).toBeNull();
+      // Run again (every start does): the upgraded table and its checkpoint are left alone.
+      await contractViewProjection.applyBatch(db, history());
+      await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
+      await migrate(db, 'contract_view_test', contractViewProjection.schema);
+      expect((await db.query('select * from contract_view')).rows).toHaveLength(3);
+      expect(await readCheckpoint(db, contractViewProjection.name)).toBe(encodePosition('1000', '1'));
+    } finally {
+      await db.close();
     }
   });
 });

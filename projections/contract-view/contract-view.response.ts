@@ -1,5 +1,5 @@
 import { Money } from '@escrow/domain';
-import type { ContractView, MilestoneView } from './contract-view.evolve';
+import type { ContractView, MilestoneView } from './contract-view.model';
 
 /** The public shape of GET /v1/contracts/:cid: money as decimal strings. */
 export function contractResponse(view: ContractView) {
@@ -20,7 +20,7 @@ function milestoneResponse(m: MilestoneView) {
   const { amountCents, feeCents, netCents, refundPendingCents, refundedCents, chargebacks, ...rest } = m;
   return {
     ...rest,
-    chargebacks: (chargebacks ?? []).map(({ amountCents: cents, ...chargeback }) => ({ ...chargeback, amount: Money.format(cents) })),
+    chargebacks: chargebacks.map(({ amountCents: cents, ...chargeback }) => ({ ...chargeback, amount: Money.format(cents) })),
     refundPending: Money.format(refundPendingCents),
     refunded: Money.format(refundedCents),
     amount: Money.format(amountCents),

@@ -1,3 +1,4 @@
+export * from './contract-view.model';
 export * from './contract-view.evolve';
 export * from './contract-view.projection';
 export * from './contract-view.response';

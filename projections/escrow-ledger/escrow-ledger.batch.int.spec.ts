@@ -2,7 +2,8 @@ import { usd, type ContractEvent } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
 import { foldBalances, postingsOf } from '@escrow/ledger';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
+import { applyInBatches, emptyReadModel } from '../../test/support/projection-batches';
 import { escrowLedgerProjection } from './escrow-ledger.projection';
 import { escrowLedgerTables } from './escrow-ledger.schema';
 
@@ -121,38 +122,29 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * `applyBatch` leaves the same rows, and fails with the same message, whatever the batch size:
+ * batches of 1 (the per-event behaviour) against larger ones, on generated logs; the balances of
+ * one event per batch are anchored to the pure posting rules.
+ */
 describeEachDatabase('escrow-ledger applyBatch', (target) => {
-  const opened: SqlDb[] = [];
-  async function freshLedger(): Promise<SqlDb> {
-    const db = await target.open();
-    opened.push(db);
-    await db.exec(escrowLedgerProjection.schema);
-    return db;
-  }
-  afterEach(async () => {
-    for (const db of opened.splice(0)) await db.close();
-  });
+  const database = withDatabase(target);
 
-  async function oneByOne(log: readonly RecordedEvent[]): Promise<SqlDb> {
-    const db = await freshLedger();
-    for (const event of log) await db.transaction((tx) => escrowLedgerProjection.apply(tx, event));
-    return db;
+  /** An empty ledger with `log` applied in batches of `size`. */
+  async function ledgerOf(log: readonly RecordedEvent[], size: number): Promise<SqlDb> {
+    await emptyReadModel(database.db, escrowLedgerProjection);
+    await applyInBatches(database.db, escrowLedgerProjection, log, size);
+    return database.db;
   }
 
-  async function inBatches(log: readonly RecordedEvent[], size: number): Promise<SqlDb> {
-    const db = await freshLedger();
-    for (const batch of chunks(log, size)) await db.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, batch));
-    return db;
-  }
-
-  it('stores exactly the rows of applying each event in order, whatever the batch size', async () => {
+  it('stores exactly the rows of one event per batch, whatever the batch size', async () => {
     const log = realisticLog(80, 42);
     expect(log.length).toBeGreaterThan(500);
     const types = new Set(log.map((event) => event.type));
     for (const type of ['ContractCreated', 'MilestoneFunded', 'MilestoneApproved', 'MilestoneDisputeResolved', 'MilestoneRefunded', 'MilestonePayoutCompleted', 'EmployerPaymentMethodAttached']) {
       expect(types).toContain(type);
     }
-    const expected = await dump(await oneByOne(log));
+    const expected = await dump(await ledgerOf(log, 1));
     expect(expected.escrow_ledger_entries!.length).toBeGreaterThan(300);
     expect(expected.escrow_ledger_contracts).toHaveLength(80);
     // Anchored to the pure posting rules, not only to itself.
@@ -160,19 +152,19 @@ describeEachDatabase('escrow-ledger applyBatch', (target) => {
     expect(expected.escrow_ledger_balances!.map((row) => ({ ...(row as object), position: undefined }))).toEqual(
       oracle.sort((a, b) => (a.account < b.account ? -1 : 1)).map((row) => ({ ...row, position: undefined })),
     );
-    for (const size of [1, 7, 500, log.length]) {
-      expect({ size, tables: await dump(await inBatches(log, size)) }).toEqual({ size, tables: expected });
+    for (const size of [7, 500, log.length]) {
+      expect({ size, tables: await dump(await ledgerOf(log, size)) }).toEqual({ size, tables: expected });
     }
   });
 
   it('continues a ledger that earlier batches left, touching the same accounts again', async () => {
     const log = realisticLog(12, 7);
-    const expected = await dump(await oneByOne(log));
-    const db = await freshLedger();
+    const expected = await dump(await ledgerOf(log, 1));
+    const db = await ledgerOf([], 1);
     const [first, ...rest] = chunks(log, Math.ceil(log.length / 3));
-    await db.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, first!));
-    for (const event of rest.flat().slice(0, 5)) await db.transaction((tx) => escrowLedgerProjection.apply(tx, event));
-    await db.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, rest.flat().slice(5)));
+    await applyInBatches(db, escrowLedgerProjection, first!, first!.length);
+    await applyInBatches(db, escrowLedgerProjection, rest.flat().slice(0, 5), 1);
+    await applyInBatches(db, escrowLedgerProjection, rest.flat().slice(5), log.length);
     expect(await dump(db)).toEqual(expected);
   });
 
@@ -193,18 +185,17 @@ describeEachDatabase('escrow-ledger applyBatch', (target) => {
       eventId: `evt-${next}`, type, data: bad[type], metadata: { eventId: `evt-${next}`, occurredAt }, streamId: 'contract-x', revision: 0,
       position: `00000000000000000001-${String(next).padStart(20, '0')}`, recordedAt: occurredAt,
     };
-    const alone = await oneByOne(log);
+    const alone = await ledgerOf(log, 1);
     const before = await dump(alone);
-    await expect(alone.transaction((tx) => escrowLedgerProjection.apply(tx, broken))).rejects.toThrow(message);
+    await expect(alone.transaction((tx) => escrowLedgerProjection.applyBatch(tx, [broken]))).rejects.toThrow(message);
     expect(await dump(alone)).toEqual(before);
 
-    const batched = await freshLedger();
-    const [head, tail] = [log.slice(0, 10), log.slice(10)];
-    await batched.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, head));
+    const batched = await ledgerOf(log.slice(0, 10), 10);
     const afterHead = await dump(batched);
-    await expect(batched.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, [...tail, broken]))).rejects.toThrow(message);
+    await expect(batched.transaction((tx) => escrowLedgerProjection.applyBatch(tx, [...log.slice(10), broken]))).rejects.toThrow(message);
     expect(await dump(batched)).toEqual(afterHead);
   });
+
   it('reports the first broken event of a batch, even when a later one breaks the posting rules', async () => {
     const log = realisticLog(3, 5);
     const occurredAt = '2027-01-01T00:00:00.000Z';
@@ -216,9 +207,9 @@ describeEachDatabase('escrow-ledger applyBatch', (target) => {
     const badFee = at(log.length + 2, 'MilestoneApproved', {
       contractId: 'c0', milestoneId: 'mx', trainerId: 'tr_0', amount: usd(100), fee: usd(10), net: usd(80), feeBps: 1000, chargeId: 'ch_x',
     });
-    const db = await freshLedger();
-    await expect(db.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, [...log, overdrawn, badFee]))).rejects.toThrow(/does not go negative/);
-    await expect(db.transaction((tx) => escrowLedgerProjection.applyBatch!(tx, [...log, badFee, overdrawn]))).rejects.toThrow(/fee 10 \+ net 80 = released 100/);
+    const db = await ledgerOf([], 1);
+    await expect(db.transaction((tx) => escrowLedgerProjection.applyBatch(tx, [...log, overdrawn, badFee]))).rejects.toThrow(/does not go negative/);
+    await expect(db.transaction((tx) => escrowLedgerProjection.applyBatch(tx, [...log, badFee, overdrawn]))).rejects.toThrow(/fee 10 \+ net 80 = released 100/);
     expect((await dump(db)).escrow_ledger_entries).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { assert, type ContractEvent } from '@escrow/domain';
+import { assert, type AnyDomainEvent } from '@escrow/domain';
 import { isEscrowAccount, type AccountTotals, type JournalEntry } from '@escrow/ledger';
 
 /** What the ledger keeps per contract besides its escrow account: the money that went through it. */
@@ -19,7 +19,7 @@ export type EscrowMovement = Omit<ContractEscrow, 'contractId'>;
  * escrow held = funded − released − refunded − chargebacks lost. A lost chargeback on an approved
  * milestone takes its release back into escrow first: released goes down by that much.
  */
-export function escrowMovement(event: ContractEvent): EscrowMovement | null {
+export function escrowMovement(event: AnyDomainEvent): EscrowMovement | null {
   const none = { fundedCents: 0, releasedCents: 0, refundedCents: 0, chargebackLostCents: 0 };
   switch (event.type) {
     case 'MilestoneFunded':

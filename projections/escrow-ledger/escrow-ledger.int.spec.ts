@@ -3,7 +3,8 @@ import { comparePositions, PostgresEventStore, type RecordedEvent } from '@escro
 import { foldBalances, postingsOf, type AccountTotals } from '@escrow/ledger';
 import { ProjectorRunner, readCheckpoint, rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
+import { catchUpToCommitted } from '../../test/support/catch-up';
 import { escrowLedgerProjection } from './escrow-ledger.projection';
 import { findBalances, findEntries, type AccountBalance, type LedgerBound } from './escrow-ledger.query';
 import { ledgerScript } from './testing/ledger-events';
@@ -25,19 +26,20 @@ function replayed(log: readonly RecordedEvent[], bound: LedgerBound | null): Rec
 }
 
 describeEachDatabase('escrow-ledger projection', (target) => {
+  // Emptied before each test: the tests read whole balances and the whole log.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let db: SqlDb;
   let store: PostgresEventStore;
   let runner: ProjectorRunner;
 
   beforeEach(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
     runner = new ProjectorRunner(store, db, escrowLedgerProjection);
     await runner.prepare();
   });
   afterEach(async () => {
     await store.close();
-    await db.close();
   });
 
   async function playRealisticLedger() {
@@ -62,7 +64,7 @@ describeEachDatabase('escrow-ledger projection', (target) => {
     await play.fund('c2', 'm4', 5_000);
     await play.fund('c2', 'm5', 1_000);
     await play.approve('c2', 'm5', 'tr_2', 1_000, 0);
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
     return store.readAll({ fromPosition: null, limit: 1_000 });
   }
 
@@ -169,11 +171,11 @@ describeEachDatabase('escrow-ledger projection', (target) => {
     const play = ledgerScript(store);
     await play.hire('c9', 'emp_a', 'tr_1');
     const good = await play.fund('c9', 'm9', 10_000);
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
     const before = await findBalances(db, { asOf: null, prefix: null, visibility: all });
 
     await play.refund('c9', 'm9', 20_000);
-    const failure = runner.catchUp();
+    const failure = catchUpToCommitted(runner, store);
     await expect(failure).rejects.toThrow(InvariantViolation);
     await expect(failure).rejects.toThrow(/escrow escrow:contract:c9 does not go negative/);
     expect(await readCheckpoint(db, escrowLedgerProjection.name)).toBe(good);
@@ -191,6 +193,6 @@ describeEachDatabase('escrow-ledger projection', (target) => {
         fee: { amountCents: 1_000, currency: 'USD' }, net: { amountCents: 8_000, currency: 'USD' }, feeBps: 1000, chargeId: 'ch_m8',
       },
     });
-    await expect(runner.catchUp()).rejects.toThrow(/fee 1000 \+ net 8000 = released 10000/);
+    await expect(catchUpToCommitted(runner, store)).rejects.toThrow(/fee 1000 \+ net 8000 = released 10000/);
   });
 });

@@ -1,4 +1,4 @@
-import { assert, isContractEvent, type ContractEvent } from '@escrow/domain';
+import { assert, domainEventOf, type AnyDomainEvent } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
 import { escrowAccount, postingOf, type AccountTotals, type JournalTransaction } from '@escrow/ledger';
 import type { Projection } from '@escrow/projector';
@@ -29,18 +29,13 @@ export const escrowLedgerProjection: Projection = {
   name: escrowLedgerProjectionName,
   schema: escrowLedgerSchema,
   tables: escrowLedgerTables,
-  async apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    await applyLedgerBatch(tx, [recorded]);
-  },
-  async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]) {
-    await applyLedgerBatch(tx, events);
-  },
+  applyBatch: applyLedgerBatch,
 };
 
 /** What the ledger does with one event of the log. */
 type LedgerStep =
   | { readonly kind: 'contract'; readonly contractId: string; readonly employerId: string; readonly trainerId: string }
-  | { readonly kind: 'posting'; readonly transaction: JournalTransaction; readonly event: ContractEvent };
+  | { readonly kind: 'posting'; readonly transaction: JournalTransaction; readonly event: AnyDomainEvent };
 
 interface ContractRow extends ContractEscrow {
   readonly employerId: string;
@@ -98,8 +93,8 @@ async function applyLedgerBatch(tx: SqlExecutor, events: readonly RecordedEvent[
 
 /** Pure: the posting rules read one event (throwing on broken money data). */
 function stepOf(recorded: RecordedEvent): LedgerStep | null {
-  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
-  if (!isContractEvent(event)) return null;
+  const event = domainEventOf(recorded);
+  if (event === null) return null;
   if (event.type === 'ContractCreated') {
     const { contractId, employerId, trainerId } = event.data;
     return { kind: 'contract', contractId, employerId, trainerId };

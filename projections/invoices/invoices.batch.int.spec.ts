@@ -1,116 +1,15 @@
-import { assert, usd, type ContractEvent } from '@escrow/domain';
+import { usd, type ContractEvent } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
-import type { SqlDb, SqlExecutor } from '@escrow/sql';
-import { describeEachDatabase, type DatabaseTarget } from '../../test/support/databases';
-import type { Invoice } from './invoice';
-import {
-  contractFacts,
-  evolveMilestoneFacts,
-  fundingInvoice,
-  numbered,
-  payoutInvoice,
-  refunded,
-  toSourceEvent,
-  type FactEvent,
-  type InvoiceDraft,
-  type MilestoneFacts,
-  type SourceEvent,
-} from './invoices.evolve';
+import type { SqlDb } from '@escrow/sql';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
+import { applyInBatches, applyInOneTransaction, emptyReadModel, failureOf } from '../../test/support/projection-batches';
 import { invoicesProjection } from './invoices.projection';
-import { findInvoiceById } from './invoices.rows';
-import { invoicesSchema, invoiceTables } from './invoices.schema';
+import { invoiceTables } from './invoices.schema';
 
 /**
- * The batched projection must leave exactly the rows that the original one-event-at-a-time code
- * left (kept below as the oracle, with its SQL per event), for any batch size, and fail with the
- * same invariant when an event breaks one.
+ * The batched projection leaves the same rows for any batch size, batches of 1 (the per-event
+ * behaviour) against larger ones, and fails with the same invariant when an event breaks one.
  */
-
-// ---- oracle: the projection written event by event, with its SQL per event ---------------
-async function oracleApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-  const source = toSourceEvent(recorded);
-  if (!source) return;
-  const { event } = source;
-  const loadMilestone = async (contractId: string, milestoneId: string): Promise<MilestoneFacts | null> =>
-    (await tx.query<{ facts: MilestoneFacts }>('select facts from invoice_milestones where contract_id = $1 and milestone_id = $2', [contractId, milestoneId])).rows[0]?.facts ?? null;
-  const loadContract = async (contractId: string) => {
-    const row = (await tx.query<{ project_name: string; employer_id: string; trainer_id: string }>(
-      'select project_name, employer_id, trainer_id from invoice_contracts where contract_id = $1', [contractId])).rows[0];
-    assert(row !== undefined, `contract ${contractId} was created before its milestones were invoiced`);
-    return { contractId, projectName: row.project_name, employerId: row.employer_id, trainerId: row.trainer_id };
-  };
-  const evolveFacts = async (s: SourceEvent<FactEvent>): Promise<MilestoneFacts> => {
-    const { contractId, milestoneId } = s.event.data;
-    const facts = evolveMilestoneFacts(await loadMilestone(contractId, milestoneId), s);
-    await tx.query(
-      `insert into invoice_milestones (contract_id, milestone_id, facts) values ($1, $2, $3::jsonb)
-       on conflict (contract_id, milestone_id) do update set facts = excluded.facts`,
-      [contractId, milestoneId, JSON.stringify(facts)],
-    );
-    return facts;
-  };
-  const issue = async (draft: InvoiceDraft): Promise<void> => {
-    if (await findInvoiceById(tx, draft.id)) return;
-    const { rows } = await tx.query<{ last_sequence: string }>(
-      `insert into invoice_series (series, last_sequence) values ($1, 1)
-       on conflict (series) do update set last_sequence = invoice_series.last_sequence + 1 returning last_sequence::text as last_sequence`,
-      [draft.series],
-    );
-    const invoice = numbered(draft, Number(rows[0]!.last_sequence));
-    await tx.query(
-      `insert into invoices (id, number, series, sequence, kind, issued_at, contract_id, milestone_id, employer_id, trainer_id,
-         project_name, milestone_name, description, billing_type, currency, amount_cents, fee_cents, net_cents, refunded_cents,
-         payment_status, payment_intent_id, charge_id, transfer_id, refund_ids, source_event_id, position, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::jsonb, $25, $26, $27)`,
-      [
-        invoice.id, invoice.number, invoice.series, invoice.sequence, invoice.kind, invoice.issuedAt, invoice.contractId,
-        invoice.milestoneId, invoice.employerId, invoice.trainerId, invoice.projectName, invoice.milestoneName,
-        invoice.description, invoice.billingType, invoice.currency, invoice.amountCents, invoice.feeCents, invoice.netCents,
-        invoice.refundedCents, invoice.paymentStatus, invoice.paymentIntentId, invoice.chargeId, invoice.transferId,
-        JSON.stringify(invoice.refundIds), invoice.sourceEventId, invoice.position, invoice.updatedAt,
-      ],
-    );
-  };
-  switch (event.type) {
-    case 'ContractCreated': {
-      const f = contractFacts(event);
-      await tx.query(
-        'insert into invoice_contracts (contract_id, project_name, employer_id, trainer_id) values ($1, $2, $3, $4) on conflict (contract_id) do nothing',
-        [f.contractId, f.projectName, f.employerId, f.trainerId],
-      );
-      return;
-    }
-    case 'MilestoneCreated':
-    case 'MilestoneApproved':
-    case 'MilestoneDisputeResolved':
-      await evolveFacts(source as SourceEvent<FactEvent>);
-      return;
-    case 'MilestoneFunded': {
-      const milestone = await evolveFacts(source as SourceEvent<FactEvent>);
-      await issue(fundingInvoice(await loadContract(event.data.contractId), milestone, source as never));
-      return;
-    }
-    case 'MilestonePayoutCompleted': {
-      const milestone = await loadMilestone(event.data.contractId, event.data.milestoneId);
-      assert(milestone !== null, `paid milestone ${event.data.milestoneId} was created`);
-      await issue(payoutInvoice(await loadContract(event.data.contractId), milestone, source as never));
-      return;
-    }
-    case 'MilestoneRefunded': {
-      const milestone = await loadMilestone(event.data.contractId, event.data.milestoneId);
-      assert(milestone?.fundingInvoiceId, `refunded milestone ${event.data.milestoneId} has a funding invoice`);
-      const invoice = await findInvoiceById(tx, milestone.fundingInvoiceId);
-      assert(invoice !== null, `funding invoice ${milestone.fundingInvoiceId} exists`);
-      const after: Invoice = refunded(invoice, source as never);
-      const { rowCount } = await tx.query(
-        'update invoices set refunded_cents = $2, payment_status = $3, refund_ids = $4::jsonb, updated_at = $5 where id = $1',
-        [after.id, after.refundedCents, after.paymentStatus, JSON.stringify(after.refundIds), after.updatedAt],
-      );
-      assert(rowCount === 1, `invoice ${after.id} is updated once`);
-      return;
-    }
-  }
-}
 
 // ---- a realistic log: many contracts, every invoice-relevant path, interleaved ---------------
 function random(seed: number): () => number {
@@ -201,47 +100,26 @@ function realisticLog(contracts: number, seed: number): RecordedEvent[] {
 }
 
 // ---- comparing ----------------------------------------------------------------------------------
-async function freshDb(target: DatabaseTarget): Promise<SqlDb> {
-  const db = await target.open();
-  await db.exec(invoicesSchema);
-  return db;
-}
-
 async function snapshot(db: SqlDb): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
   for (const table of invoiceTables) tables[table] = (await db.query(`select * from ${table} t order by 1, 2`)).rows;
   return tables;
 }
 
-async function oracleRun(db: SqlDb, log: readonly RecordedEvent[]): Promise<void> {
-  for (const event of log) await db.transaction((tx) => oracleApply(tx, event));
-}
-
-async function batchRun(db: SqlDb, log: readonly RecordedEvent[], size: number): Promise<void> {
-  for (let i = 0; i < log.length; i += size) {
-    const batch = log.slice(i, i + size);
-    await db.transaction((tx) => invoicesProjection.applyBatch!(tx, batch));
-  }
-}
-
-async function failureOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
-  }
-  return 'no failure';
-}
-
 describeEachDatabase('invoices projection in batches', (target) => {
   const log = realisticLog(80, 42);
-  let expected: Record<string, unknown[]>;
+  const database = withDatabase(target);
 
+  /** The rows left by `log` applied to an empty read model in batches of `size`. */
+  async function project(events: readonly RecordedEvent[], size: number | readonly number[]): Promise<Record<string, unknown[]>> {
+    await emptyReadModel(database.db, invoicesProjection);
+    await applyInBatches(database.db, invoicesProjection, events, size);
+    return snapshot(database.db);
+  }
+
+  let perEvent: Record<string, unknown[]>;
   beforeAll(async () => {
-    const db = await freshDb(target);
-    await oracleRun(db, log);
-    expected = await snapshot(db);
-    await db.close();
+    perEvent = await project(log, 1);
   });
 
   it('is a realistic log: every invoice path, many events and keys', () => {
@@ -250,45 +128,18 @@ describeEachDatabase('invoices projection in batches', (target) => {
     for (const type of ['ContractCreated', 'MilestoneCreated', 'MilestoneFunded', 'MilestoneApproved', 'MilestoneDisputeResolved', 'MilestonePayoutCompleted', 'MilestoneRefunded', 'MilestoneDisputed']) {
       expect(types).toContain(type);
     }
-    expect(expected.invoice_series!.map((s) => (s as { series: string }).series)).toEqual(['E-2026', 'E-2027', 'T-2026', 'T-2027']);
-    expect(expected.invoices!.length).toBeGreaterThan(150);
-    const statuses = new Set(expected.invoices!.map((i) => (i as { payment_status: string }).payment_status));
+    expect(perEvent.invoice_series!.map((s) => (s as { series: string }).series)).toEqual(['E-2026', 'E-2027', 'T-2026', 'T-2027']);
+    expect(perEvent.invoices!.length).toBeGreaterThan(150);
+    const statuses = new Set(perEvent.invoices!.map((i) => (i as { payment_status: string }).payment_status));
     expect(statuses).toEqual(new Set(['paid', 'partially_refunded', 'refunded']));
   });
 
-  it.each([1, 7, 500, 2_000])('leaves the same rows in every table as one event at a time (batches of %i)', async (size) => {
-    const db = await freshDb(target);
-    try {
-      await batchRun(db, log, size);
-      expect(await snapshot(db)).toEqual(expected);
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('leaves the same rows through apply, one event at a time', async () => {
-    const db = await freshDb(target);
-    try {
-      for (const event of log) await db.transaction((tx) => invoicesProjection.apply(tx, event));
-      expect(await snapshot(db)).toEqual(expected);
-    } finally {
-      await db.close();
-    }
+  it.each([7, 500, log.length])('leaves the same rows in every table as one event per batch (batches of %i)', async (size) => {
+    expect(await project(log, size)).toEqual(perEvent);
   });
 
   it('continues numbering from the stored counters across batches of uneven sizes', async () => {
-    const db = await freshDb(target);
-    try {
-      const sizes = [3, 250, 1, 64, 999];
-      for (let i = 0, k = 0; i < log.length; k++) {
-        const size = sizes[k % sizes.length]!;
-        await db.transaction((tx) => invoicesProjection.applyBatch!(tx, log.slice(i, i + size)));
-        i += size;
-      }
-      expect(await snapshot(db)).toEqual(expected);
-    } finally {
-      await db.close();
-    }
+    expect(await project(log, [3, 250, 1, 64, 999])).toEqual(perEvent);
   });
 
   it('fails on the same broken invariant as one event at a time, and writes nothing of the batch', async () => {
@@ -317,25 +168,18 @@ describeEachDatabase('invoices projection in batches', (target) => {
       [{ ...extra('MilestonePayoutCompleted', { ...ref, trainerId: 't', amount: usd(1), transferId: 'tr', destinationAccountId: 'a' }), eventId: 'not an id!' }],
       [extra('MilestoneFunded', { ...ref, amount: usd(1), paymentIntentId: 'pi', chargeId: 'ch' }, '2027-13-01T00:00:00Z')],
     ];
-    const oracleDb = await freshDb(target);
-    const batchDb = await freshDb(target);
-    try {
-      await oracleRun(oracleDb, head);
-      await batchRun(batchDb, head, 500);
-      const before = await snapshot(batchDb);
-      for (const bad of broken) {
-        // Valid events of the same batch go first, so the failure comes mid-batch.
-        const batch = [...log.slice(400, 430), ...bad];
-        const oracleFailure = await failureOf(oracleDb.transaction(async (tx) => { for (const e of batch) await oracleApply(tx, e); }));
-        const batchFailure = await failureOf(batchDb.transaction((tx) => invoicesProjection.applyBatch!(tx, batch)));
-        expect(oracleFailure).not.toBe('no failure');
-        expect(batchFailure).toBe(oracleFailure);
-        expect(await snapshot(batchDb)).toEqual(before);
-      }
-      expect(await snapshot(oracleDb)).toEqual(before);
-    } finally {
-      await oracleDb.close();
-      await batchDb.close();
+    const before = await project(head, 1);
+    expect(await project(head, 500)).toEqual(before);
+    const db = database.db;
+    for (const bad of broken) {
+      // Valid events of the same batch go first, so the failure comes mid-batch.
+      const batch = [...log.slice(400, 430), ...bad];
+      const perEventFailure = await failureOf(applyInOneTransaction(db, invoicesProjection, batch, 1));
+      expect(perEventFailure).not.toBe('no failure');
+      expect(await snapshot(db)).toEqual(before);
+      const batchFailure = await failureOf(db.transaction((tx) => invoicesProjection.applyBatch(tx, batch)));
+      expect(batchFailure).toBe(perEventFailure);
+      expect(await snapshot(db)).toEqual(before);
     }
   });
 });

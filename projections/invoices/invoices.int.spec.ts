@@ -4,6 +4,7 @@ import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../../test/support/databases';
+import { catchUpToCommitted } from '../../test/support/catch-up';
 import type { Invoice } from './invoice';
 import { invoicesProjection } from './invoices.projection';
 import { listInvoices } from './invoices.query';
@@ -73,11 +74,11 @@ describeEachDatabase('invoices projection', (target) => {
     await append(funded(A, a1, 1), '2026-12-31T22:00:00.000Z');
     await append({ type: 'ContractCreated', data: { contractId: B, employerId: 'emp_b', trainerId: 'tr_b', projectName: 'Project B' } }, '2026-12-31T23:00:00Z');
     await append(created(B, b1, 'B1'), '2026-12-31T23:00:00Z');
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
     // A second projector transaction continues the same series.
     await append(funded(B, b1, 2), '2026-12-31T23:59:59.999Z');
     await append(funded(A, a2, 3), '2027-01-01T00:00:00.001Z');
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
 
     const invoices = await allInvoices();
     expect(invoices.map((i) => [i.number, i.milestoneId])).toEqual([
@@ -99,7 +100,7 @@ describeEachDatabase('invoices projection', (target) => {
     await append({ type: 'MilestoneDisputed', data: { contractId: B, milestoneId: b1, disputedBy: 'employer', reason: 'half done', previousStatus: 'funded', chargeback: null } }, '2027-01-03T00:00:00Z');
     await append(resolved(B, b1, 'tr_b', 10_000, 1_000, 'ch_2'), '2027-01-04T00:00:00Z');
     await append(payout(B, b1, 'tr_b', 9_000, 2), '2027-01-04T00:00:10Z');
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
 
     expect(await byNumber('T-2027-000001')).toMatchObject({
       kind: 'trainer_payout', milestoneId: a1, employerId: 'emp_a', trainerId: 'tr_a', amountCents: 15_000, feeCents: 1_500,
@@ -113,12 +114,12 @@ describeEachDatabase('invoices projection', (target) => {
     await append({ type: 'MilestoneDisputed', data: { contractId: A, milestoneId: a2, disputedBy: 'trainer', reason: 'no reply', previousStatus: 'funded', chargeback: null } }, '2027-01-06T00:00:00Z');
     await append(resolved(A, a2, 'tr_a', 0, 0, 'ch_3'), '2027-01-07T00:00:00Z');
     await append(refundedEvent(A, a2, 6_000, 'ch_3', 2), '2027-01-08T00:00:00Z');
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
     expect(await byNumber('E-2027-000001')).toMatchObject({ paymentStatus: 'partially_refunded', refundedCents: 6_000, refundIds: ['re_2'] });
 
     await append(refundedEvent(A, a2, 9_000, 'ch_3', 3), '2027-01-09T00:00:00Z');
     await append(funded(A, a3, 4), '2027-02-01T00:00:00Z');
-    await runner.catchUp();
+    await catchUpToCommitted(runner, store);
 
     expect(await byNumber('E-2026-000002')).toMatchObject({ paymentStatus: 'partially_refunded', refundedCents: 5_000, refundIds: ['re_1'], amountCents: 15_000 });
     expect(await byNumber('E-2027-000001')).toMatchObject({
@@ -160,7 +161,7 @@ describeEachDatabase('invoices projection', (target) => {
     const fresh = new ProjectorRunner(store, db, invoicesProjection);
     await fresh.prepare();
     expect(fresh.checkpoint).toBeNull();
-    await fresh.catchUp();
+    await catchUpToCommitted(fresh, store);
 
     expect(await snapshot()).toEqual(before);
     expect(fresh.checkpoint).toBe(runner.checkpoint);

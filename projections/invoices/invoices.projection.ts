@@ -34,12 +34,7 @@ export const invoicesProjection: Projection = {
   name: 'invoices',
   schema: invoicesSchema,
   tables: invoiceTables,
-  async apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    await applyInvoiceEvents(tx, [recorded]);
-  },
-  async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]) {
-    await applyInvoiceEvents(tx, events);
-  },
+  applyBatch: applyInvoiceEvents,
 };
 
 async function applyInvoiceEvents(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
@@ -125,23 +120,22 @@ class InvoicesBatch {
   }
 
   apply(source: SourceEvent): void {
-    const { event } = source;
-    switch (event.type) {
+    switch (source.type) {
       case 'ContractCreated':
-        return this.saveContract(contractFacts(event));
+        return this.saveContract(contractFacts(source.event));
       case 'MilestoneCreated':
       case 'MilestoneApproved':
       case 'MilestoneDisputeResolved':
-        this.evolveFacts(source as SourceEvent<FactEvent>);
+        this.evolveFacts(source);
         return;
       case 'MilestoneFunded':
-        return this.issueFunding(source as SourceEvent<MilestoneFunded>);
+        return this.issueFunding(source);
       case 'MilestonePayoutCompleted':
-        return this.issuePayout(source as SourceEvent<MilestonePayoutCompleted>);
+        return this.issuePayout(source);
       case 'MilestoneRefunded':
-        return this.applyRefund(source as SourceEvent<MilestoneRefunded>);
+        return this.applyRefund(source);
       default:
-        return assertNever(event, 'invoice event');
+        return assertNever(source, 'invoice event');
     }
   }
 

@@ -1,4 +1,4 @@
-import { InvariantViolation, usd, type ContractEvent } from '@escrow/domain';
+import { InvariantViolation, undecidedEventTypes, usd } from '@escrow/domain';
 import { invoiceIdFor, invoiceNumber, issueYear, seriesOf } from './invoice-numbering';
 import {
   contractFacts,
@@ -8,8 +8,10 @@ import {
   paymentStatusAfterRefunds,
   payoutInvoice,
   refunded,
+  invoiceEventUses,
   toSourceEvent,
   type FactEvent,
+  type InvoiceEvent,
   type MilestoneFacts,
   type SourceEvent,
 } from './invoices.evolve';
@@ -18,10 +20,12 @@ const contractId = 'c1';
 const milestoneId = 'm1';
 const ref = { contractId, milestoneId };
 let counter = 0;
-function source<E extends ContractEvent>(event: E, occurredAt = '2026-03-14T09:00:00.000Z'): SourceEvent<never> {
+function source<E extends InvoiceEvent>(event: E, occurredAt = '2026-03-14T09:00:00.000Z'): SourceEvent<E> {
   counter += 1;
   const eventId = `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
-  return { event, eventId, occurredAt, position: String(counter).padStart(4, '0') } as unknown as SourceEvent<never>;
+  const record = { type: event.type, event, eventId, occurredAt, metadata: { occurredAt }, streamId: `contract-${contractId}`, revision: counter, position: String(counter).padStart(4, '0') };
+  // A record of one event type; tsc cannot see that through the generic E.
+  return record as SourceEvent<E>;
 }
 
 const contract = contractFacts({ type: 'ContractCreated', data: { contractId, employerId: 'emp_1', trainerId: 'tr_1', projectName: 'Eval' } });
@@ -158,7 +162,13 @@ describe('refunds on the funding invoice', () => {
 });
 
 describe('which events the projection reads', () => {
-  const recorded = (type: string) => ({ eventId: 'e1', type, data: {}, metadata: { occurredAt: '2026-01-01T00:00:00Z' }, position: '1' });
+  const recorded = (type: string) => ({
+    eventId: 'e1', type, data: {}, metadata: { occurredAt: '2026-01-01T00:00:00Z' }, streamId: 'contract-c1', revision: 0, position: '1',
+  });
+
+  it('has decided, for every event type of the catalog, whether it reads it', () => {
+    expect(undecidedEventTypes(invoiceEventUses, ['read'])).toEqual([]);
+  });
 
   it('keeps the events it needs and ignores the rest', () => {
     expect(toSourceEvent(recorded('MilestoneFunded'))?.occurredAt).toBe('2026-01-01T00:00:00Z');

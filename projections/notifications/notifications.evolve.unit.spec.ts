@@ -1,5 +1,6 @@
-import { usd, type ContractEvent } from '@escrow/domain';
+import { undecidedEventTypes, usd, type ContractEvent } from '@escrow/domain';
 import {
+  notificationEventUses,
   notificationId,
   notificationsFor,
   toNotificationSource,
@@ -105,7 +106,12 @@ describe('notificationsFor', () => {
 });
 
 describe('toNotificationSource', () => {
-  const recorded = (event: ContractEvent) => ({ ...event, eventId: 'ev_9', metadata: { occurredAt: '2026-03-01T10:00:00.000Z' }, position });
+  const stored = { eventId: 'ev_9', streamId: `contract-${contractId}`, revision: 0, position };
+  const recorded = (event: ContractEvent) => ({ ...stored, ...event, metadata: { occurredAt: '2026-03-01T10:00:00.000Z' } });
+
+  it('has decided, for every event type of the catalog, whether it reads it', () => {
+    expect(undecidedEventTypes(notificationEventUses, ['lookup', 'notify'])).toEqual([]);
+  });
 
   it('sorts events into lookups, notifying events and the rest', () => {
     expect(toNotificationSource(recorded({ type: 'ContractCreated', data: { contractId, employerId: 'e', trainerId: 't', projectName: 'p' } }))?.kind).toBe('lookup');
@@ -114,6 +120,6 @@ describe('toNotificationSource', () => {
       source: { eventId: 'ev_9', position },
     });
     expect(toNotificationSource(recorded({ type: 'MilestoneCancelled', data: { ...ref, reason: null } }))).toBeNull();
-    expect(toNotificationSource({ type: 'SomethingElse', data: {}, eventId: 'x', metadata: {}, position })).toBeNull();
+    expect(toNotificationSource({ ...stored, type: 'SomethingElse', data: {}, metadata: {} })).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, writeCheckpoint } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../../test/support/databases';
+import { catchUpToCommitted } from '../../test/support/catch-up';
 import { notificationsProjection } from './notifications.projection';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from './notifications.query';
 
@@ -53,7 +54,7 @@ describeEachDatabase('notifications projection', (target) => {
   async function project() {
     const runner = new ProjectorRunner(store, db, notificationsProjection);
     await runner.prepare();
-    return runner.catchUp();
+    return catchUpToCommitted(runner, store);
   }
 
   it('notifies each party of its own events, newest first', async () => {

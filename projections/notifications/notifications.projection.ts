@@ -1,4 +1,4 @@
-import { assert, isContractEvent, type ContractEvent } from '@escrow/domain';
+import { assert, domainEventOf } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
 import type { Projection } from '@escrow/projector';
 import type { SqlExecutor } from '@escrow/sql';
@@ -9,7 +9,6 @@ import {
   type NotificationContext,
   notificationLookupEventTypes,
   notifyingEventTypes,
-  type NotifyingEvent,
 } from './notifications.evolve';
 
 /**
@@ -61,9 +60,6 @@ export const notificationsProjection: Projection = {
   schema: notificationsSchema,
   // Not notification_reads: see above.
   tables: ['notifications', 'notification_contracts', 'notification_milestones'],
-  apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    return applyNotificationsBatch(tx, [recorded]);
-  },
   applyBatch: applyNotificationsBatch,
 };
 
@@ -90,13 +86,13 @@ async function applyNotificationsBatch(tx: SqlExecutor, events: readonly Recorde
   const wanted = new Map<string, { contractId: string; milestoneId: string }>();
   let relevant = false;
   for (const recorded of events) {
-    const event = { type: recorded.type, data: recorded.data } as ContractEvent;
-    if (!isContractEvent(event)) continue;
-    if (isLookupType(event.type)) relevant = true;
-    else if (isNotifyingType(event.type)) {
+    const notifying = domainEventOf(recorded, notifyingEventTypes);
+    if (notifying !== null) {
       relevant = true;
-      const { contractId, milestoneId } = (event as NotifyingEvent).data;
+      const { contractId, milestoneId } = notifying.data;
       wanted.set(milestoneKey(contractId, milestoneId), { contractId, milestoneId });
+    } else if (domainEventOf(recorded, notificationLookupEventTypes) !== null) {
+      relevant = true;
     }
   }
   if (!relevant) return;
@@ -134,9 +130,6 @@ async function applyNotificationsBatch(tx: SqlExecutor, events: readonly Recorde
   await upsertMilestones(tx, [...changedMilestones.values()]);
   await insertNotifications(tx, [...created.values()]);
 }
-
-const isLookupType = (type: string) => (notificationLookupEventTypes as readonly string[]).includes(type);
-const isNotifyingType = (type: string) => (notifyingEventTypes as readonly string[]).includes(type);
 
 async function loadLookups(
   tx: SqlExecutor,

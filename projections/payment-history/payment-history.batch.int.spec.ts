@@ -1,59 +1,35 @@
 import { InvariantViolation } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
-import type { SqlDb, SqlExecutor } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
-import { evolvePaymentHistory, toHistoryEvent } from './payment-history.evolve';
-import { findPaymentHistory, paymentHistoryProjection, paymentHistorySchema } from './payment-history.projection';
+import type { SqlDb } from '@escrow/sql';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
+import { applyInBatches, emptyReadModel } from '../../test/support/projection-batches';
+import { evolvePaymentHistory, toHistoryEvent, type PaymentHistory } from './payment-history.evolve';
+import { paymentHistoryProjection } from './payment-history.projection';
 import { dumpTables, mixedContractLog } from './testing/mixed-events';
 
-/** The oracle: the projection written event by event, with its SQL per event; `applyBatch` must match it. */
-async function oracleApply(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-  const historyEvent = toHistoryEvent(recorded);
-  if (!historyEvent) return;
-  const current = await findPaymentHistory(tx, historyEvent.event.data.contractId);
-  const history = evolvePaymentHistory(current, historyEvent);
-  await tx.query(
-    `insert into payment_history (contract_id, employer_id, trainer_id, doc, position, updated_at)
-     values ($1, $2, $3, $4::jsonb, $5, $6)
-     on conflict (contract_id) do update set doc = excluded.doc, position = excluded.position, updated_at = excluded.updated_at`,
-    [history.contractId, history.employerId, history.trainerId, JSON.stringify(history), history.position, history.updatedAt],
-  );
-}
-
-type Mode = { readonly name: string; run(db: SqlDb, events: readonly RecordedEvent[]): Promise<void> };
-
-const oneByOne = (name: string, apply: (tx: SqlExecutor, e: RecordedEvent) => Promise<void>): Mode => ({
-  name,
-  async run(db, events) {
-    await db.transaction(async (tx) => {
-      for (const event of events) await apply(tx, event);
-    });
-  },
-});
-const batched = (size: number): Mode => ({
-  name: `applyBatch in batches of ${size}`,
-  async run(db, events) {
-    for (let i = 0; i < events.length; i += size) await db.transaction((tx) => paymentHistoryProjection.applyBatch!(tx, events.slice(i, i + size)));
-  },
-});
-
+/**
+ * `applyBatch` leaves the same rows, and fails with the same message, whatever the batch size:
+ * batches of 1 (the per-event behaviour) against larger ones, on one generated log.
+ */
 describeEachDatabase('payment-history applyBatch', (target) => {
   const log = mixedContractLog(60);
-  let reference: Record<string, unknown[]>;
-  beforeAll(async () => {
-    reference = await project(oneByOne('oracle', oracleApply), log);
-  });
+  const database = withDatabase(target);
 
-  async function project(mode: Mode, events: readonly RecordedEvent[]) {
-    const db = await target.open();
-    try {
-      await db.exec(paymentHistorySchema);
-      await mode.run(db, events);
-      return await dumpTables(db, paymentHistoryProjection.tables);
-    } finally {
-      await db.close();
-    }
+  /** The rows left by `run` on an empty read model. */
+  async function project(run: (db: SqlDb) => Promise<void>) {
+    await emptyReadModel(database.db, paymentHistoryProjection);
+    await run(database.db);
+    return dumpTables(database.db, paymentHistoryProjection.tables);
   }
+  const inBatches = (events: readonly RecordedEvent[], size: number | readonly number[]) => (db: SqlDb) =>
+    applyInBatches(db, paymentHistoryProjection, events, size);
+
+  let perEvent: Record<string, unknown[]>;
+  let perEventDocs: PaymentHistory[];
+  beforeAll(async () => {
+    perEvent = await project(inBatches(log, 1));
+    perEventDocs = (await database.db.query<{ doc: PaymentHistory }>('select doc from payment_history order by contract_id collate "C"')).rows.map((r) => r.doc);
+  });
 
   it('the log is realistic: many contracts and every payment event type', () => {
     expect(log.length).toBeGreaterThan(1_000);
@@ -61,26 +37,33 @@ describeEachDatabase('payment-history applyBatch', (target) => {
     for (const type of ['ContractCreated', 'MilestoneCreated', 'MilestoneApproved', 'MilestoneDisputeResolved', 'MilestonePayoutCompleted', 'MilestoneRefunded']) {
       expect(types).toContain(type);
     }
+    expect(perEvent.payment_history).toHaveLength(60);
   });
 
-  it.each([oneByOne('apply event by event', (tx, e) => paymentHistoryProjection.apply(tx, e)), batched(1), batched(7), batched(500), batched(2_000)])(
-    'writes exactly the rows of the per-event implementation: $name',
-    async (mode) => {
-      expect(reference.payment_history!.length).toBe(60);
-      expect(await project(mode, log)).toEqual(reference);
-    },
-  );
+  it('one event per batch stores, per contract, the pure fold of evolvePaymentHistory over its events', () => {
+    const folded = new Map<string, PaymentHistory>();
+    for (const recorded of log) {
+      const historyEvent = toHistoryEvent(recorded);
+      if (!historyEvent) continue;
+      const contractId = historyEvent.event.data.contractId;
+      folded.set(contractId, evolvePaymentHistory(folded.get(contractId) ?? null, historyEvent));
+    }
+    const expected = [...folded.values()].sort((a, b) => (a.contractId < b.contractId ? -1 : 1));
+    expect(expected.some((h) => h.payments.length > 0 && h.refunds.length > 0)).toBe(true);
+    expect(perEventDocs).toEqual(expected);
+  });
+
+  it.each([7, 500, log.length])('batches of %i write exactly the rows of one event per batch', async (size) => {
+    expect(await project(inBatches(log, size))).toEqual(perEvent);
+  });
 
   it('continues a read model written earlier (state loaded from the table, not only from the batch)', async () => {
     const half = Math.floor(log.length / 2);
-    const mixed: Mode = {
-      name: 'oracle then batches',
-      async run(db, events) {
-        await oneByOne('oracle', oracleApply).run(db, events.slice(0, half));
-        await batched(333).run(db, events.slice(half));
-      },
-    };
-    expect(await project(mixed, log)).toEqual(reference);
+    const rows = await project(async (db) => {
+      await inBatches(log.slice(0, half), 1)(db);
+      await inBatches(log.slice(half), 333)(db);
+    });
+    expect(rows).toEqual(perEvent);
   });
 
   it('fails loudly on the same broken event, with the same message', async () => {
@@ -88,14 +71,14 @@ describeEachDatabase('payment-history applyBatch', (target) => {
     const payoutIndex = broken.findIndex((e) => e.type === 'MilestonePayoutCompleted');
     // A second payout of the same milestone, in the middle of a batch.
     const bad = [...broken.slice(0, payoutIndex + 3), { ...broken[payoutIndex]!, position: 'x' }, ...broken.slice(payoutIndex + 3)];
-    const failure = async (mode: Mode) => {
-      const error = await project(mode, bad).then(() => null, (e: unknown) => e);
+    const failure = async (size: number) => {
+      const error = await project(inBatches(bad, size)).then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(InvariantViolation);
       return (error as Error).message;
     };
-    const expected = await failure(oneByOne('oracle', oracleApply));
+    const expected = await failure(1);
     expect(expected).toMatch(/is paid out once/);
-    expect(await failure(batched(500))).toBe(expected);
-    expect(await failure(batched(7))).toBe(expected);
+    expect(await failure(500)).toBe(expected);
+    expect(await failure(7)).toBe(expected);
   });
 });

@@ -1,5 +1,12 @@
-import { usd, type ContractEvent } from '@escrow/domain';
-import { evolvePaymentHistory, toHistoryEvent, type HistoryEvent, type PaymentHistory, type PaymentHistoryEvent } from './payment-history.evolve';
+import { undecidedEventTypes, usd, type ContractEvent } from '@escrow/domain';
+import {
+  evolvePaymentHistory,
+  paymentHistoryEventUses,
+  toHistoryEvent,
+  type HistoryEvent,
+  type PaymentHistory,
+  type PaymentHistoryEvent,
+} from './payment-history.evolve';
 import { paymentHistoryResponse } from './payment-history.response';
 
 const contractId = 'c_1';
@@ -102,12 +109,17 @@ describe('evolvePaymentHistory', () => {
 });
 
 describe('toHistoryEvent', () => {
-  const recorded = (event: ContractEvent) => ({ ...event, metadata: { occurredAt: at(0) }, position: pos(1) });
+  const stored = { eventId: 'ev_1', streamId: `contract-${contractId}`, revision: 0, position: pos(1) };
+  const recorded = (event: ContractEvent) => ({ ...stored, ...event, metadata: { occurredAt: at(0) } });
 
   it('passes the events that concern payments and ignores the rest', () => {
     expect(toHistoryEvent(recorded(approved('m1')))).toMatchObject({ occurredAt: at(0), position: pos(1) });
     expect(toHistoryEvent(recorded({ type: 'MilestoneCancelled', data: { ...ref('m1'), reason: null } }))).toBeNull();
-    expect(toHistoryEvent({ type: 'EmployerPaymentMethodAttached', data: {}, metadata: {}, position: pos(1) })).toBeNull();
+    expect(toHistoryEvent({ ...stored, type: 'EmployerPaymentMethodAttached', data: {}, metadata: {} })).toBeNull();
+  });
+
+  it('has decided, for every event type of the catalog, whether it reads it', () => {
+    expect(undecidedEventTypes(paymentHistoryEventUses, ['read'])).toEqual([]);
   });
 });
 

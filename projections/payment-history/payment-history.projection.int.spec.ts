@@ -4,6 +4,7 @@ import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, writeCheckpoint } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase } from '../../test/support/databases';
+import { catchUpToCommitted } from '../../test/support/catch-up';
 import { findPaymentHistory, paymentHistoryProjection } from './payment-history.projection';
 import { paymentHistoryResponse } from './payment-history.response';
 
@@ -49,7 +50,7 @@ describeEachDatabase('payment-history projection', (target) => {
   async function project() {
     const runner = new ProjectorRunner(store, db, paymentHistoryProjection);
     await runner.prepare();
-    return runner.catchUp();
+    return catchUpToCommitted(runner, store);
   }
 
   it('keeps one row per contract with its releases and refunds, read back as the public shape', async () => {

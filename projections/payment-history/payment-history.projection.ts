@@ -1,8 +1,8 @@
-import { isContractEvent, type ContractEvent } from '@escrow/domain';
+import { domainEventOf } from '@escrow/domain';
 import type { RecordedEvent } from '@escrow/event-store';
 import type { Projection } from '@escrow/projector';
 import type { SqlExecutor } from '@escrow/sql';
-import { evolvePaymentHistory, isPaymentHistoryEvent, toHistoryEvent, type PaymentHistory } from './payment-history.evolve';
+import { evolvePaymentHistory, paymentHistoryEventTypes, toHistoryEvent, type PaymentHistory } from './payment-history.evolve';
 
 /** One row per contract: its parties (for access checks) and its payments, as one document. */
 export const paymentHistorySchema = `
@@ -22,9 +22,6 @@ export const paymentHistoryProjection: Projection = {
   name: 'payment-history',
   schema: paymentHistorySchema,
   tables: ['payment_history'],
-  apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    return applyPaymentHistoryBatch(tx, [recorded]);
-  },
   applyBatch: applyPaymentHistoryBatch,
 };
 
@@ -72,8 +69,7 @@ async function applyPaymentHistoryBatch(tx: SqlExecutor, events: readonly Record
 
 /** The contract a payment event concerns (null for other events), without asserting anything yet. */
 function contractIdOf(recorded: RecordedEvent): string | null {
-  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
-  return isContractEvent(event) && isPaymentHistoryEvent(event) ? event.data.contractId : null;
+  return domainEventOf(recorded, paymentHistoryEventTypes)?.data.contractId ?? null;
 }
 
 async function findPaymentHistories(db: SqlExecutor, contractIds: readonly string[]): Promise<Map<string, PaymentHistory>> {

@@ -1,11 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Actor, Role } from '@escrow/domain';
+import { PostgresEventStore } from '@escrow/event-store';
 import { loadConfig, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../apps/api/src/app';
 import type { AppOptions } from '../../apps/api/src/app.module';
 import { mintToken } from '../../apps/api/src/auth/tokens';
+import { withDatabase, type DatabaseTarget } from './databases';
 
 export const testAuthSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -24,8 +26,10 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export type StartAppOptions = Partial<AppOptions> & { env?: Record<string, string> };
+
 /** The real app over HTTP on a random port, on a database the test owns (so it can restart the app). */
-export async function startApp(db: SqlDb, options: Partial<AppOptions> & { env?: Record<string, string> } = {}): Promise<RunningApp> {
+export async function startApp(db: SqlDb, options: StartAppOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig({ AUTH_SECRET: testAuthSecret, NODE_ENV: 'test', ...options.env }), ...options.config };
   const app = await createApp({ ...options, config, db, logLevels: ['error'] });
   await app.listen(0, '127.0.0.1');
@@ -66,4 +70,68 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export interface AppFixture {
+  /** The describe's database (`withDatabase`). */
+  readonly db: SqlDb;
+  /** The app started on it. */
+  readonly api: RunningApp;
+  /** The event log of that database, read directly (what the app appended). */
+  readonly store: PostgresEventStore;
+  /**
+   * Stops the app, runs `whileStopped` if given, and starts the app again on the same database
+   * (with the describe's options, or `options`).
+   */
+  restart(whileStopped?: (db: SqlDb) => Promise<void>, options?: StartAppOptions): Promise<RunningApp>;
+  /** As `DatabaseFixture.onClose`: runs before the app and the database close. */
+  onClose(close: () => Promise<void>): void;
+}
+
+/**
+ * One database and one started app (plus a `PostgresEventStore` on that database) for the tests
+ * of the describe that calls it: opened in a `beforeAll`, closed in an `afterAll` (store, app,
+ * then database). `options` may be a function of the database, called in that `beforeAll` (so it
+ * can use what earlier `beforeAll`s set up, such as a test server's URL). Tests share the app and
+ * its rows: keep them apart with fresh parties and ids.
+ */
+export function withApp(target: DatabaseTarget, options: StartAppOptions | ((db: SqlDb) => StartAppOptions | Promise<StartAppOptions>) = {}): AppFixture {
+  const database = withDatabase(target);
+  let api: RunningApp | null = null;
+  let store: PostgresEventStore | null = null;
+  const opened = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`withApp: the ${what} is open only within the hooks and tests of its describe`);
+    return value;
+  };
+  beforeAll(async () => {
+    api = await startApp(database.db, typeof options === 'function' ? await options(database.db) : options);
+    database.onClose(async () => {
+      await api?.close();
+      api = null;
+    });
+    store = await PostgresEventStore.open(database.db);
+    database.onClose(async () => {
+      await store?.close();
+      store = null;
+    });
+  });
+  return {
+    get db() {
+      return database.db;
+    },
+    get api() {
+      return opened(api, 'app');
+    },
+    get store() {
+      return opened(store, 'event store');
+    },
+    async restart(whileStopped, restartOptions) {
+      await opened(api, 'app').close();
+      api = null;
+      await whileStopped?.(database.db);
+      api = await startApp(database.db, restartOptions ?? (typeof options === 'function' ? await options(database.db) : options));
+      return api;
+    },
+    onClose: database.onClose,
+  };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { Pool } from 'pg';
+import { pgliteTemplate } from './pglite-template';
 
 /**
  * Every integration suite runs on embedded PGlite, and on real PostgreSQL when DATABASE_URL is
@@ -14,7 +15,8 @@ export interface DatabaseTarget {
 
 const databaseUrl = process.env.DATABASE_URL;
 
-export const pgliteTarget: DatabaseTarget = { name: 'pglite', open: () => openPglite() };
+/** An empty in-memory PGlite, started from a dump of a fresh data directory (`pglite-template.ts`). */
+export const pgliteTarget: DatabaseTarget = { name: 'pglite', open: async () => openPglite(undefined, { loadDataDir: await pgliteTemplate() }) };
 
 export const postgresTarget: DatabaseTarget | null = databaseUrl
   ? { name: 'postgres', open: () => openIsolatedPostgres(databaseUrl) }
@@ -47,4 +49,65 @@ export async function openIsolatedPostgres(connectionString: string): Promise<Sq
       await admin.end();
     },
   };
+}
+
+export interface DatabaseFixture {
+  /** The describe's database: open from its `beforeAll` to its `afterAll`. */
+  readonly db: SqlDb;
+  /**
+   * Closes something opened on the database (a store, an app) when the describe ends, before the
+   * database itself; the last registered closes first. (An `afterAll` declared after
+   * `withDatabase` would run after the database closed: Jest runs them in declaration order.)
+   */
+  onClose(close: () => Promise<void>): void;
+}
+
+export interface DatabaseFixtureOptions {
+  /**
+   * Empty the database's schema before each test (drop it with everything in it and create it
+   * again), for tests that count or list everything in a table. Cheaper than a database per
+   * test; without it, tests share the rows and keep apart by unique ids.
+   */
+  readonly emptyBeforeEach?: boolean;
+}
+
+/**
+ * One database for the tests of the describe that calls it: opened in a `beforeAll`, closed in an
+ * `afterAll`. Call it before the hooks that use `db`.
+ */
+export function withDatabase(target: DatabaseTarget, options: DatabaseFixtureOptions = {}): DatabaseFixture {
+  let db: SqlDb | null = null;
+  const closers: (() => Promise<void>)[] = [];
+  const fixture: DatabaseFixture = {
+    get db() {
+      if (!db) throw new Error('withDatabase: the database is open only within the hooks and tests of its describe');
+      return db;
+    },
+    onClose(close) {
+      closers.push(close);
+    },
+  };
+  beforeAll(async () => {
+    db = await target.open();
+  });
+  if (options.emptyBeforeEach) {
+    beforeEach(async () => {
+      await emptySchema(fixture.db);
+    });
+  }
+  afterAll(async () => {
+    const failures: unknown[] = [];
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => failures.push(error));
+    await db?.close();
+    db = null;
+    if (failures.length > 0) throw failures[0];
+  });
+  return fixture;
+}
+
+/** Drops the schema the database writes to, with everything in it, and creates it again empty. */
+export async function emptySchema(db: SqlDb): Promise<void> {
+  const { rows } = await db.query<{ schema: string }>('select current_schema() as schema');
+  const schema = rows[0]!.schema;
+  await db.exec(`drop schema "${schema}" cascade; create schema "${schema}"`);
 }

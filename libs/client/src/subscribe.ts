@@ -17,6 +17,8 @@ export interface FeedSubscription {
   lastPosition(): string | null;
 }
 
+// Its own backoff rather than @escrow/retry's: this package is published for other services and
+// imports nothing from this repository.
 const backoffInitialMsDefault = 250;
 const backoffMaxMsDefault = 30_000;
 

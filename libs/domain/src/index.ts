@@ -2,6 +2,8 @@ export * from './shared/assert';
 export * from './shared/errors';
 export * from './shared/money';
 export * from './shared/metadata';
+export * from './shared/read-domain-event';
+export * from './shared/event-type-uses';
 export * from './contract';
 export * from './billing/employer';
 export * from './billing/trainer';

@@ -1,59 +1,66 @@
-import { assert, assertNever, isContractEvent, type Amount, type ChargebackLoss, type ContractEvent } from '@escrow/domain';
+import {
+  assert,
+  assertNever,
+  domainEventOf,
+  readEventMetadata,
+  type Amount,
+  type AnyDomainEvent,
+  type ChargebackLoss,
+  type ContractEventType,
+  type StoredEvent,
+} from '@escrow/domain';
 import { escrowAccount, platformChargebackLosses, platformFeeRevenue, platformStripeBalance, trainerPayableAccount } from './accounts';
 import { assertBalanced, credit, debit, nonZero, type JournalEntry, type JournalTransaction } from './journal';
 
-/** What a rule decides: the entries and the Stripe object behind them. */
+/** What a rule decides: the event and milestone, the entries and the Stripe object behind them. */
 export interface Posting {
+  readonly eventType: ContractEventType;
+  readonly contractId: string;
+  readonly milestoneId: string;
   readonly stripeReference: string;
   readonly entries: readonly JournalEntry[];
 }
 
 /** An event as read from the log (RecordedEvent fits); structural so the ledger needs no store. */
-export interface LoggedEvent {
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: unknown;
-  readonly metadata: Readonly<Record<string, unknown>>;
-  readonly position: string;
-}
+export type LoggedEvent = Pick<StoredEvent, 'eventId' | 'type' | 'data' | 'metadata' | 'position'>;
 
 /**
  * The posting rules (DESIGN.md, "Double-entry ledger"): a money event → its entries; any other
  * event → null. The domain already split fee and net (and a dispute's release and refund), so
  * the rules take those amounts as they are and never redo the arithmetic.
  */
-export function postingRule(event: ContractEvent): Posting | null {
+export function postingRule(event: AnyDomainEvent): Posting | null {
   switch (event.type) {
     case 'MilestoneFunded': {
       const { contractId, amount, chargeId } = event.data;
       // Stripe's processing fee (Dr platform:stripe_fees / Cr platform:stripe_balance) belongs
       // here once the funding event carries the charge's balance-transaction fee; it does not yet.
-      return posting(chargeId, [debit(platformStripeBalance, cents(amount)), credit(escrowAccount(contractId), cents(amount))]);
+      return posting(event, chargeId, [debit(platformStripeBalance, cents(amount)), credit(escrowAccount(contractId), cents(amount))]);
     }
     case 'MilestoneApproved': {
       const { contractId, trainerId, amount, fee, net, chargeId } = event.data;
-      return posting(chargeId, release(contractId, trainerId, amount, fee, net));
+      return posting(event, chargeId, release(contractId, trainerId, amount, fee, net));
     }
     case 'MilestoneDisputeResolved': {
       const { resolution, contractId, trainerId, trainerAmount, fee, net, chargeId } = event.data;
       // A full refund posts when the money actually goes back (MilestoneRefunded); a release or a
       // split releases its trainer part now, exactly like an approval of that part.
       if (resolution === 'refund') return null;
-      return posting(chargeId, release(contractId, trainerId, trainerAmount, fee, net));
+      return posting(event, chargeId, release(contractId, trainerId, trainerAmount, fee, net));
     }
     case 'MilestonePayoutCompleted': {
       const { trainerId, amount, transferId } = event.data;
-      return posting(transferId, [debit(trainerPayableAccount(trainerId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
+      return posting(event, transferId, [debit(trainerPayableAccount(trainerId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
     }
     case 'MilestoneRefunded': {
       const { contractId, amount, refundId } = event.data;
-      return posting(refundId, [debit(escrowAccount(contractId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
+      return posting(event, refundId, [debit(escrowAccount(contractId), cents(amount)), credit(platformStripeBalance, cents(amount))]);
     }
     case 'MilestoneChargebackClosed': {
       const { contractId, outcome, loss, disputeId } = event.data;
       // Opened and won move no money; a lost one is paid out of Stripe's balance to the bank.
       if (outcome === 'won' || loss === null) return null;
-      return posting(disputeId, chargebackLoss(contractId, loss));
+      return posting(event, disputeId, chargebackLoss(contractId, loss));
     }
     case 'ContractCreated':
     case 'MilestoneCreated':
@@ -66,9 +73,14 @@ export function postingRule(event: ContractEvent): Posting | null {
     case 'MilestoneDisputed':
     case 'MilestoneCancelled':
     case 'ContractArchived':
+    // Employer and trainer streams move no money of a contract.
+    case 'EmployerCustomerCreated':
+    case 'EmployerPaymentMethodAttached':
+    case 'TrainerPayoutAccountConnected':
+    case 'TrainerPayoutAccountUpdated':
       return null;
     default:
-      return assertNever(event, 'contract event');
+      return assertNever(event, 'domain event');
   }
 }
 
@@ -104,9 +116,14 @@ function chargebackLoss(contractId: string, loss: ChargebackLoss): JournalEntry[
  * Zero-amount lines are dropped (a zero fee posts no fee line); when nothing is left, nothing
  * moved and nothing posts: a fee that rounds up to the whole amount leaves a 0.00 payout.
  */
-function posting(stripeReference: string, entries: readonly JournalEntry[]): Posting | null {
+function posting(
+  event: { type: ContractEventType; data: { contractId: string; milestoneId: string } },
+  stripeReference: string,
+  entries: readonly JournalEntry[],
+): Posting | null {
   const moving = nonZero(entries);
-  return moving.length === 0 ? null : { stripeReference, entries: moving };
+  const { contractId, milestoneId } = event.data;
+  return moving.length === 0 ? null : { eventType: event.type, contractId, milestoneId, stripeReference, entries: moving };
 }
 
 function cents(amount: Amount): number {
@@ -115,23 +132,23 @@ function cents(amount: Amount): number {
   return amount.amountCents;
 }
 
-/** The journal transaction an event from the log posts, or null; always balanced when not null. */
+/**
+ * The journal transaction an event from the log posts, or null; always balanced when not null.
+ * Only a posting event needs its metadata read (and fails without occurredAt).
+ */
 export function postingOf(logged: LoggedEvent): JournalTransaction | null {
-  const event = { type: logged.type, data: logged.data } as ContractEvent;
-  if (!isContractEvent(event)) return null;
-  const posting = postingRule(event);
+  const event = domainEventOf(logged);
+  const posting = event === null ? null : postingRule(event);
   if (posting === null) return null;
-  const { occurredAt } = logged.metadata;
-  assert(typeof occurredAt === 'string', `event ${logged.eventId} at ${logged.position} has occurredAt`);
-  const { contractId, milestoneId } = event.data as { contractId: string; milestoneId: string };
+  const { occurredAt } = readEventMetadata(logged);
   const transaction: JournalTransaction = {
     transactionId: logged.eventId,
     position: logged.position,
     occurredAt,
     eventId: logged.eventId,
-    eventType: event.type,
-    contractId,
-    milestoneId,
+    eventType: posting.eventType,
+    contractId: posting.contractId,
+    milestoneId: posting.milestoneId,
     stripeReference: posting.stripeReference,
     entries: posting.entries,
   };

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { assert } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
-import { backoffMs } from '@escrow/payment-process';
+import { PollLoop, type LoopControl } from '@escrow/jobs';
+import { backoffMs, type Backoff } from '@escrow/retry';
 import type { SqlDb } from '@escrow/sql';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -18,6 +19,7 @@ export const relayIdleWaitMs = 500;
 export const relayAttemptCountMax = 8;
 export const relayRetryBaseMs = 100;
 export const relayRetryCapMs = 10_000;
+const relayRetryBackoff: Backoff = { baseMs: relayRetryBaseMs, capMs: relayRetryCapMs, jitter: 'proportional' };
 export const relayConnectTimeoutMs = 5_000;
 export const relayReconnectWaitMs = 1_000;
 
@@ -52,10 +54,10 @@ export class NatsRelay {
   private readonly servers: string[];
   private readonly target: RelayTarget;
   private readonly checkpointName: string;
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private loop: PollLoop | null = null;
+  private connection: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
   private position: string | null = null;
-  private wakeUp: (() => void) | null = null;
   private counters = { windows: 0, stored: 0, duplicates: 0, storedOutOfOrder: 0, retries: 0 };
 
   constructor(
@@ -77,18 +79,19 @@ export class NatsRelay {
 
   start(): void {
     assert(this.loop === null, 'the NATS relay is stopped before it starts again');
-    this.running = true;
-    this.loop = this.run().catch((error: unknown) => {
-      this.running = false;
-      this.onError(error);
+    this.loop = PollLoop.start({
+      idleMs: relayIdleWaitMs,
+      wakeSource: this.store.appendWatcher(),
+      setUp: (loop) => this.open(loop),
+      round: (loop) => this.relayNext(loop),
+      tearDown: () => this.close(),
+      onError: this.onError,
     });
   }
 
   /** Safe at any time, also before `start`; resolves once the connection is closed. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loop?.stop();
     this.loop = null;
   }
 
@@ -100,22 +103,26 @@ export class NatsRelay {
     return { ...this.counters };
   }
 
-  private async run(): Promise<void> {
+  /** The checkpoint, the connection and the stream, each retried; left undone when the relay stops meanwhile. */
+  private async open(loop: LoopControl): Promise<void> {
     this.position = await prepareRelayCheckpoint(this.db, this.checkpointName);
-    const connection = await this.withRetries('connecting to NATS', () => this.connect());
+    const connection = await this.withRetries(loop, 'connecting to NATS', () => this.connect());
     if (!connection) return;
-    try {
-      const ready = await this.withRetries('setting up the JetStream stream', async () => {
-        await ensureRelayStream(await jetstreamManager(connection), {
-          ...this.target,
-          duplicateWindowMs: this.options.duplicateWindowMs ?? relayDuplicateWindowMs,
-        });
-        return true;
+    this.connection = connection;
+    const ready = await this.withRetries(loop, 'setting up the JetStream stream', async () => {
+      await ensureRelayStream(await jetstreamManager(connection), {
+        ...this.target,
+        duplicateWindowMs: this.options.duplicateWindowMs ?? relayDuplicateWindowMs,
       });
-      if (ready) await this.relayLog(jetstream(connection));
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
+      return true;
+    });
+    if (ready) this.js = jetstream(connection);
+  }
+
+  private async close(): Promise<void> {
+    this.js = null;
+    await this.connection?.close().catch(() => undefined);
+    this.connection = null;
   }
 
   private connect(): Promise<NatsConnection> {
@@ -130,24 +137,22 @@ export class NatsRelay {
     });
   }
 
-  private async relayLog(js: JetStreamClient): Promise<void> {
-    const watcher = this.store.appendWatcher();
-    while (this.running) {
-      watcher.mark();
-      const batch = await this.store.readAll({ fromPosition: this.position, limit: relayBatchSizeMax });
-      if (batch.length > 0) await this.relayBatch(js, batch);
-      if (batch.length < relayBatchSizeMax && this.running) await watcher.wait(relayIdleWaitMs);
-    }
+  /** One batch of the log as one window; true when it was full, so more may be waiting. */
+  private async relayNext(loop: LoopControl): Promise<boolean> {
+    assert(this.js !== null, 'the relay publishes once its stream is set up');
+    const batch = await this.store.readAll({ fromPosition: this.position, limit: relayBatchSizeMax });
+    if (batch.length > 0) await this.relayBatch(loop, this.js, batch);
+    return batch.length === relayBatchSizeMax;
   }
 
   /**
    * One window, retried from its first unacknowledged event. Only acknowledged events are
    * checkpointed, so a crash at any point republishes at most this window.
    */
-  private async relayBatch(js: JetStreamClient, batch: readonly RecordedEvent[]): Promise<void> {
+  private async relayBatch(loop: LoopControl, js: JetStreamClient, batch: readonly RecordedEvent[]): Promise<void> {
     assert(comparePositions(this.position, batch[0]!.position) < 0, 'relay batches move forward');
     let rest = batch;
-    for (let attempt = 1; this.running; attempt++) {
+    for (let attempt = 1; loop.running; attempt++) {
       const ack = await publishWindow(js, this.target, rest);
       this.record(ack);
       if (ack.ackedCount > 0 && !(await this.advance(rest[ack.ackedCount - 1]!.position))) return;
@@ -156,7 +161,7 @@ export class NatsRelay {
       this.logger.warn(`publishing to JetStream failed (attempt ${attempt} of ${relayAttemptCountMax}), retrying: ${messageOf(ack.error)}`);
       this.counters.retries += 1;
       rest = rest.slice(ack.ackedCount);
-      await this.pause(backoffMs(attempt, relayRetryBaseMs, relayRetryCapMs));
+      await loop.pause(backoffMs(relayRetryBackoff, attempt));
     }
   }
 
@@ -178,31 +183,18 @@ export class NatsRelay {
   }
 
   /** Runs `op` until it succeeds, backing off in between; null when the relay stopped meanwhile. */
-  private async withRetries<T>(what: string, op: () => Promise<T>): Promise<T | null> {
-    for (let attempt = 1; this.running; attempt++) {
+  private async withRetries<T>(loop: LoopControl, what: string, op: () => Promise<T>): Promise<T | null> {
+    for (let attempt = 1; loop.running; attempt++) {
       try {
         return await op();
       } catch (error) {
         if (attempt >= relayAttemptCountMax) throw error;
         this.logger.warn(`${what} failed (attempt ${attempt} of ${relayAttemptCountMax}), retrying: ${messageOf(error)}`);
         this.counters.retries += 1;
-        await this.pause(backoffMs(attempt, relayRetryBaseMs, relayRetryCapMs));
+        await loop.pause(backoffMs(relayRetryBackoff, attempt));
       }
     }
     return null;
-  }
-
-  /** A backoff that `stop()` cuts short. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
   }
 }
 

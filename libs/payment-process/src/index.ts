@@ -4,7 +4,6 @@ export { PerformEffect, effectAttemptsMax } from './payment-saga/effects/perform
 export { EffectRunner } from './payment-saga/effects/effect-runner';
 export { PayoutRetrier } from './payment-saga/payout-retrier';
 export { SAGA_FAULTS, SimulatedCrash, noSagaFaults, type SagaCrashPoint, type SagaFaults } from './payment-saga/saga-faults';
-export { backoffMs, sleep } from './payment-saga/backoff';
 export type { Effect, EffectKind, EffectStatus } from './payment-saga/effects/effect-store';
 export type { DeadLetter } from './payment-saga/saga-store';
 export { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';

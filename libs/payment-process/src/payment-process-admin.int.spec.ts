@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
 import { PaymentProcessAdmin } from './payment-process-admin';
 import { EffectStore, type NewEffect } from './payment-saga/effects/effect-store';
 import { SagaStore } from './payment-saga/saga-store';
@@ -19,22 +19,20 @@ function refundEffect(key: string): NewEffect {
 }
 
 describeEachDatabase('PaymentProcessAdmin', (target) => {
+  // Emptied before each test: the tests list every effect and outcome.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let db: SqlDb;
   let admin: PaymentProcessAdmin;
   let effects: EffectStore;
   let saga: SagaStore;
 
   beforeEach(async () => {
-    db = await target.open();
+    db = database.db;
     admin = new PaymentProcessAdmin(db);
     await admin.prepare();
     effects = new EffectStore(db);
     saga = new SagaStore(db);
   });
-  afterEach(async () => {
-    await db.close();
-  });
-
   it('lists given-up and still-retrying effects apart', async () => {
     await effects.enqueue(refundEffect('dead-1'));
     await effects.enqueue(refundEffect('slow-1'));

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@escrow/event-store';
 import type { SqlExecutor } from '@escrow/sql';
 
 /**
- * A read model fed from the global log. `apply` runs inside the runner's transaction, together
+ * A read model fed from the global log. `applyBatch` runs inside the runner's transaction, together
  * with the checkpoint update, so each event takes effect exactly once.
  */
 export interface Projection {
@@ -11,10 +11,10 @@ export interface Projection {
   readonly schema: string;
   /** Tables a rebuild empties before replaying from position 0. */
   readonly tables: readonly string[];
-  apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
   /**
-   * Optional: the same effect as `apply` on each event in order, in a few statements per batch
-   * instead of a few per event — what makes rebuilds fast. The runner prefers it when present.
+   * The events, in log order, in a few statements per batch rather than a few per event (what
+   * makes rebuilds fast). Any batch size leaves the same rows and fails with the same message:
+   * each read model's `*.batch.int.spec.ts` compares sizes against each other.
    */
-  applyBatch?(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+  applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
+import { catchUpToCommitted } from '../../../test/support/catch-up';
 import type { Projection } from './projection';
 import { ProjectorRunner } from './projector-runner';
 import { rebuildProjection } from './rebuild';
@@ -13,25 +14,28 @@ function countingProjection(failOn?: { n: number }): Projection {
     name: 'test-counting',
     schema: 'create table if not exists test_counted (event_id uuid primary key, n int not null);',
     tables: ['test_counted'],
-    async apply(tx, event) {
-      const n = (event.data as { n: number }).n;
-      if (failOn && n === failOn.n) throw new Error(`projection cannot handle event ${n}`);
-      await tx.query('insert into test_counted (event_id, n) values ($1::uuid, $2)', [event.eventId, n]);
+    async applyBatch(tx, events) {
+      for (const event of events) {
+        const n = (event.data as { n: number }).n;
+        if (failOn && n === failOn.n) throw new Error(`projection cannot handle event ${n}`);
+        await tx.query('insert into test_counted (event_id, n) values ($1::uuid, $2)', [event.eventId, n]);
+      }
     },
   };
 }
 
 describeEachDatabase('ProjectorRunner', (target) => {
+  // Emptied before each test: the tests count every row and read the whole log.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let db: SqlDb;
   let store: PostgresEventStore;
 
   beforeEach(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
   });
   afterEach(async () => {
     await store.close();
-    await db.close();
   });
 
   async function appendNumbered(from: number, count: number) {
@@ -45,13 +49,13 @@ describeEachDatabase('ProjectorRunner', (target) => {
     await appendNumbered(0, 30);
     const first = new ProjectorRunner(store, db, countingProjection());
     await first.prepare();
-    expect(await first.catchUp()).toBe(30);
+    expect(await catchUpToCommitted(first, store)).toBe(30);
 
     await appendNumbered(30, 5);
     const restarted = new ProjectorRunner(store, db, countingProjection());
     await restarted.prepare();
     expect(restarted.checkpoint).toBe(first.checkpoint);
-    expect(await restarted.catchUp()).toBe(5);
+    expect(await catchUpToCommitted(restarted, store)).toBe(5);
     expect(await counted()).toEqual(Array.from({ length: 35 }, (_, n) => n));
     expect(await readCheckpoint(db, 'test-counting')).toBe((await store.headPosition()) ?? 'none');
   });
@@ -60,13 +64,13 @@ describeEachDatabase('ProjectorRunner', (target) => {
     await appendNumbered(0, 10);
     const failing = new ProjectorRunner(store, db, countingProjection({ n: 7 }));
     await failing.prepare();
-    await expect(failing.catchUp()).rejects.toThrow('cannot handle event 7');
+    await expect(catchUpToCommitted(failing, store)).rejects.toThrow('cannot handle event 7');
     expect(await counted()).toEqual([]);
     expect(await readCheckpoint(db, 'test-counting')).toBeNull();
 
     const fixed = new ProjectorRunner(store, db, countingProjection());
     await fixed.prepare();
-    expect(await fixed.catchUp()).toBe(10);
+    expect(await catchUpToCommitted(fixed, store)).toBe(10);
     expect(await counted()).toEqual(Array.from({ length: 10 }, (_, n) => n));
   });
 

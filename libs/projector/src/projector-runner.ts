@@ -1,5 +1,7 @@
 import { assert } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { PollLoop } from '@escrow/jobs';
+import { sleep } from '@escrow/retry';
 import { migrate, type SqlDb } from '@escrow/sql';
 import { ensureCheckpointRow, ensureCheckpointSchema, lockCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
@@ -16,8 +18,7 @@ export const catchUpPollIntervalMs = 20;
  * one transaction, so a crash anywhere resumes exactly where the read model stands.
  */
 export class ProjectorRunner {
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private loop: PollLoop | null = null;
   private position: string | null = null;
   private failure: unknown = null;
 
@@ -36,18 +37,20 @@ export class ProjectorRunner {
   }
 
   start(): void {
-    assert(!this.running, `projector ${this.projection.name} starts once`);
-    this.running = true;
-    this.loop = this.run().catch((error: unknown) => {
-      this.running = false;
-      this.failure = error;
-      this.onError(error);
+    assert(!this.loop?.running, `projector ${this.projection.name} starts once`);
+    this.loop = PollLoop.start({
+      idleMs: projectorIdleWaitMs,
+      wakeSource: this.store.appendWatcher(),
+      round: () => this.next(),
+      onError: (error) => {
+        this.failure = error;
+        this.onError(error);
+      },
     });
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop?.stop();
     this.loop = null;
   }
 
@@ -67,14 +70,11 @@ export class ProjectorRunner {
     }
   }
 
-  private async run(): Promise<void> {
-    const watcher = this.store.appendWatcher();
-    while (this.running) {
-      watcher.mark();
-      const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
-      if (batch.length > 0) await this.applyBatch(batch);
-      if (batch.length < projectorBatchSizeMax && this.running) await watcher.wait(projectorIdleWaitMs);
-    }
+  /** One batch from the checkpoint; true when it was full, so more may be waiting. */
+  private async next(): Promise<boolean> {
+    const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
+    if (batch.length > 0) await this.applyBatch(batch);
+    return batch.length === projectorBatchSizeMax;
   }
 
   /**
@@ -88,8 +88,7 @@ export class ProjectorRunner {
     const stored = await this.db.transaction(async (tx) => {
       const current = await lockCheckpoint(tx, this.projection.name);
       if (current !== this.position) return { moved: true as const, position: current };
-      if (this.projection.applyBatch) await this.projection.applyBatch(tx, batch);
-      else for (const event of batch) await this.projection.apply(tx, event);
+      await this.projection.applyBatch(tx, batch);
       await writeCheckpoint(tx, this.projection.name, last.position);
       return { moved: false as const, position: last.position };
     });
@@ -107,7 +106,7 @@ export class ProjectorRunner {
     for (;;) {
       if (comparePositions(await readCheckpoint(db, name), position) >= 0) return true;
       if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, catchUpPollIntervalMs));
+      await sleep(catchUpPollIntervalMs);
     }
   }
 

@@ -13,6 +13,7 @@ import {
 } from '@escrow/domain';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { WrongExpectedVersion, type EventStore, type ExpectedRevision, type RecordedEvent } from '@escrow/event-store';
+import { backoffMs, sleep, type Backoff } from '@escrow/retry';
 import { deterministicId, newId, type Clock } from './ids';
 
 /**
@@ -25,6 +26,7 @@ export const concurrentRetryCountMax = 10;
 /** Backoff before attempt n + 1: a random delay up to min(cap, base × 2^(n-1)) ("full jitter"). */
 export const concurrentRetryBaseMs = 10;
 export const concurrentRetryCapMs = 400;
+const concurrentRetryBackoff: Backoff = { baseMs: concurrentRetryBaseMs, capMs: concurrentRetryCapMs, jitter: 'full' };
 /** The longest a command waits for the one before it on the same stream in this process (see Turns). */
 export const streamTurnWaitMaxMs = 2_000;
 
@@ -38,7 +40,7 @@ export interface ConcurrentRetry {
 /** Jitter spreads the losers out, so that they do not all collide again in the next round. */
 export const jitteredBackoff: ConcurrentRetry = {
   attemptsMax: concurrentRetryCountMax,
-  delayMs: (attempt) => Math.random() * Math.min(concurrentRetryCapMs, concurrentRetryBaseMs * 2 ** (attempt - 1)),
+  delayMs: (attempt) => backoffMs(concurrentRetryBackoff, attempt),
 };
 
 export interface CommandContext {
@@ -172,7 +174,7 @@ export class CommandHandling {
         return await this.decideAndAppend(streamId, decider, commandOrBuilder, context, eventIds);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion) || attempt >= this.retry.attemptsMax) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.retry.delayMs(attempt)));
+        await sleep(this.retry.delayMs(attempt));
       }
     }
   }

@@ -21,11 +21,13 @@ function executor(db: PgliteLike): SqlExecutor {
 /**
  * Embedded PostgreSQL. `dataDir` undefined keeps it in memory (tests). PGlite has a single
  * connection and queues queries and transactions itself, so callers need no lock of their own.
+ * `loadDataDir`: start from a copy of a data directory dumped earlier (`dumpDataDir`), skipping
+ * initdb (tests open many empty databases from one dump).
  */
-export async function openPglite(dataDir?: string): Promise<SqlDb> {
+export async function openPglite(dataDir?: string, options: { readonly loadDataDir?: Blob } = {}): Promise<SqlDb> {
   // PGlite is an ES module: load it at run time so the CommonJS build can use it.
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   return {
     kind: 'pglite',
     ...executor(db),

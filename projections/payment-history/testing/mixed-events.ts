@@ -9,7 +9,8 @@ import type { RecordedEvent } from '@escrow/event-store';
  */
 export function mixedContractLog(contracts: number): RecordedEvent[] {
   const perContract = Array.from({ length: contracts }, (_, c) => contractLife(c));
-  const log: { streamId: string; event: ContractEvent }[] = [];
+  // Events of other writers pass through too, so the log holds any type, not only ContractEvent.
+  const log: { streamId: string; event: { type: string; data: unknown } }[] = [];
   for (let round = 0; perContract.some((events) => events.length > 0); round++) {
     perContract.forEach((events, c) => {
       // Uneven interleaving: some contracts move several events ahead at once.
@@ -17,7 +18,7 @@ export function mixedContractLog(contracts: number): RecordedEvent[] {
       for (const event of events.splice(0, take)) log.push({ streamId: contractStream(`c_${c}`), event });
     });
     // Events the read models do not know at all also pass through.
-    if (round % 5 === 0) log.push({ streamId: 'billing-x', event: { type: 'SomethingElseHappened', data: { round } } as unknown as ContractEvent });
+    if (round % 5 === 0) log.push({ streamId: 'billing-x', event: { type: 'SomethingElseHappened', data: { round } } });
   }
   const revisions = new Map<string, number>();
   return log.map(({ streamId, event }, i) => {

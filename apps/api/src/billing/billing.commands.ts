@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { customerOf, forbidden } from '@escrow/domain';
+import { customerOf, requireThisEmployer, requireThisTrainer } from '@escrow/domain';
 import type { PaymentGateway } from '@escrow/payments';
 import { CommandHandling, PAYMENT_GATEWAY, requestScopedId } from '@escrow/runtime';
 import type { RequestContext } from '../http/request-context';
@@ -24,10 +24,8 @@ export class AttachPaymentMethodHandler implements ICommandHandler<AttachPayment
 
   async execute({ employerId, paymentMethodId, context }: AttachPaymentMethod) {
     const { actor } = context;
-    // Checked before calling the gateway so that nobody creates customers for someone else.
-    if (actor.role !== 'employer' || actor.id !== employerId) {
-      throw forbidden('not_this_employer', 'an employer can only attach its own payment method');
-    }
+    // The decider's own rule, asked before the gateway: nobody creates customers for someone else.
+    requireThisEmployer(actor, employerId, 'AttachPaymentMethod');
     const customerId = customerOf(await this.commands.loadEmployer(employerId));
     const attached = await providerCall(`attach payment method for employer ${employerId}`, () =>
       this.gateway.attachPaymentMethod({
@@ -62,9 +60,8 @@ export class ConnectPayoutAccountHandler implements ICommandHandler<ConnectPayou
 
   async execute({ trainerId, context }: ConnectPayoutAccount) {
     const { actor } = context;
-    if (actor.role !== 'trainer' || actor.id !== trainerId) {
-      throw forbidden('not_this_trainer', 'a trainer can only connect its own payout account');
-    }
+    // The decider's own rule, asked before the gateway creates an account.
+    requireThisTrainer(actor, trainerId);
     const known = (await this.commands.loadTrainer(trainerId)).payoutAccount;
     const account = await providerCall(`payout account for trainer ${trainerId}`, () =>
       this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null }),
@@ -98,9 +95,8 @@ export class StartPaymentMethodSetupHandler implements ICommandHandler<StartPaym
 
   async execute({ employerId, context }: StartPaymentMethodSetup) {
     const { actor } = context;
-    if (actor.role !== 'employer' || actor.id !== employerId) {
-      throw forbidden('not_this_employer', 'an employer can only set up its own payment method');
-    }
+    // The decider's own rule, asked before the gateway creates a customer and a setup intent.
+    requireThisEmployer(actor, employerId, 'StartPaymentMethodSetup');
     const known = customerOf(await this.commands.loadEmployer(employerId));
     const intent = await providerCall(`setup intent for employer ${employerId}`, () =>
       this.gateway.createSetupIntent({

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Money, type Actor, type ContractCommand, type MilestoneStatus } from '@escrow/domain';
 import { requestScopedId, type CommandResult } from '@escrow/runtime';
@@ -111,9 +111,7 @@ export class ContractsController {
     @CurrentActor() actor: Actor,
     @Req() request: AuthenticatedRequest,
   ) {
-    if (body.resolution !== 'split' && body.trainerAmount !== undefined) {
-      throw new BadRequestException('trainerAmount: only a split takes a trainerAmount');
-    }
+    // Which resolution may name a trainerAmount, and how much it may be, the decider rules.
     const trainerAmountCents = body.trainerAmount === undefined ? null : Money.parse(body.trainerAmount).amountCents;
     const command = new ResolveMilestoneDispute(contractId, milestoneId, body.resolution, trainerAmountCents, body.note.trim(), requestContext(actor, request));
     return this.milestoneOutcome(milestoneId, command);

@@ -9,6 +9,7 @@ const statusByKind: Record<DomainErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   forbidden: HttpStatus.FORBIDDEN,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  invalid: HttpStatus.BAD_REQUEST,
 };
 
 export interface ErrorBody {

@@ -1,6 +1,9 @@
 import { assertNever } from '../shared/assert';
-import { conflict, forbidden } from '../shared/errors';
+import { conflict } from '../shared/errors';
 import type { Actor, DomainEvent } from '../shared/metadata';
+import { requireThisEmployer } from './ownership';
+
+export { requireThisEmployer, type EmployerAction } from './ownership';
 
 export const employerStream = (employerId: string) => `employer-${employerId}`;
 
@@ -54,9 +57,7 @@ export function decideEmployer(command: EmployerCommand, state: EmployerState): 
   switch (command.type) {
     case 'AttachPaymentMethod': {
       const { actor, data } = command;
-      if (actor.role !== 'employer' || actor.id !== data.employerId) {
-        throw forbidden('not_this_employer', 'an employer can only attach its own payment method');
-      }
+      requireThisEmployer(actor, data.employerId, command.type);
       const current = state.paymentMethod;
       // Attaching the method already on file again changes nothing: no event.
       if (current?.paymentMethodId === data.paymentMethodId && current.customerId === data.customerId) return [];
@@ -64,9 +65,7 @@ export function decideEmployer(command: EmployerCommand, state: EmployerState): 
     }
     case 'RecordCustomer': {
       const { actor, data } = command;
-      if (actor.role !== 'employer' || actor.id !== data.employerId) {
-        throw forbidden('not_this_employer', 'an employer can only record its own customer');
-      }
+      requireThisEmployer(actor, data.employerId, command.type);
       if (state.customerId === data.customerId) return [];
       if (state.customerId !== null) {
         throw conflict('customer_mismatch', `employer ${data.employerId} is customer ${state.customerId}, not ${data.customerId}`);

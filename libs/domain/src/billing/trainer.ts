@@ -1,6 +1,9 @@
 import { assertNever } from '../shared/assert';
 import { conflict, forbidden } from '../shared/errors';
 import type { Actor, DomainEvent } from '../shared/metadata';
+import { requireThisTrainer } from './ownership';
+
+export { requireThisTrainer } from './ownership';
 
 export const trainerStreamPrefix = 'trainer-';
 export const trainerStream = (trainerId: string) => `${trainerStreamPrefix}${trainerId}`;
@@ -48,9 +51,7 @@ export function decideTrainer(command: TrainerCommand, state: TrainerState): Tra
   switch (command.type) {
     case 'ConnectPayoutAccount': {
       const { actor, data } = command;
-      if (actor.role !== 'trainer' || actor.id !== data.trainerId) {
-        throw forbidden('not_this_trainer', 'a trainer can only connect its own payout account');
-      }
+      requireThisTrainer(actor, data.trainerId);
       const current = state.payoutAccount;
       if (current?.accountId === data.accountId && current.payoutsEnabled === data.payoutsEnabled) return [];
       return [{ type: 'TrainerPayoutAccountConnected', data }];

@@ -1,5 +1,5 @@
 import { assert } from '../shared/assert';
-import { conflict, unprocessable } from '../shared/errors';
+import { conflict, invalid, unprocessable } from '../shared/errors';
 import { Money, usd } from '../shared/money';
 import type { Dispute, ResolveDispute } from './commands';
 import type { ContractEvent } from './events';
@@ -53,6 +53,17 @@ export function decideResolveDispute(command: ResolveDispute, state: ContractOpe
       },
     },
   ];
+}
+
+/**
+ * Only a split names the trainer's part: release and refund give the whole escrow to one side.
+ * About the command alone, so `decide` checks it before the contract: a resolution naming a
+ * part it cannot have is refused alike whether or not the contract or milestone exists.
+ */
+export function requireTrainerAmountOnlyForSplit(data: ResolveDispute['data']): void {
+  if (data.resolution !== 'split' && data.trainerAmountCents !== null) {
+    throw invalid('trainer_amount_without_split', 'trainerAmount: only a split takes a trainerAmount');
+  }
 }
 
 /** Cents released to the trainer by a resolution; a split must leave something to each side. */

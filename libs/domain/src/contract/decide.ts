@@ -5,7 +5,7 @@ import type { ContractEvent } from './events';
 import type { ContractState } from './state';
 import { decideRequestApproval, decideApprove, decidePayoutCompleted, decidePayoutFailed } from './decide-approval';
 import { decideChargebackClosed, decideChargebackOpened } from './decide-chargebacks';
-import { decideDispute, decideResolveDispute } from './decide-disputes';
+import { decideDispute, decideResolveDispute, requireTrainerAmountOnlyForSplit } from './decide-disputes';
 import { decideFunded, decideFundingFailed, decideFundingPending, decideRequestFunding } from './decide-funding';
 import { decideAddMilestone, decideArchive, decideCancel, decideHireTrainer } from './decide-hiring';
 import { decideExternalRefund, decideRefunded } from './decide-refunds';
@@ -18,6 +18,8 @@ export { unresolvedStatuses } from './decide-hiring';
  */
 export function decide(command: ContractCommand, state: ContractState): ContractEvent[] {
   if (command.type === 'HireTrainer') return decideHireTrainer(command, state);
+  // What a command says of itself comes before what it meets: a malformed one is refused first.
+  if (command.type === 'ResolveDispute') requireTrainerAmountOnlyForSplit(command.data);
   if (state.status === 'none') {
     throw notFound('contract_not_found', `contract ${command.data.contractId} does not exist`);
   }

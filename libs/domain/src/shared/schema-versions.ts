@@ -22,6 +22,11 @@ type Catalog = { readonly [T in ContractEvent['type']]: CatalogEntry<'contract'>
 
 export type DomainEventType = keyof Catalog;
 export type EventCategory = Catalog[DomainEventType]['category'];
+/** Every event the domain writes, whatever its stream: the union the catalog is keyed by. */
+export type AnyDomainEvent = ContractEvent | EmployerEvent | TrainerEvent;
+export type DomainEventOfType<T extends DomainEventType> = Extract<AnyDomainEvent, { type: T }>;
+/** The event types the catalog files under one stream category. */
+export type EventTypeIn<C extends EventCategory> = { [T in DomainEventType]: Catalog[T]['category'] extends C ? T : never }[DomainEventType];
 
 export const eventCatalog = {
   ContractCreated: { category: 'contract', schemaVersion: 1 },
@@ -48,10 +53,33 @@ export const eventCatalog = {
   TrainerPayoutAccountUpdated: { category: 'trainer', schemaVersion: 1 },
 } as const satisfies Catalog;
 
+// Object.keys types its result as string[]; the `satisfies Catalog` above makes the keys exactly DomainEventType.
 export const domainEventTypes = Object.keys(eventCatalog) as readonly DomainEventType[];
 
 export function isDomainEventType(type: string): type is DomainEventType {
   return Object.hasOwn(eventCatalog, type);
+}
+
+/** The catalog's types of one stream category, in catalog order: the only list of them kept. */
+export function eventTypesIn<C extends EventCategory>(category: C): readonly EventTypeIn<C>[] {
+  return domainEventTypes.filter((type): type is EventTypeIn<C> => eventCatalog[type].category === category);
+}
+
+/** A category's streams are named `<category>-<id>` (contractStream, employerStream, trainerStream follow it). */
+export function streamPrefixOf(category: EventCategory): string {
+  return `${category}-`;
+}
+
+/** The stream categories, in catalog order. */
+export const eventCategories: readonly EventCategory[] = [...new Set(domainEventTypes.map((type) => eventCatalog[type].category))];
+
+/** The streams the domain writes: one prefix per category of the catalog. */
+export const domainStreamPrefixes: readonly string[] = eventCategories.map(streamPrefixOf);
+
+/** The stream prefixes a reader of these types must subscribe to (its store filter), in catalog order. */
+export function streamPrefixesOf(types: Iterable<DomainEventType>): readonly string[] {
+  const categories = new Set([...types].map((type) => eventCatalog[type].category));
+  return eventCategories.filter((category) => categories.has(category)).map(streamPrefixOf);
 }
 
 /** The schema version the domain writes an event type at; an unknown type is a bug. */

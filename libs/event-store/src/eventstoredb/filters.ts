@@ -1,9 +1,9 @@
 import { streamNameFilter, type PrefixesFilter } from '@eventstore/db-client';
-import { assert, contractStream, employerStream, trainerStream } from '@escrow/domain';
+import { assert, domainStreamPrefixes } from '@escrow/domain';
 import type { EventFilter } from '../event-store';
 
-/** The streams the domain writes, named by the domain's own stream-name functions. */
-export const domainStreamPrefixes: readonly string[] = [contractStream(''), employerStream(''), trainerStream('')];
+/** The streams the domain writes: one prefix per stream category of the domain's event catalog. */
+export { domainStreamPrefixes };
 
 /**
  * Which streams of the server are this store's: those named `namespace + prefix`. Everything

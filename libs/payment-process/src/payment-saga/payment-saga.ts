@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   assert,
+  assertNever,
   payoutDestination,
+  readDomainEvent,
+  streamPrefixesOf,
+  typesUsedFor,
   type ContractEvent,
+  type DomainEventOfType,
+  type DomainEventRecord,
+  type EventTypeUses,
   type MilestoneApproved,
   type MilestoneDisputeResolved,
   type MilestoneFundingRequested,
@@ -10,9 +17,9 @@ import {
 import type { EventStore, RecordedEvent, Subscription } from '@escrow/event-store';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '@escrow/payments';
 import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from '@escrow/projector';
+import { backoffMs } from '@escrow/retry';
 import { CommandHandling, EVENT_STORE, SQL_DB } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
-import { backoffMs } from './backoff';
 import { EffectStore, type NewEffect } from './effects/effect-store';
 import { EffectRunner } from './effects/effect-runner';
 import { SagaOutcomes, payoutFailed, type OutcomeCause } from './saga-outcomes';
@@ -25,6 +32,39 @@ export const payoutRetryBaseMs = 1_000;
 export const payoutRetryCapMs = 5 * 60_000;
 
 type Data<E extends ContractEvent> = E['data'];
+type RecordOf<T extends ContractEvent['type']> = DomainEventRecord<DomainEventOfType<T>>;
+
+/**
+ * What the saga does with each event type of the catalog: 'act' on it (a case in `handle`,
+ * which is exhaustive over them) or 'ignored'. tsc refuses the table until a new type is decided.
+ */
+export const paymentSagaEventUses = {
+  ContractCreated: 'ignored',
+  MilestoneCreated: 'ignored',
+  MilestoneFundingRequested: 'act',
+  MilestoneFunded: 'ignored',
+  MilestoneFundingPending: 'ignored',
+  MilestoneFundingFailed: 'ignored',
+  MilestoneApprovalRequested: 'ignored',
+  MilestoneApproved: 'act',
+  MilestonePayoutCompleted: 'act',
+  MilestonePayoutFailed: 'act',
+  MilestoneDisputed: 'ignored',
+  MilestoneChargebackOpened: 'ignored',
+  MilestoneChargebackClosed: 'act',
+  MilestoneDisputeResolved: 'act',
+  MilestoneRefunded: 'ignored',
+  MilestoneCancelled: 'ignored',
+  ContractArchived: 'ignored',
+  EmployerCustomerCreated: 'ignored',
+  EmployerPaymentMethodAttached: 'ignored',
+  TrainerPayoutAccountConnected: 'act',
+  TrainerPayoutAccountUpdated: 'act',
+} as const satisfies EventTypeUses<'act'>;
+
+export const paymentSagaEventTypes = typesUsedFor(paymentSagaEventUses, 'act');
+/** The streams holding the types the saga acts on (contract and trainer streams today). */
+export const paymentSagaStreamPrefixes = streamPrefixesOf(paymentSagaEventTypes);
 /** A gateway request as the saga persists it: the key is the effect's own. */
 export type Unkeyed<R> = Omit<R, 'idempotencyKey'>;
 
@@ -60,7 +100,7 @@ export class PaymentSaga {
     await this.runner.start(onError);
     const fromPosition = await readCheckpoint(this.db, sagaCheckpointName);
     this.subscription = this.store.subscribe(
-      { fromPosition, filter: { streamPrefixes: ['contract-', 'trainer-'] }, onError },
+      { fromPosition, filter: { streamPrefixes: paymentSagaStreamPrefixes }, onError },
       (event) => this.handle(event),
     );
   }
@@ -71,48 +111,50 @@ export class PaymentSaga {
     await this.runner.stop();
   }
 
-  private async handle(event: RecordedEvent): Promise<void> {
-    switch (event.type) {
+  private async handle(recorded: RecordedEvent): Promise<void> {
+    const record = readDomainEvent(recorded, paymentSagaEventTypes);
+    // Nothing to do: not worth a checkpoint write (a restart re-reads it and skips it again).
+    if (record === null) return;
+    switch (record.type) {
       case 'MilestoneFundingRequested':
-        await this.enqueue(chargeEffect(event));
+        await this.enqueue(chargeEffect(record));
         break;
       case 'MilestoneApproved': {
-        const { contractId, milestoneId } = event.data as Data<MilestoneApproved>;
+        const { contractId, milestoneId } = record.event.data;
         await this.payOut(contractId, milestoneId);
         break;
       }
       case 'MilestoneDisputeResolved': {
-        const data = event.data as Data<MilestoneDisputeResolved>;
-        if (data.refundAmount.amountCents > 0) await this.enqueue(await this.refundEffect(event, data));
+        const { data } = record.event;
+        if (data.refundAmount.amountCents > 0) await this.enqueue(await this.refundEffect(record, data));
         if (data.trainerAmount.amountCents > 0) await this.payOut(data.contractId, data.milestoneId);
         break;
       }
       case 'MilestonePayoutFailed':
-        await this.schedulePayoutRetry(event.data as { contractId: string; milestoneId: string; trainerId: string; attempt: number; reason: string });
+        await this.schedulePayoutRetry(record.event.data);
         break;
       case 'MilestonePayoutCompleted': {
-        const { contractId, milestoneId } = event.data as { contractId: string; milestoneId: string };
+        const { contractId, milestoneId } = record.event.data;
         await this.sagaStore.payoutSettled(contractId, milestoneId);
         break;
       }
       case 'TrainerPayoutAccountConnected':
       case 'TrainerPayoutAccountUpdated': {
-        const { trainerId, payoutsEnabled } = event.data as { trainerId: string; payoutsEnabled: boolean };
+        const { trainerId, payoutsEnabled } = record.event.data;
         // Payouts waiting for this trainer go out as soon as Stripe enables the account.
         if (payoutsEnabled) await this.sagaStore.payoutsDueNowFor(trainerId);
         break;
       }
       case 'MilestoneChargebackClosed': {
         // A chargeback won on an approved milestone unblocks its payout (payOut checks the status).
-        const { contractId, milestoneId } = event.data as { contractId: string; milestoneId: string };
+        const { contractId, milestoneId } = record.event.data;
         await this.payOut(contractId, milestoneId);
         break;
       }
       default:
-        // Nothing to do: not worth a checkpoint write (a restart re-reads it and skips it again).
-        return;
+        return assertNever(record, 'payment saga event');
     }
-    await writeCheckpoint(this.db, sagaCheckpointName, event.position);
+    await writeCheckpoint(this.db, sagaCheckpointName, record.position);
   }
 
   /**
@@ -128,9 +170,9 @@ export class PaymentSaga {
       await this.sagaStore.payoutSettled(contractId, milestoneId);
       return;
     }
-    const approved = recorded.findLast((r) => releasesMoney(r, milestoneId));
+    const approved = recorded.map((r) => readDomainEvent(r, releaseEventTypes)).findLast((r) => r !== null && releasesMoney(r, milestoneId));
     assert(approved, `approved milestone ${milestoneId} has the event that released its money`);
-    const data = approved.data as ReleaseData;
+    const data: ReleaseData = approved.event.data;
     const attempt = milestone.payoutAttempts + 1;
     const cause = causeOf(approved);
     const destination = payoutDestination(await this.commands.loadTrainer(data.trainerId));
@@ -155,7 +197,7 @@ export class PaymentSaga {
     this.runner.kick();
   }
 
-  private async refundEffect(event: RecordedEvent, data: Data<MilestoneDisputeResolved>): Promise<NewEffect> {
+  private async refundEffect(resolved: RecordOf<'MilestoneDisputeResolved'>, data: Data<MilestoneDisputeResolved>): Promise<NewEffect> {
     const { contractId, milestoneId, refundAmount } = data;
     const request: Unkeyed<RefundRequest> = {
       paymentIntentId: await this.fundingPaymentIntent(contractId, milestoneId, data.chargeId),
@@ -164,7 +206,7 @@ export class PaymentSaga {
       currency: refundAmount.currency,
       metadata: { contractId, milestoneId },
     };
-    return { ...effectCause(event, contractId, milestoneId), key: `refund:${event.eventId}`, kind: 'refund', request: { ...request } };
+    return { ...effectCause(resolved, contractId, milestoneId), key: `refund:${resolved.eventId}`, kind: 'refund', request: { ...request } };
   }
 
   /** Refunds go through the PaymentIntent that funded the milestone with this charge. */
@@ -176,13 +218,13 @@ export class PaymentSaga {
   }
 
   private async schedulePayoutRetry(data: { contractId: string; milestoneId: string; trainerId: string; attempt: number; reason: string }) {
-    const delayMs = backoffMs(data.attempt, payoutRetryBaseMs, payoutRetryCapMs);
+    const delayMs = backoffMs({ baseMs: payoutRetryBaseMs, capMs: payoutRetryCapMs, jitter: 'proportional' }, data.attempt);
     await this.sagaStore.schedulePayoutRetry({ ...data, attempts: data.attempt, delayMs });
   }
 }
 
-function chargeEffect(event: RecordedEvent): NewEffect {
-  const data = event.data as Data<MilestoneFundingRequested>;
+function chargeEffect(record: RecordOf<'MilestoneFundingRequested'>): NewEffect {
+  const data: Data<MilestoneFundingRequested> = record.event.data;
   const { contractId, milestoneId } = data;
   const request: Unkeyed<ChargeRequest> = {
     amountCents: data.amount.amountCents,
@@ -192,15 +234,14 @@ function chargeEffect(event: RecordedEvent): NewEffect {
     transferGroup: transferGroup(milestoneId),
     metadata: { contractId, milestoneId },
   };
-  return { ...effectCause(event, contractId, milestoneId), key: `charge:${event.eventId}`, kind: 'charge', request: { ...request } };
+  return { ...effectCause(record, contractId, milestoneId), key: `charge:${record.eventId}`, kind: 'charge', request: { ...request } };
 }
 
-export function causeOf(event: RecordedEvent): OutcomeCause {
-  const metadata = event.metadata as { correlationId?: string };
-  return { eventId: event.eventId, eventType: event.type, correlationId: metadata.correlationId ?? event.eventId };
+export function causeOf(event: DomainEventRecord): OutcomeCause {
+  return { eventId: event.eventId, eventType: event.type, correlationId: event.metadata.correlationId ?? event.eventId };
 }
 
-function effectCause(event: RecordedEvent, contractId: string, milestoneId: string) {
+function effectCause(event: DomainEventRecord, contractId: string, milestoneId: string) {
   const cause = causeOf(event);
   return { contractId, milestoneId, causeEventId: cause.eventId, causeEventType: cause.eventType, correlationId: cause.correlationId };
 }
@@ -208,10 +249,12 @@ function effectCause(event: RecordedEvent, contractId: string, milestoneId: stri
 /** What both an approval and a dispute resolution that releases money say about the payout. */
 type ReleaseData = Pick<Data<MilestoneApproved>, 'contractId' | 'milestoneId' | 'trainerId' | 'net' | 'chargeId'>;
 
-function releasesMoney(event: RecordedEvent, milestoneId: string): boolean {
-  if (event.type === 'MilestoneApproved') return (event.data as Data<MilestoneApproved>).milestoneId === milestoneId;
-  if (event.type !== 'MilestoneDisputeResolved') return false;
-  const data = event.data as Data<MilestoneDisputeResolved>;
+/** The events that can release a milestone's money to its trainer. */
+const releaseEventTypes = new Set(['MilestoneApproved', 'MilestoneDisputeResolved'] as const);
+
+function releasesMoney(record: RecordOf<'MilestoneApproved' | 'MilestoneDisputeResolved'>, milestoneId: string): boolean {
+  if (record.type === 'MilestoneApproved') return record.event.data.milestoneId === milestoneId;
+  const { data } = record.event;
   return data.milestoneId === milestoneId && data.trainerAmount.amountCents > 0;
 }
 

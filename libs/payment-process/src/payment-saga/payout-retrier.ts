@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { sleep } from './backoff';
+import { PollLoop, type LoopControl } from '@escrow/jobs';
 import { PaymentSaga } from './payment-saga';
 
 export const payoutRetryPollMs = 250;
@@ -11,33 +11,36 @@ export const payoutLeaseMs = 60_000;
 @Injectable()
 export class PayoutRetrier {
   private readonly logger = new Logger('PayoutRetrier');
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private loop: PollLoop | null = null;
 
   constructor(private readonly saga: PaymentSaga) {}
 
   start(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop = PollLoop.start({
+      idleMs: payoutRetryPollMs,
+      round: (loop) => this.round(loop),
+      // A failed round (the database away) is logged and tried again at the next poll: the
+      // payouts stay in their table, so nothing is lost meanwhile.
+      retryFailedRounds: {
+        delayMs: () => payoutRetryPollMs,
+        report: (error) => this.logger.error(`payout retry round failed: ${String(error)}`),
+      },
+      onError: (error) => this.logger.error(`payout retries stopped: ${String(error)}`),
+    });
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop?.stop();
+    this.loop = null;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const due = await this.saga.sagaStore.takeDuePayouts(payoutRetryBatchMax, payoutLeaseMs);
-        for (const payout of due) {
-          if (!this.running) break;
-          await this.saga.payOut(payout.contractId, payout.milestoneId);
-        }
-      } catch (error) {
-        this.logger.error(`payout retry round failed: ${String(error)}`);
-      }
-      await sleep(payoutRetryPollMs);
+  /** One batch per poll: the payouts it took are postponed by their lease, not finished here. */
+  private async round(loop: LoopControl): Promise<boolean> {
+    const due = await this.saga.sagaStore.takeDuePayouts(payoutRetryBatchMax, payoutLeaseMs);
+    for (const payout of due) {
+      if (!loop.running) break;
+      await this.saga.payOut(payout.contractId, payout.milestoneId);
     }
+    return false;
   }
 }

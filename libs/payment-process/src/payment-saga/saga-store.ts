@@ -1,3 +1,4 @@
+import { JobQueue, type JobTable } from '@escrow/jobs';
 import { migrate, type SqlDb } from '@escrow/sql';
 
 export const sagaSchema = `
@@ -37,14 +38,42 @@ export interface DuePayout {
   readonly milestoneId: string;
 }
 
-/** The saga's own durable state: payouts waiting for a retry, and work that needs a person. */
+/**
+ * The lifecycle columns of `saga_payouts`, for the job queue. A row is a payout waiting for its
+ * next attempt; the saga deletes it when the payout settles. Claiming postpones the row by the
+ * lease (the table has no lease columns): the attempt's outcome arrives as an event, which
+ * schedules the next retry or settles the payout.
+ */
+export const payoutJobs: JobTable = {
+  table: 'saga_payouts',
+  key: ['contract_id', 'milestone_id'],
+  dueAt: { column: 'next_attempt_at' },
+  attempts: 'attempts',
+  error: 'last_reason',
+  order: 'next_attempt_at',
+  lease: { kind: 'postpone' },
+};
+
+/**
+ * The saga's own durable state: payouts waiting for a retry, and work that needs a person. The
+ * dead letters are not a job queue: nothing works them off or retries them. Each is the record of
+ * an outcome a contract refused, kept for a person to settle and mark resolved.
+ */
 export class SagaStore {
-  constructor(private readonly db: SqlDb) {}
+  private readonly payouts: JobQueue;
+
+  constructor(private readonly db: SqlDb) {
+    this.payouts = new JobQueue(db, payoutJobs);
+  }
 
   async prepare(): Promise<void> {
     await migrate(this.db, 'saga_schema', sagaSchema);
   }
 
+  /**
+   * Written from the failure event: its attempt number, not a count of its own, so handling the
+   * same event again after a crash schedules the same retry.
+   */
   async schedulePayoutRetry(p: DuePayout & { trainerId: string; attempts: number; reason: string; delayMs: number }): Promise<void> {
     await this.db.query(
       `insert into saga_payouts (contract_id, milestone_id, trainer_id, attempts, last_reason, next_attempt_at)
@@ -56,31 +85,18 @@ export class SagaStore {
   }
 
   async payoutSettled(contractId: string, milestoneId: string): Promise<void> {
-    await this.db.query('delete from saga_payouts where contract_id = $1 and milestone_id = $2', [contractId, milestoneId]);
+    await this.payouts.complete([contractId, milestoneId]);
   }
 
   /** A payout account appeared: its waiting payouts need not sit out their backoff. */
   async payoutsDueNowFor(trainerId: string): Promise<void> {
-    await this.db.query('update saga_payouts set next_attempt_at = now() where trainer_id = $1', [trainerId]);
+    await this.payouts.rearm({ column: 'trainer_id', equals: trainerId });
   }
 
   /** Takes due payouts and pushes each one's next attempt out by `leaseMs`, so no two loops take it. */
   async takeDuePayouts(limit: number, leaseMs: number): Promise<DuePayout[]> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ contract_id: string; milestone_id: string }>(
-        `select contract_id, milestone_id from saga_payouts where next_attempt_at <= now()
-         order by next_attempt_at limit $1 for update skip locked`,
-        [limit],
-      );
-      for (const row of rows) {
-        await tx.query(
-          `update saga_payouts set next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-           where contract_id = $1 and milestone_id = $2`,
-          [row.contract_id, row.milestone_id, leaseMs],
-        );
-      }
-      return rows.map((row) => ({ contractId: row.contract_id, milestoneId: row.milestone_id }));
-    });
+    const rows = await this.payouts.claim<{ contract_id: string; milestone_id: string }>({ limit, leaseMs, returning: 'contract_id, milestone_id' });
+    return rows.map((row) => ({ contractId: row.contract_id, milestoneId: row.milestone_id }));
   }
 
   async deadLetter(entry: { eventId: string; eventType: string; contractId?: string; milestoneId?: string; error: string }): Promise<void> {

@@ -1,19 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@escrow/domain';
+import { DomainError, domainEventOf } from '@escrow/domain';
+import { PollLoop } from '@escrow/jobs';
 import { StripeWebhookInbox, type InboxEvent, type PaymentGateway } from '@escrow/payments';
 import { CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId, type CommandContext } from '@escrow/runtime';
+import { backoffMs, type Backoff } from '@escrow/retry';
 import type { SqlDb } from '@escrow/sql';
-import { backoffMs } from '../payment-saga/backoff';
 import { webhookAction, webhookActor, type WebhookAction } from './webhook-actions';
 
 /** Wakes up without a notification too, for events whose retry time has come. */
 export const webhookPollMs = 1_000;
 const batchSize = 50;
-const retryBaseMs = 1_000;
-const retryCapMs = 60 * 60_000;
+const retryBackoff: Backoff = { baseMs: 1_000, capMs: 60 * 60_000, jitter: 'proportional' };
 /** Past this many failures an event stays failed (listed as stuck) until support retries it. */
 export const webhookAttemptsMax = 10;
 const parkedForMs = 100 * 365 * 24 * 60 * 60_000;
+const refundEventTypes = new Set(['MilestoneRefunded'] as const);
 
 /**
  * Applies the verified Stripe events the API recorded in the inbox, oldest first. Each event's
@@ -25,10 +26,7 @@ export class StripeWebhookProcessor {
   private readonly logger = new Logger('StripeWebhooks');
   private readonly inbox: StripeWebhookInbox;
   private unlisten: (() => Promise<void>) | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
-  private again = false;
-  private onError: (error: unknown) => void = () => {};
+  private loop: PollLoop | null = null;
 
   constructor(
     @Inject(SQL_DB) db: SqlDb,
@@ -39,19 +37,26 @@ export class StripeWebhookProcessor {
   }
 
   async start(onError: (error: unknown) => void): Promise<void> {
-    this.onError = onError;
     await this.inbox.prepare();
-    this.unlisten = await this.inbox.onRecorded(() => this.kick());
-    this.timer = setInterval(() => this.kick(), webhookPollMs);
-    this.kick();
+    // Listening before the first round: an event recorded meanwhile wakes the loop, not lost.
+    this.unlisten = await this.inbox.onRecorded(() => this.loop?.wake());
+    // A round drains everything due, so it idles after each; a failed round ends the loop and
+    // the host starts the processor again.
+    this.loop = PollLoop.start({
+      idleMs: webhookPollMs,
+      round: async () => {
+        await this.drain();
+        return false;
+      },
+      onError,
+    });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     await this.unlisten?.();
     this.unlisten = null;
-    await this.draining;
+    await this.loop?.stop();
+    this.loop = null;
   }
 
   /** Processes everything due now; returns how many events it handled. For tests and the loop. */
@@ -63,24 +68,6 @@ export class StripeWebhookProcessor {
       handled += due.length;
       if (due.length < batchSize) return handled;
     }
-  }
-
-  private kick(): void {
-    if (!this.timer) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.onError(error))
-      .finally(() => {
-        this.draining = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
   }
 
   private async process(event: InboxEvent): Promise<void> {
@@ -138,8 +125,9 @@ export class StripeWebhookProcessor {
     const { state, recorded } = await this.commands.loadContract(owner.contractId);
     const milestone = state.status === 'none' ? undefined : state.milestones[owner.milestoneId];
     const refunded = recorded
-      .filter((e) => e.type === 'MilestoneRefunded' && (e.data as { milestoneId: string }).milestoneId === owner.milestoneId)
-      .reduce((sum, e) => sum + (e.data as { amount: { amountCents: number } }).amount.amountCents, 0);
+      .flatMap((stored) => domainEventOf(stored, refundEventTypes) ?? [])
+      .filter((refund) => refund.data.milestoneId === owner.milestoneId)
+      .reduce((sum, refund) => sum + refund.data.amount.amountCents, 0);
     const expected = refunded + (milestone?.refundPendingCents ?? 0);
     if (amountRefundedCents > expected) {
       throw new RefundOutsideLedger(`Stripe refunded ${amountRefundedCents} cents of charge ${chargeId}; the ledger recorded or expects ${expected}`);
@@ -155,7 +143,7 @@ export class StripeWebhookProcessor {
   private async failed(event: InboxEvent, error: unknown): Promise<void> {
     const attempts = event.attempts + 1;
     const message = error instanceof DomainError ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
-    const delay = attempts >= webhookAttemptsMax ? parkedForMs : backoffMs(attempts, retryBaseMs, retryCapMs);
+    const delay = attempts >= webhookAttemptsMax ? parkedForMs : backoffMs(retryBackoff, attempts);
     this.logger.warn(`${event.type} ${event.id} failed (attempt ${attempts}): ${message}`);
     await this.inbox.markFailed(event.id, message, new Date(Date.now() + delay));
   }

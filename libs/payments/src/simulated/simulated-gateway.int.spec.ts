@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase, type DatabaseTarget } from '../../../../test/support/databases';
+import { describeEachDatabase, withDatabase, type DatabaseTarget } from '../../../../test/support/databases';
 import { paymentGatewaySuite } from '../payment-gateway.suite';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '../payment-gateway';
 import { SimulatedPaymentGateway } from './simulated-gateway';
@@ -8,30 +7,19 @@ import { SimulatedPaymentGateway } from './simulated-gateway';
 // One database per suite: opening an embedded database per test cost minutes. Every test uses
 // fresh ids and keys, so the tests cannot see each other's rows.
 describeEachDatabase('SimulatedPaymentGateway (shared adapter suite)', (target) => {
-  let db: SqlDb;
-  beforeAll(async () => {
-    db = await target.open();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const database = withDatabase(target);
   paymentGatewaySuite(async () => {
-    const gateway = await SimulatedPaymentGateway.open(db);
+    const gateway = await SimulatedPaymentGateway.open(database.db);
     return { gateway, dispose: async () => undefined };
   }, { guardsEscrowAcrossRefundsAndTransfers: true });
 });
 
 describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
-  let db: SqlDb;
+  // Emptied before each test: these tests count what the whole gateway did.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let gateway: SimulatedPaymentGateway;
-
-  // Fresh per test: these tests count what the whole gateway did.
   beforeEach(async () => {
-    db = await target.open();
-    gateway = await SimulatedPaymentGateway.open(db);
-  });
-  afterEach(async () => {
-    await db.close();
+    gateway = await SimulatedPaymentGateway.open(database.db);
   });
 
   const key = (what: string) => `sim-${what}-${randomUUID()}`;
@@ -81,7 +69,7 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
     const refund = refundRequest(await chargeId(await chargeRequest(3_000)), 3_000);
     const refunded = await gateway.refund(refund);
 
-    const reopened = await SimulatedPaymentGateway.open(db);
+    const reopened = await SimulatedPaymentGateway.open(database.db);
     expect(await reopened.charge(request)).toEqual(first);
     expect(await reopened.transfer(transfer)).toEqual(transferred);
     expect(await reopened.refund(refund)).toEqual(refunded);

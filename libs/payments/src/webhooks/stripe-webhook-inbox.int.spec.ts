@@ -1,5 +1,4 @@
-import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../../test/support/databases';
 import { stripeEventFixture } from './testing/stripe-event.fixture';
 import { InboxTransitionRefused, StripeWebhookInbox } from './stripe-webhook-inbox';
 
@@ -7,17 +6,14 @@ const at = (iso: string) => new Date(iso);
 const ids = (events: { id: string }[]) => events.map((event) => event.id);
 
 describeEachDatabase('StripeWebhookInbox', (target) => {
-  let db: SqlDb;
+  // Emptied before each test: the tests list and count the whole inbox.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let inbox: StripeWebhookInbox;
 
   beforeEach(async () => {
-    db = await target.open();
-    inbox = new StripeWebhookInbox(db);
+    inbox = new StripeWebhookInbox(database.db);
     await inbox.prepare();
     await inbox.prepare(); // idempotent: a second starter must not fail
-  });
-  afterEach(async () => {
-    await db.close();
   });
 
   it('records a verified event once, keeping the whole payload, and reads it back', async () => {

@@ -1,4 +1,5 @@
 import { assert } from '@escrow/domain';
+import { JobQueue, type JobTable } from '@escrow/jobs';
 import { migrate, type SqlDb } from '@escrow/sql';
 import type Stripe from 'stripe';
 
@@ -68,14 +69,36 @@ interface InboxRow {
 
 // `created` as text: pg gives int8 as a string and PGlite may give a bigint; text is the same from both.
 const columns = `event_id, event_type, created::text as created, livemode, payload, received_at, attempts, status, outcome, error`;
-const openStatuses = `('pending', 'failed')`;
+/**
+ * The lifecycle columns of the inbox, for the job queue. A new event has no due time (due now);
+ * a failed one waits for its retry time; processed and ignored are closed. There are no lease
+ * columns, so a claim only reads: were two processors to take one event, its deterministic event
+ * id appends it once, and the second close is refused (`InboxTransitionRefused`). A lease needs
+ * new columns, which wait for versioned migrations: this table is also the audit record of what
+ * Stripe sent.
+ */
+export const stripeWebhookInboxJobs: JobTable = {
+  table: 'stripe_webhook_inbox',
+  key: ['event_id'],
+  dueAt: { column: 'next_attempt_at', nullable: true },
+  attempts: 'attempts',
+  error: 'error',
+  outcome: { column: 'outcome' },
+  order: 'created, receipt',
+  states: { column: 'status', open: ['pending', 'failed'], failed: 'failed' },
+  lease: { kind: 'none' },
+};
 
 /**
  * Verified Stripe events, recorded before we answer Stripe and worked off later by the worker.
  * One row per Stripe event id, so Stripe's redeliveries change nothing.
  */
 export class StripeWebhookInbox {
-  constructor(private readonly db: SqlDb) {}
+  private readonly jobs: JobQueue;
+
+  constructor(private readonly db: SqlDb) {
+    this.jobs = new JobQueue(db, stripeWebhookInboxJobs);
+  }
 
   async prepare(): Promise<void> {
     await migrate(this.db, 'stripe_webhook_inbox_schema', stripeWebhookInboxSchema);
@@ -96,12 +119,7 @@ export class StripeWebhookInbox {
   /** Pending events, and failed ones whose retry time has come, oldest Stripe `created` first. */
   async due(limit: number, now: Date = new Date()): Promise<InboxEvent[]> {
     assertPageSize(limit);
-    const { rows } = await this.db.query<InboxRow>(
-      `select ${columns} from stripe_webhook_inbox
-       where status = 'pending' or (status = 'failed' and next_attempt_at <= $2)
-       order by created, receipt limit $1`,
-      [limit, now.toISOString()],
-    );
+    const rows = await this.jobs.claim<InboxRow>({ limit, now, returning: columns });
     return rows.map(toInboxEvent);
   }
 
@@ -116,21 +134,12 @@ export class StripeWebhookInbox {
   }
 
   async markFailed(id: string, error: string, retryAt: Date): Promise<void> {
-    const { rowCount } = await this.db.query(
-      `update stripe_webhook_inbox set status = 'failed', attempts = attempts + 1, error = $2, next_attempt_at = $3
-       where event_id = $1 and status in ${openStatuses}`,
-      [id, error, retryAt.toISOString()],
-    );
-    if (rowCount !== 1) await this.refuse(id, 'failed');
+    if (!(await this.jobs.retryAt(id, { error, due: { at: retryAt } }))) await this.refuse(id, 'failed');
   }
 
   /** Support's retry of a failed event: due now, with its failures still counted. */
   async retryNow(id: string): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `update stripe_webhook_inbox set next_attempt_at = $2 where event_id = $1 and status = 'failed'`,
-      [id, new Date().toISOString()],
-    );
-    return rowCount === 1;
+    return (await this.jobs.rearm(id, { from: ['failed'], due: { at: new Date() } })) === 1;
   }
 
   async get(id: string): Promise<InboxEvent | null> {
@@ -156,12 +165,7 @@ export class StripeWebhookInbox {
   }
 
   private async close(id: string, status: 'processed' | 'ignored', outcome: string): Promise<void> {
-    const { rowCount } = await this.db.query(
-      `update stripe_webhook_inbox set status = $2, outcome = $3, next_attempt_at = null
-       where event_id = $1 and status in ${openStatuses}`,
-      [id, status, outcome],
-    );
-    if (rowCount !== 1) await this.refuse(id, status);
+    if (!(await this.jobs.complete(id, { state: status, outcome }))) await this.refuse(id, status);
   }
 
   private async refuse(id: string, wanted: InboxStatus): Promise<never> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { PollLoop, type LoopControl } from '@escrow/jobs';
 import { APP_CONFIG, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { EffectStore } from './effect-store';
@@ -15,10 +16,7 @@ export class EffectRunner {
   private readonly logger = new Logger('PaymentEffects');
   private readonly store: EffectStore;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private onError: (error: unknown) => void = () => {};
+  private loop: PollLoop | null = null;
 
   /**
    * An effect's lease: renewed while its provider call runs, so a live process keeps it, and a
@@ -37,70 +35,35 @@ export class EffectRunner {
 
   async start(onError: (error: unknown) => void): Promise<void> {
     await this.store.prepare();
-    this.onError = onError;
-    this.running = true;
-    this.loop = this.run();
+    // A failed round (a crash of the process, simulated in tests, or a lost database) ends the
+    // loop: the host restarts us.
+    this.loop = PollLoop.start({ idleMs: effectPollMs, round: (loop) => this.round(loop), onError });
   }
 
   async stop(): Promise<void> {
     if (!this.loop) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.loop = null;
     await this.store.releaseLeases(this.owner);
   }
 
   /** New work was queued: look now rather than at the next poll. */
   kick(): void {
-    this.wake?.();
+    this.loop?.wake();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.round();
-      } catch (error) {
-        // A crash of the process (simulated in tests) or a lost database: the host restarts us.
-        this.running = false;
-        this.onError(error);
-        return;
-      }
-      if (!worked) await this.idle();
-    }
-  }
-
-  private async round(): Promise<boolean> {
+  /** True when it took effects: more may be due, so it looks again at once. */
+  private async round(loop: LoopControl): Promise<boolean> {
     const due = await this.store.take(this.owner, effectBatchMax, this.leaseMs);
     for (const effect of due) {
-      if (!this.running) break;
-      const heartbeat = setInterval(() => {
-        this.store.renewLeases(this.owner, this.leaseMs).catch((error: unknown) => this.logger.warn(`lease renewal failed: ${String(error)}`));
-      }, this.leaseMs / 3);
-      try {
-        const result = await this.performer.perform(effect);
-        if (result.kind === 'done') await this.store.done(effect.key, result.outcome);
-        else if (result.kind === 'retry') await this.store.retryLater(effect.key, result.error, result.delayMs);
-        else await this.store.dead(effect.key, result.error);
-      } finally {
-        clearInterval(heartbeat);
-      }
+      if (!loop.running) break;
+      const result = await this.store.whileLeased(this.owner, this.leaseMs, () => this.performer.perform(effect), (error) =>
+        this.logger.warn(`lease renewal failed: ${String(error)}`),
+      );
+      if (result.kind === 'done') await this.store.done(effect.key, result.outcome);
+      else if (result.kind === 'retry') await this.store.retryLater(effect.key, result.error, result.delayMs);
+      else await this.store.dead(effect.key, result.error);
     }
     return due.length > 0;
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, effectPollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
   }
 }

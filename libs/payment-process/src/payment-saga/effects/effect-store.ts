@@ -1,3 +1,4 @@
+import { JobQueue, type JobTable } from '@escrow/jobs';
 import { migrate, type SqlDb } from '@escrow/sql';
 
 export type EffectKind = 'charge' | 'transfer' | 'refund';
@@ -77,9 +78,27 @@ const columns = `idempotency_key, kind, contract_id, milestone_id, cause_event_i
   correlation_id, request, status, attempts, next_attempt_at::text as next_attempt_at,
   first_attempted_at::text as first_attempted_at, last_error, outcome, created_at::text as created_at, updated_at::text as updated_at`;
 
+/** The lifecycle columns of `saga_effects`, for the job queue. */
+export const effectJobs: JobTable = {
+  table: 'saga_effects',
+  key: ['idempotency_key'],
+  dueAt: { column: 'next_attempt_at' },
+  attempts: 'attempts',
+  error: 'last_error',
+  updatedAt: 'updated_at',
+  outcome: { column: 'outcome', cast: 'jsonb' },
+  order: 'next_attempt_at, created_at',
+  states: { column: 'status', open: ['pending'], failed: 'pending', dead: 'dead' },
+  lease: { kind: 'owner', until: 'leased_until', owner: 'lease_owner' },
+};
+
 /** The saga's pending effects: a durable queue with leases, retries and a dead end for people. */
 export class EffectStore {
-  constructor(private readonly db: SqlDb) {}
+  private readonly jobs: JobQueue;
+
+  constructor(private readonly db: SqlDb) {
+    this.jobs = new JobQueue(db, effectJobs);
+  }
 
   async prepare(): Promise<void> {
     await migrate(this.db, 'saga_effects_schema', effectSchema);
@@ -99,72 +118,41 @@ export class EffectStore {
    * takeable again; the same key then makes the retry safe.
    */
   async take(owner: string, limit: number, leaseMs: number): Promise<Effect[]> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ idempotency_key: string }>(
-        `select idempotency_key from saga_effects
-         where status = 'pending' and next_attempt_at <= now() and (leased_until is null or leased_until < now())
-         order by next_attempt_at, created_at limit $1 for update skip locked`,
-        [limit],
-      );
-      if (rows.length === 0) return [];
-      const keys = rows.map((row) => row.idempotency_key);
-      const taken = await tx.query<EffectRow>(
-        `update saga_effects set lease_owner = $1, leased_until = now() + make_interval(secs => $2::double precision / 1000),
-           first_attempted_at = coalesce(first_attempted_at, now()), updated_at = now()
-         where idempotency_key = any($3::text[]) returning ${columns}`,
-        [owner, leaseMs, keys],
-      );
-      return taken.rows.sort((a, b) => keys.indexOf(a.idempotency_key) - keys.indexOf(b.idempotency_key)).map(toEffect);
+    const rows = await this.jobs.claim<EffectRow>({
+      limit,
+      owner,
+      leaseMs,
+      returning: columns,
+      alsoSet: 'first_attempted_at = coalesce(first_attempted_at, now())',
     });
+    return rows.map(toEffect);
   }
 
-  /** Keeps this owner's leases alive while a provider call is in flight. */
-  async renewLeases(owner: string, leaseMs: number): Promise<void> {
-    await this.db.query(
-      `update saga_effects set leased_until = now() + make_interval(secs => $2::double precision / 1000)
-       where lease_owner = $1 and status = 'pending' and leased_until is not null`,
-      [owner, leaseMs],
-    );
+  /** Runs `work` (a provider call) while keeping this owner's leases alive. */
+  whileLeased<T>(owner: string, leaseMs: number, work: () => Promise<T>, onRenewalFailure: (error: unknown) => void): Promise<T> {
+    return this.jobs.whileLeased(owner, leaseMs, work, onRenewalFailure);
   }
 
   /** A stopping process hands its effects back at once instead of letting their leases run out. */
   async releaseLeases(owner: string): Promise<void> {
-    await this.db.query(`update saga_effects set leased_until = null, lease_owner = null where lease_owner = $1 and status = 'pending'`, [owner]);
+    await this.jobs.releaseLeases(owner);
   }
 
   async done(key: string, outcome: unknown): Promise<void> {
-    await this.db.query(
-      `update saga_effects set status = 'done', outcome = $2::jsonb, leased_until = null, lease_owner = null, updated_at = now()
-       where idempotency_key = $1`,
-      [key, JSON.stringify(outcome)],
-    );
+    await this.jobs.complete(key, { state: 'done', outcome });
   }
 
   async retryLater(key: string, error: string, delayMs: number): Promise<void> {
-    await this.db.query(
-      `update saga_effects set attempts = attempts + 1, last_error = $2, leased_until = null, lease_owner = null, updated_at = now(),
-         next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-       where idempotency_key = $1`,
-      [key, error, delayMs],
-    );
+    await this.jobs.retryAt(key, { error, due: { afterMs: delayMs } });
   }
 
   async dead(key: string, error: string): Promise<void> {
-    await this.db.query(
-      `update saga_effects set status = 'dead', attempts = attempts + 1, last_error = $2, leased_until = null, lease_owner = null, updated_at = now()
-       where idempotency_key = $1`,
-      [key, error],
-    );
+    await this.jobs.giveUp(key, error);
   }
 
   /** Support's retry of a dead effect: again from the first attempt, under the same key. */
   async retryNow(key: string): Promise<boolean> {
-    const { rows } = await this.db.query(
-      `update saga_effects set status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
-       where idempotency_key = $1 and status = 'dead' returning idempotency_key`,
-      [key],
-    );
-    return rows.length === 1;
+    return (await this.jobs.rearm(key, { from: ['dead'], to: 'pending', resetAttempts: true })) === 1;
   }
 
   /**
@@ -172,12 +160,7 @@ export class EffectStore {
    * done, with what settled it as its outcome. False when it is no longer dead (retried meanwhile).
    */
   async settle(key: string, outcome: unknown): Promise<boolean> {
-    const { rows } = await this.db.query(
-      `update saga_effects set status = 'done', outcome = $2::jsonb, updated_at = now()
-       where idempotency_key = $1 and status = 'dead' returning idempotency_key`,
-      [key, JSON.stringify(outcome)],
-    );
-    return rows.length === 1;
+    return this.jobs.complete(key, { state: 'done', outcome, from: ['dead'] });
   }
 
   async get(key: string): Promise<Effect | null> {

@@ -13,8 +13,8 @@ import {
   type TransferRequest,
 } from '@escrow/payments';
 import type { ContractCommand } from '@escrow/domain';
+import { backoffMs } from '@escrow/retry';
 import { APP_CONFIG, CommandHandling, PAYMENT_GATEWAY, type AppConfig } from '@escrow/runtime';
-import { backoffMs } from '../backoff';
 import { SAGA_FAULTS, type SagaFaults } from '../saga-faults';
 import { SagaOutcomes, fundingOutcome, payoutFailed, sagaActor, type OutcomeCause } from '../saga-outcomes';
 import type { Effect } from './effect-store';
@@ -65,7 +65,7 @@ export class PerformEffect {
       if (!(error instanceof PaymentGatewayError)) throw error;
       const attempts = effect.attempts + 1;
       if (error.retryable && attempts < effectAttemptsMax) {
-        return { kind: 'retry', error: error.message, delayMs: backoffMs(attempts, this.config.paymentRetryBaseMs, effectRetryCapMs) };
+        return { kind: 'retry', error: error.message, delayMs: backoffMs({ baseMs: this.config.paymentRetryBaseMs, capMs: effectRetryCapMs, jitter: 'proportional' }, attempts) };
       }
       const why = error.retryable ? `gave up after ${attempts} attempts: ${error.message}` : error.message;
       this.logger.error(`${effect.kind} ${effect.key} for milestone ${effect.milestoneId}: ${why}`);

@@ -1,0 +1,2 @@
+export { backoffMs, type Backoff, type Jitter } from './backoff';
+export { Pause, sleep, type PauseEnd } from './pause';
