@@ -1,4 +1,5 @@
-import { assert, evolve, initialState, isContractEvent, type ContractEvent } from '@escrow/domain';
+import { assert, contractEventTypes, evolve, initialState, readDomainEvent, type ContractEvent } from '@escrow/domain';
+import type { RecordedEvent } from '@escrow/event-store';
 import { withEventFacts } from './contract-view.facts';
 import { domainMilestone, viewOf } from './contract-view.from-domain';
 import type { ContractViewRecord, ViewEvent } from './contract-view.model';
@@ -15,10 +16,11 @@ export function evolveContractView(record: ContractViewRecord | null, viewEvent:
   return { view: viewOf(facts, state), state };
 }
 
-export function toViewEvent(recorded: { type: string; data: unknown; metadata: Record<string, unknown>; position: string }): ViewEvent | null {
-  const event = { type: recorded.type, data: recorded.data } as ContractEvent;
-  if (!isContractEvent(event)) return null;
-  const occurredAt = recorded.metadata.occurredAt;
-  assert(typeof occurredAt === 'string', `event at ${recorded.position} has occurredAt`);
-  return { event, occurredAt, position: recorded.position };
+const contractEvents: ReadonlySet<ContractEvent['type']> = new Set(contractEventTypes);
+
+/** The stored event as the view reads it, or null for events of other streams (billing, other writers). */
+export function toViewEvent(recorded: RecordedEvent): ViewEvent | null {
+  const record = readDomainEvent(recorded, contractEvents);
+  if (record === null) return null;
+  return { event: record.event, occurredAt: record.occurredAt, position: record.position };
 }

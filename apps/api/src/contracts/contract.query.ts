@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { contractStream, notFound, type Actor } from '@escrow/domain';
+import { contractStream, type Actor } from '@escrow/domain';
 import type { EventStore } from '@escrow/event-store';
 import { contractResponse, contractViewProjection, findContractView, type ContractView } from '@escrow/projections/contract-view';
-import { readContractModel, requireContractReader, type ContractParties, type ContractReadModel } from '../http/contract-reads';
+import { partiesFromStream, readContractModel, requireContractReader, type ContractReadModel } from '../http/contract-reads';
 import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 
@@ -28,9 +28,7 @@ export class ContractQueries {
 
   async history(contractId: string, actor: Actor) {
     const events = await this.store.readStream(contractStream(contractId));
-    const created = events[0];
-    if (!created) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
-    requireContractReader(created.data as ContractParties, actor, contractViewModel.notAReader);
+    requireContractReader(partiesFromStream(contractId, events), actor, contractViewModel.notAReader);
     return {
       contractId,
       events: events.map(({ type, data, metadata, revision, position, recordedAt }) => ({ type, data, metadata, revision, position, recordedAt })),

@@ -1,6 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { contractStream, forbidden, notFound, type Actor } from '@escrow/domain';
-import type { EventStore } from '@escrow/event-store';
+import { assert, contractStream, domainEventOf, forbidden, notFound, type Actor } from '@escrow/domain';
+import type { EventStore, RecordedEvent } from '@escrow/event-store';
 import { ProjectorRunner } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
 import { checkedMinPosition } from './min-position';
@@ -46,11 +46,8 @@ export async function readContractModel<Row extends ContractParties>(
   let waited = false;
   if (!row) {
     const events = await deps.store.readStream(contractStream(contractId));
-    const created = events[0];
-    const last = events[events.length - 1];
-    if (!created || !last) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
-    requireContractReader(created.data as ContractParties, actor, model.notAReader);
-    await waitForProjection(deps, model, last.position);
+    requireContractReader(partiesFromStream(contractId, events), actor, model.notAReader);
+    await waitForProjection(deps, model, events[events.length - 1]!.position);
     waited = true;
   } else {
     requireContractReader(row, actor, model.notAReader);
@@ -62,6 +59,17 @@ export async function readContractModel<Row extends ContractParties>(
   if (waited) row = await model.find(deps.db, contractId);
   if (!row) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
   return row;
+}
+
+const contractCreated: ReadonlySet<'ContractCreated'> = new Set(['ContractCreated']);
+
+/** The parties, from the contract stream's first event; an empty stream is an unknown contract. */
+export function partiesFromStream(contractId: string, events: readonly RecordedEvent[]): ContractParties {
+  const first = events[0];
+  if (!first) throw notFound('contract_not_found', `contract ${contractId} does not exist`);
+  const created = domainEventOf(first, contractCreated);
+  assert(created !== null, `contract ${contractId} starts with ContractCreated, not ${first.type}`);
+  return created.data;
 }
 
 export function requireContractReader(contract: ContractParties, actor: Actor, message: string): void {
