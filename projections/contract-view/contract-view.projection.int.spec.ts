@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { usd, type ContractEvent } from '@escrow/domain';
 import { encodePosition, type RecordedEvent } from '@escrow/event-store';
 import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from '@escrow/projector';
-import { migrate, type SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { migrate } from '@escrow/sql';
+import { describeEachDatabase, emptySchema, withDatabase } from '../../test/support/databases';
+import { applyInBatches } from '../../test/support/projection-batches';
 import { contractViewProjection } from './contract-view.projection';
 
 /** Three contracts' lives interleaved: a paid milestone, a declined-then-cancelled one, a split dispute. */
@@ -49,45 +50,41 @@ function history(): RecordedEvent[] {
 }
 
 describeEachDatabase('contract view projection', (target) => {
-  it.each([1, 7, 500])('applied in batches of %i gives exactly the rows of event-by-event application', async (size) => {
+  // Emptied before each test: each builds the view from nothing.
+  const database = withDatabase(target, { emptyBeforeEach: true });
+
+  /** The view's rows after `events` in batches of `size`, from an empty schema. */
+  async function viewRows(events: readonly RecordedEvent[], size: number) {
+    const db = database.db;
+    await emptySchema(db);
+    await migrate(db, 'contract_view_test', contractViewProjection.schema);
+    await applyInBatches(db, contractViewProjection, events, size);
+    return (await db.query('select * from contract_view order by contract_id')).rows;
+  }
+
+  it('leaves the same rows whatever the batch size (1 is the per-event behaviour)', async () => {
     const events = history();
-    const [single, batched] = [await target.open(), await target.open()];
-    const rows = async (db: SqlDb) => (await db.query('select * from contract_view order by contract_id')).rows;
-    try {
-      for (const db of [single, batched]) await migrate(db, 'contract_view_test', contractViewProjection.schema);
-      for (const event of events) await single.transaction((tx) => contractViewProjection.applyBatch(tx, [event]));
-      for (let i = 0; i < events.length; i += size) {
-        await batched.transaction((tx) => contractViewProjection.applyBatch(tx, events.slice(i, i + size)));
-      }
-      const expected = await rows(single);
-      expect(expected).toHaveLength(3);
-      expect(expected.map((r) => (r.doc as { status: string }).status)).toEqual(['archived', 'archived', 'archived']);
-      expect(await rows(batched)).toEqual(expected);
-    } finally {
-      await single.close();
-      await batched.close();
-    }
+    const expected = await viewRows(events, 1);
+    expect(expected).toHaveLength(3);
+    expect(expected.map((r) => (r.doc as { status: string }).status)).toEqual(['archived', 'archived', 'archived']);
+    for (const size of [7, 500]) expect({ size, rows: await viewRows(events, size) }).toEqual({ size, rows: expected });
   });
 
   it('a table written before it kept the domain state is emptied and its checkpoint moved back, so it is replayed', async () => {
-    const db = await target.open();
-    try {
-      await ensureCheckpointSchema(db);
-      await db.exec(`create table contract_view (contract_id text primary key, employer_id text not null, trainer_id text not null,
-        status text not null, doc jsonb not null, position text not null, updated_at timestamptz not null)`);
-      await db.query(`insert into contract_view values ('c_old', 'emp', 'tr', 'active', '{}', '1', now())`);
-      await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
-      await migrate(db, 'contract_view_test', contractViewProjection.schema);
-      expect((await db.query('select * from contract_view')).rows).toEqual([]);
-      expect(await readCheckpoint(db, contractViewProjection.name)).toBeNull();
-      // Run again (every start does): the upgraded table and its checkpoint are left alone.
-      await contractViewProjection.applyBatch(db, history());
-      await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
-      await migrate(db, 'contract_view_test', contractViewProjection.schema);
-      expect((await db.query('select * from contract_view')).rows).toHaveLength(3);
-      expect(await readCheckpoint(db, contractViewProjection.name)).toBe(encodePosition('1000', '1'));
-    } finally {
-      await db.close();
-    }
+    const db = database.db;
+    await ensureCheckpointSchema(db);
+    await db.exec(`create table contract_view (contract_id text primary key, employer_id text not null, trainer_id text not null,
+      status text not null, doc jsonb not null, position text not null, updated_at timestamptz not null)`);
+    await db.query(`insert into contract_view values ('c_old', 'emp', 'tr', 'active', '{}', '1', now())`);
+    await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
+    await migrate(db, 'contract_view_test', contractViewProjection.schema);
+    expect((await db.query('select * from contract_view')).rows).toEqual([]);
+    expect(await readCheckpoint(db, contractViewProjection.name)).toBeNull();
+    // Run again (every start does): the upgraded table and its checkpoint are left alone.
+    await contractViewProjection.applyBatch(db, history());
+    await writeCheckpoint(db, contractViewProjection.name, encodePosition('1000', '1'));
+    await migrate(db, 'contract_view_test', contractViewProjection.schema);
+    expect((await db.query('select * from contract_view')).rows).toHaveLength(3);
+    expect(await readCheckpoint(db, contractViewProjection.name)).toBe(encodePosition('1000', '1'));
   });
 });

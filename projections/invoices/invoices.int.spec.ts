@@ -3,7 +3,7 @@ import { contractStream, usd, type ContractEvent } from '@escrow/domain';
 import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, rebuildProjection } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
 import { catchUpToCommitted } from '../../test/support/catch-up';
 import type { Invoice } from './invoice';
 import { invoicesProjection } from './invoices.projection';
@@ -11,19 +11,17 @@ import { listInvoices } from './invoices.query';
 import { invoiceTables } from './invoices.schema';
 
 describeEachDatabase('invoices projection', (target) => {
+  const database = withDatabase(target);
   let db: SqlDb;
   let store: PostgresEventStore;
   let runner: ProjectorRunner;
 
   beforeAll(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
+    database.onClose(() => store.close());
     runner = new ProjectorRunner(store, db, invoicesProjection);
     await runner.prepare();
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
   });
 
   async function append(event: ContractEvent, occurredAt: string): Promise<void> {

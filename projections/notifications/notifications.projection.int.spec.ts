@@ -3,7 +3,7 @@ import { contractStream, usd, type Actor, type ContractEvent } from '@escrow/dom
 import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, writeCheckpoint } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
 import { catchUpToCommitted } from '../../test/support/catch-up';
 import { notificationsProjection } from './notifications.projection';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from './notifications.query';
@@ -31,12 +31,14 @@ const page = (db: SqlDb, recipient: Actor, options: Partial<Parameters<typeof li
   listNotifications(db, { recipient, unreadOnly: false, limit: 20, after: null, ...options });
 
 describeEachDatabase('notifications projection', (target) => {
+  const database = withDatabase(target);
   let db: SqlDb;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
+    database.onClose(() => store.close());
     const toAppend = events.map((event, i) => ({
       eventId: randomUUID(),
       type: event.type,
@@ -45,10 +47,6 @@ describeEachDatabase('notifications projection', (target) => {
     }));
     await store.append(contractStream(contractId), toAppend, 'no_stream');
     await project();
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
   });
 
   async function project() {

@@ -3,7 +3,7 @@ import { contractStream, usd, type ContractEvent } from '@escrow/domain';
 import { PostgresEventStore } from '@escrow/event-store';
 import { ProjectorRunner, writeCheckpoint } from '@escrow/projector';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../test/support/databases';
 import { catchUpToCommitted } from '../../test/support/catch-up';
 import { findPaymentHistory, paymentHistoryProjection } from './payment-history.projection';
 import { paymentHistoryResponse } from './payment-history.response';
@@ -28,12 +28,14 @@ const events: ContractEvent[] = [
 ];
 
 describeEachDatabase('payment-history projection', (target) => {
+  const database = withDatabase(target);
   let db: SqlDb;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
+    database.onClose(() => store.close());
     const toAppend = events.map((event, i) => ({
       eventId: randomUUID(),
       type: event.type,
@@ -41,10 +43,6 @@ describeEachDatabase('payment-history projection', (target) => {
       metadata: { occurredAt: `2026-03-01T10:0${i}:00.000Z` },
     }));
     await store.append(contractStream(contractId), toAppend, 'no_stream');
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
   });
 
   async function project() {

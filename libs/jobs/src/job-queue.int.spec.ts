@@ -1,6 +1,6 @@
 import { sleep } from '@escrow/retry';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
 import { JobQueue } from './job-queue';
 import type { JobTable } from './job-table';
 import { PollLoop } from './poll-loop';
@@ -88,16 +88,15 @@ const ids = (rows: readonly { id: string }[]) => rows.map((row) => row.id);
 const jobIds = (n: number) => Array.from({ length: n }, (_, i) => `job-${String(i).padStart(3, '0')}`);
 
 describeEachDatabase('JobQueue', (target) => {
+  // Emptied before each test: the tests count and list every job.
+  const database = withDatabase(target, { emptyBeforeEach: true });
   let db: SqlDb;
   let leased: JobQueue;
 
   beforeEach(async () => {
-    db = await target.open();
+    db = database.db;
     await db.exec(schema);
     leased = new JobQueue(db, leasedJobs);
-  });
-  afterEach(async () => {
-    await db.close();
   });
 
   /** Jobs due in the order given: each a millisecond later than the one before. */

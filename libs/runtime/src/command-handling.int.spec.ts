@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, contractStream, usd, type Actor } from '@escrow/domain';
 import { PostgresEventStore, WrongExpectedVersion, type EventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
 import { CommandHandling, concurrentRetryCountMax, requestScopedId, streamTurnWaitMaxMs, withRequestIdentity } from './command-handling';
 import { systemClock } from './ids';
 
@@ -11,16 +11,14 @@ const context = { actor: employer, correlationId: 'corr-1', causationId: 'corr-1
 const draft = { name: 'Batch', description: null, amount: usd(1_000), dueDate: null };
 
 describeEachDatabase('CommandHandling', (target) => {
+  const database = withDatabase(target);
   let db: SqlDb;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await target.open();
+    db = database.db;
     store = await PostgresEventStore.open(db);
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
+    database.onClose(() => store.close());
   });
 
   async function hire(commands: CommandHandling) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { contractDecider, contractStream, usd, type ContractEvent } from '@escrow/domain';
 import { PostgresEventStore, type EventToAppend, type RecordedEvent } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase } from '../../../../test/support/databases';
+import { describeEachDatabase, withDatabase } from '../../../../test/support/databases';
 import { validateEvent, validateMetadata } from '../validation';
 import { UpcastingEventStore } from './upcasting-event-store';
 
@@ -35,18 +35,16 @@ function storedHistory(contractId: string) {
 }
 
 describeEachDatabase('UpcastingEventStore', (target) => {
+  const database = withDatabase(target);
   let db: SqlDb;
   let inner: PostgresEventStore;
   let store: UpcastingEventStore;
 
   beforeAll(async () => {
-    db = await target.open();
+    db = database.db;
     inner = await PostgresEventStore.open(db);
+    database.onClose(() => store.close());
     store = new UpcastingEventStore(inner);
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
   });
 
   async function givenStoredV1Dispute() {
