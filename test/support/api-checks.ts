@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '@escrow/domain';
-import { readLimitMax, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { comparePositions, readLimitMax, type EventStore, type RecordedEvent } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
 import type { HttpResponse } from './app';
 
@@ -17,13 +17,20 @@ export const validHire = (trainerId: string, amount = '150.00'): Json => ({
 });
 
 export async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  // Everything committed before the call: on a shared PostgreSQL a commit is readable only once
+  // older transactions elsewhere on the server end, so a short page may only mean "not yet"
+  // (waited for up to 10 s; past that the caller gets what is visible).
+  const head = await store.committedHeadPosition();
+  const deadline = Date.now() + 10_000;
   const events: RecordedEvent[] = [];
-  let fromPosition: string | null = null;
   for (;;) {
+    const fromPosition = events.at(-1)?.position ?? null;
     const page = await store.readAll({ fromPosition, limit: readLimitMax });
     events.push(...page);
-    if (page.length < readLimitMax) return events;
-    fromPosition = page[page.length - 1]!.position;
+    if (page.length === readLimitMax) continue;
+    const last = events.at(-1)?.position ?? null;
+    if (head === null || (last !== null && comparePositions(last, head) >= 0) || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

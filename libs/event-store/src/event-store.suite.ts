@@ -42,12 +42,21 @@ export function eventStoreSuite(
   });
   const stream = () => `contract-${randomUUID()}`;
 
+  /**
+   * The whole log, up to every event committed before the call. On PostgreSQL a commit becomes
+   * readable only once every older transaction of the server has ended, and other suites run
+   * transactions on the same server at the same time, so an empty page may only mean "not yet".
+   */
   async function readEverything(): Promise<RecordedEvent[]> {
+    const head = await store.committedHeadPosition();
     const all: RecordedEvent[] = [];
     for (;;) {
-      const page = await store.readAll({ fromPosition: all.at(-1)?.position ?? null, limit: 1000 });
-      if (page.length === 0) return all;
+      const last = all.at(-1)?.position ?? null;
+      const page = await store.readAll({ fromPosition: last, limit: 1000 });
       all.push(...page);
+      if (page.length > 0) continue;
+      if (head === null || (last !== null && comparePositions(last, head) >= 0)) return all;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
