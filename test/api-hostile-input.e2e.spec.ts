@@ -51,6 +51,8 @@ const textFields: TextField[] = [
   { field: 'reason', kind: 'multi-line', send: (api, c, v) => api.request('POST', milestonePath(c, 'dispute'), { as: c.trainer, body: { reason: v } }) },
   { field: 'note', kind: 'multi-line', send: (api, c, v) => api.request('POST', milestonePath(c, 'resolve'), { as: support, body: { resolution: 'refund', note: v } }) },
   { field: 'reason', kind: 'multi-line', send: (api, c, v) => api.request('POST', milestonePath(c, 'cancel'), { as: c.employer, body: { reason: v } }) },
+  // Validated before the decider: the milestone need not be disputed for the text to be refused.
+  { field: 'note', kind: 'multi-line', send: (api, c, v) => api.request('POST', milestonePath(c, 'notes'), { as: support, body: { note: v } }) },
 ];
 
 const invalidAnywhere = [
@@ -239,6 +241,9 @@ describeEachDatabase('API hostile input', (target) => {
         { path: `/v1/contracts/${c.contractId}?bogus=1`, as: c.employer },
         { path: `/v1/contracts/${c.contractId}/events?bogus=1`, as: c.employer },
         { path: `/v1/contracts/${c.contractId}/payments?bogus=1`, as: c.employer },
+        { path: `/v1/contracts/${c.contractId}/replay?bogus=1`, as: c.employer },
+        { path: `/v1/contracts/${c.contractId}?asOf=2026-03-01T00:00:00Z&bogus=1`, as: c.employer },
+        { path: '/v1/disputes?bogus=1', as: support },
         { path: '/v1/admin/payments/stuck?bogus=1', as: support },
       ];
       for (const { path, as, name = 'bogus' } of cases) {

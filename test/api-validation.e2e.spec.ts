@@ -278,6 +278,16 @@ describeEachDatabase('API input validation', (target) => {
       );
     });
 
+    it('POST .../notes (support) refuses an unknown field, a malformed body and a missing note with 400, appending nothing', async () => {
+      const support: Actor = { role: 'support', id: 'sup_validation' };
+      const { contractId, milestoneId } = await hire(freshEmployer(), freshTrainer());
+      const notes = `/v1/contracts/${contractId}/milestones/${milestoneId}/notes`;
+      await refused(() => app.api.request('POST', notes, { as: support, body: { note: 'x', extra: 'x' } }), 400, 'extra: unknown field');
+      await refused(() => app.api.request('POST', notes, { as: support, body: '{"note": ' }), 400, /JSON/);
+      await refused(() => app.api.request('POST', notes, { as: support, body: {} }), 400, namesField('note'));
+      await refused(() => app.api.request('POST', notes, { as: support, body: { note: 42 } }), 400, namesField('note'));
+    });
+
     it('POST .../archive refuses an unknown body field with 400, appending nothing', async () => {
       const employer = freshEmployer();
       const { contractId, milestoneId } = await hire(employer, freshTrainer());

@@ -136,6 +136,29 @@ describeEachDatabase('invoices over HTTP', (target) => {
     expect(none.split('\r\n')).toEqual([lines[0], '']);
   });
 
+  it("lets the contract's employer read the payout invoice of their contract, as JSON and PDF", async () => {
+    const json = await app.api.request('GET', `/v1/invoices/${payoutInvoice.id}`, { as: employer });
+    expect(json.status).toBe(200);
+    expect(json.body).toEqual(payoutInvoice);
+    const pdf = await download(`/v1/invoices/${payoutInvoice.id}.pdf`, employer);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
+    expect(pdf.headers.get('content-disposition')).toContain(`${payoutInvoice.number}.pdf`);
+    expect(pdf.bytes.toString('latin1')).toContain(`Invoice ${payoutInvoice.number}`);
+    // Listed by kind (JSON and CSV); the default list stays the employer's funding invoices.
+    const listed = await app.api.request('GET', `/v1/invoices?kind=trainer_payout&contractId=${contractId}`, { as: employer });
+    expect(listed.body).toEqual({ invoices: [payoutInvoice], next: null });
+    const csv = (await download('/v1/invoices.csv?kind=trainer_payout', employer)).bytes.toString('utf8').split('\r\n');
+    expect(csv.slice(1, -1)).toHaveLength(1);
+    expect(csv[1]).toContain(payoutInvoice.number);
+
+    // Another employer: the same 404 as for a missing invoice, and an empty list.
+    expectError(await app.api.request('GET', `/v1/invoices/${payoutInvoice.id}`, { as: otherEmployer }), 404, /does not exist/);
+    expect((await download(`/v1/invoices/${payoutInvoice.id}.pdf`, otherEmployer)).status).toBe(404);
+    expect((await app.api.request('GET', '/v1/invoices?kind=trainer_payout', { as: otherEmployer })).body).toEqual({ invoices: [], next: null });
+    expectError(await app.api.request('GET', `/v1/invoices?kind=trainer_payout&employerId=${employer.id}`, { as: otherEmployer }), 403, /^employerId: /);
+  });
+
   it('shows employers their funding invoices and trainers their payout invoices only', async () => {
     const mine = await app.api.request('GET', '/v1/invoices', { as: employer });
     expect(mine.body.invoices.map((i: { id: string }) => i.id)).toEqual([fundingInvoice.id]);
@@ -146,7 +169,6 @@ describeEachDatabase('invoices over HTTP', (target) => {
 
     // Someone else's invoice answers like a missing one.
     for (const [id, as] of [
-      [payoutInvoice.id, employer],
       [fundingInvoice.id, trainer],
       [fundingInvoice.id, otherEmployer],
       [payoutInvoice.id, otherTrainer],
@@ -159,7 +181,7 @@ describeEachDatabase('invoices over HTTP', (target) => {
     expectError(await app.api.request('GET', '/v1/invoices'), 401, /bearer token/);
     expect((await download('/v1/invoices.csv')).status).toBe(401);
     expectError(await app.api.request('GET', `/v1/invoices?employerId=${otherEmployer.id}`, { as: employer }), 403, /^employerId: /);
-    expectError(await app.api.request('GET', '/v1/invoices?kind=trainer_payout', { as: employer }), 403, /^kind: /);
+    expectError(await app.api.request('GET', '/v1/invoices?kind=employer_funding', { as: trainer }), 403, /^kind: /);
     expectError(await app.api.request('GET', `/v1/invoices?trainerId=${otherTrainer.id}`, { as: trainer }), 403, /^trainerId: /);
     expect((await download(`/v1/invoices.csv?employerId=${otherEmployer.id}`, employer)).status).toBe(403);
   });

@@ -83,6 +83,10 @@ function milestoneChange(event: MilestoneEvent, at: string, after: MilestoneStat
         refundedAt: at,
       });
     case 'MilestoneCancelled':
+    case 'MilestoneAutoReleaseReminderSent':
+      return () => ({});
+    case 'MilestoneSupportNoteAdded':
+      // Support's notes are in the replay and the case file, not in the parties' view.
       return () => ({});
     default:
       return assertNever(event, 'milestone event');

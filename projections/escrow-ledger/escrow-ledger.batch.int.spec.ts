@@ -68,7 +68,7 @@ function realisticLog(contracts: number, seed: number): RecordedEvent[] {
         const paidCents = pick(8) === 0 ? 0 : cents - feeCents;
         queue.push(
           { type: 'MilestoneApprovalRequested', data: { ...ref, trainerId, note: null } },
-          { type: 'MilestoneApproved', data: { ...ref, trainerId, amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps: 1000, chargeId: charge.chargeId } },
+          { type: 'MilestoneApproved', data: { ...ref, trainerId, amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps: 1000, chargeId: charge.chargeId, reason: 'employer' } },
           { type: 'MilestonePayoutFailed', data: { ...ref, trainerId, reason: 'no account', retryable: true, attempt: 1 } },
           { type: 'MilestonePayoutCompleted', data: { ...ref, trainerId, amount: usd(paidCents), transferId: `tr_${milestoneId}`, destinationAccountId: `acct_${trainerId}` } },
         );

@@ -190,7 +190,7 @@ describeEachDatabase('escrow-ledger projection', (target) => {
       type: 'MilestoneApproved',
       data: {
         contractId: 'c8', milestoneId: 'm8', trainerId: 'tr_1', amount: { amountCents: 10_000, currency: 'USD' },
-        fee: { amountCents: 1_000, currency: 'USD' }, net: { amountCents: 8_000, currency: 'USD' }, feeBps: 1000, chargeId: 'ch_m8',
+        fee: { amountCents: 1_000, currency: 'USD' }, net: { amountCents: 8_000, currency: 'USD' }, feeBps: 1000, chargeId: 'ch_m8', reason: 'employer',
       },
     });
     await expect(catchUpToCommitted(runner, store)).rejects.toThrow(/fee 1000 \+ net 8000 = released 10000/);

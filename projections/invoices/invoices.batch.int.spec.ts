@@ -53,7 +53,7 @@ function realisticLog(contracts: number, seed: number): RecordedEvent[] {
         events.push({ type: 'MilestoneFunded', data: { ...ref, amount, paymentIntentId: `pi_${milestoneId}`, chargeId } });
       }
       if (path === 'paid') {
-        events.push({ type: 'MilestoneApproved', data: { ...ref, trainerId, amount, fee: usd(fee), net: usd(cents - fee), feeBps: 1_000, chargeId } });
+        events.push({ type: 'MilestoneApproved', data: { ...ref, trainerId, amount, fee: usd(fee), net: usd(cents - fee), feeBps: 1_000, chargeId, reason: 'employer' } });
         events.push({ type: 'MilestonePayoutCompleted', data: { ...ref, trainerId, amount: usd(cents - fee), transferId: `tr_${milestoneId}`, destinationAccountId: 'acct_1' } });
       }
       if (path === 'split' || path.startsWith('refund')) {

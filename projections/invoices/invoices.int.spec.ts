@@ -93,7 +93,7 @@ describeEachDatabase('invoices projection', (target) => {
   });
 
   it('issues payout invoices in their own series, with gross, fee and net from the release', async () => {
-    await append({ type: 'MilestoneApproved', data: { contractId: A, milestoneId: a1, trainerId: 'tr_a', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: 'ch_1' } }, '2027-01-02T09:00:00Z');
+    await append({ type: 'MilestoneApproved', data: { contractId: A, milestoneId: a1, trainerId: 'tr_a', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: 'ch_1', reason: 'employer' } }, '2027-01-02T09:00:00Z');
     await append(payout(A, a1, 'tr_a', 13_500, 1), '2027-01-02T09:00:05Z');
     await append({ type: 'MilestoneDisputed', data: { contractId: B, milestoneId: b1, disputedBy: 'employer', reason: 'half done', previousStatus: 'funded', chargeback: null } }, '2027-01-03T00:00:00Z');
     await append(resolved(B, b1, 'tr_b', 10_000, 1_000, 'ch_2'), '2027-01-04T00:00:00Z');

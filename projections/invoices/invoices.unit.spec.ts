@@ -33,7 +33,7 @@ const created = { type: 'MilestoneCreated', data: { ...ref, name: 'Batch 1', des
 const funded = { type: 'MilestoneFunded', data: { ...ref, amount: usd(15_000), paymentIntentId: 'pi_1', chargeId: 'ch_1' } } as const;
 const approved = {
   type: 'MilestoneApproved',
-  data: { ...ref, trainerId: 'tr_1', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: 'ch_1' },
+  data: { ...ref, trainerId: 'tr_1', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: 'ch_1', reason: 'employer' },
 } as const;
 const paidOut = { type: 'MilestonePayoutCompleted', data: { ...ref, trainerId: 'tr_1', amount: usd(13_500), transferId: 'tr_x', destinationAccountId: 'acct_1' } } as const;
 

@@ -44,7 +44,8 @@ describeEachDatabase('notifications applyBatch', (target) => {
     expect(perEvent.notification_contracts).toHaveLength(60);
     expect(perEvent.notifications!.length).toBeGreaterThan(500);
     const types = new Set((perEvent.notifications as string[]).map((row) => row.split(',')[3]));
-    expect(types.size).toBe(7);
+    // 7, and the auto-release reminder and auto-approval.
+    expect(types.size).toBe(9);
     expect(perEvent.notification_reads).toHaveLength(2);
   });
 

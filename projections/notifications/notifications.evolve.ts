@@ -30,7 +30,9 @@ export type NotificationType =
   | 'milestone_refunded'
   | 'milestone_funding_action_required'
   | 'milestone_chargeback_opened'
-  | 'milestone_chargeback_closed';
+  | 'milestone_chargeback_closed'
+  | 'milestone_auto_release_reminder'
+  | 'milestone_auto_approved';
 
 export interface Notification {
   /** Derived from the event id and the recipient, so a rebuild reproduces it (and its read mark). */
@@ -67,7 +69,9 @@ export const notificationEventUses = {
   MilestoneFundingPending: 'notify',
   MilestoneFundingFailed: 'notify',
   MilestoneApprovalRequested: 'notify',
-  MilestoneApproved: 'ignored',
+  // Only an auto-release notifies: an employer who approved knows it, the payout tells the trainer.
+  MilestoneApproved: 'notify',
+  MilestoneAutoReleaseReminderSent: 'notify',
   MilestonePayoutCompleted: 'notify',
   MilestonePayoutFailed: 'ignored',
   MilestoneDisputed: 'notify',
@@ -77,6 +81,8 @@ export const notificationEventUses = {
   MilestoneRefunded: 'notify',
   MilestoneCancelled: 'ignored',
   ContractArchived: 'ignored',
+  // Support's notes are internal: the parties are not notified of them.
+  MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
@@ -182,6 +188,17 @@ function drafts(event: NotifyingEvent, c: NotificationContext): Draft[] {
       const result = outcome === 'won' ? 'the payment stands' : `${usd(amount.amountCents)} was returned to the employer by the bank`;
       const message = `The chargeback on ${what} was ${outcome}: ${result}.`;
       return [employer, trainer].map((to) => ({ to, type: 'milestone_chargeback_closed', title: `Chargeback ${outcome}: ${name}`, message }));
+    }
+    case 'MilestoneAutoReleaseReminderSent': {
+      const { daysBefore, releaseAt } = event.data;
+      const days = daysBefore === 1 ? '1 day' : `${daysBefore} days`;
+      const message = `${what} waits for your approval. Unless you approve it or open a dispute, it is approved automatically in ${days} (${releaseAt}) and the trainer is paid.`;
+      return [{ to: employer, type: 'milestone_auto_release_reminder', title: `Approved automatically in ${days}: ${name}`, message }];
+    }
+    case 'MilestoneApproved': {
+      if (event.data.reason !== 'auto_release') return [];
+      const message = `${what} was approved automatically: the request for approval went unanswered. ${usd(event.data.net.amountCents)} goes to the trainer.`;
+      return [employer, trainer].map((to) => ({ to, type: 'milestone_auto_approved', title: `Approved automatically: ${name}`, message }));
     }
     default:
       return assertNever(event, 'notifying event');

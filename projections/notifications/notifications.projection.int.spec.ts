@@ -22,7 +22,7 @@ const events: ContractEvent[] = [
     { type: 'MilestoneFundingRequested', data: { ...ref(m), employerId: employer.id, amount: usd(10_000), customerId: 'cus_1', paymentMethodId: 'pm_1' } },
     { type: 'MilestoneFunded', data: { ...ref(m), amount: usd(10_000), paymentIntentId: `pi_${m}`, chargeId: `ch_${m}` } },
     { type: 'MilestoneApprovalRequested', data: { ...ref(m), trainerId: trainer.id, note: null } },
-    { type: 'MilestoneApproved', data: { ...ref(m), trainerId: trainer.id, amount: usd(10_000), fee: usd(0), net: usd(10_000), feeBps: 0, chargeId: `ch_${m}` } },
+    { type: 'MilestoneApproved', data: { ...ref(m), trainerId: trainer.id, amount: usd(10_000), fee: usd(0), net: usd(10_000), feeBps: 0, chargeId: `ch_${m}`, reason: 'employer' } },
     { type: 'MilestonePayoutCompleted', data: { ...ref(m), trainerId: trainer.id, amount: usd(10_000), transferId: `tr_${m}`, destinationAccountId: 'acct_1' } },
   ]),
 ];

@@ -21,7 +21,7 @@ const milestone = (milestoneId: string, name: string, cents = 15_000): PaymentHi
 });
 const approved = (milestoneId: string, cents = 15_000, feeCents = 1_500): PaymentHistoryEvent => ({
   type: 'MilestoneApproved',
-  data: { ...ref(milestoneId), trainerId: 'tr_1', amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps: 1000, chargeId: 'ch_1' },
+  data: { ...ref(milestoneId), trainerId: 'tr_1', amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps: 1000, chargeId: 'ch_1', reason: 'employer' },
 });
 const paidOut = (milestoneId: string, netCents = 13_500): PaymentHistoryEvent => ({
   type: 'MilestonePayoutCompleted',

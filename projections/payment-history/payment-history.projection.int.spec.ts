@@ -15,7 +15,7 @@ const events: ContractEvent[] = [
   { type: 'MilestoneCreated', data: { ...ref('m1'), name: 'Batch 1', description: null, amount: usd(15_000), dueDate: null } },
   { type: 'MilestoneCreated', data: { ...ref('m2'), name: 'Batch 2', description: null, amount: usd(20_000), dueDate: null } },
   { type: 'MilestoneFunded', data: { ...ref('m1'), amount: usd(15_000), paymentIntentId: 'pi_1', chargeId: 'ch_1' } },
-  { type: 'MilestoneApproved', data: { ...ref('m1'), trainerId: 'tr_1', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1000, chargeId: 'ch_1' } },
+  { type: 'MilestoneApproved', data: { ...ref('m1'), trainerId: 'tr_1', amount: usd(15_000), fee: usd(1_500), net: usd(13_500), feeBps: 1000, chargeId: 'ch_1', reason: 'employer' } },
   { type: 'MilestonePayoutCompleted', data: { ...ref('m1'), trainerId: 'tr_1', amount: usd(13_500), transferId: 'tr_x1', destinationAccountId: 'acct_1' } },
   {
     type: 'MilestoneDisputeResolved',

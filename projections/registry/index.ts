@@ -1,4 +1,5 @@
 import { contractViewProjection } from '@escrow/projections/contract-view';
+import { disputesProjection } from '@escrow/projections/disputes';
 import { escrowLedgerProjection } from '@escrow/projections/escrow-ledger';
 import { invoicesProjection } from '@escrow/projections/invoices';
 import { notificationsProjection } from '@escrow/projections/notifications';
@@ -12,4 +13,5 @@ export const projections: readonly Projection[] = [
   invoicesProjection,
   paymentHistoryProjection,
   notificationsProjection,
+  disputesProjection,
 ];

@@ -12,14 +12,16 @@ import { feedBench, feedReport } from './feed-bench';
 import { lifecycleBench } from './lifecycle-bench';
 import { rebuildBench } from './rebuild-bench';
 import { natsUnavailable, relayBench, relayReport } from './relay-bench';
+import { verifyBench, verifyReport } from './verify-bench';
 
 /**
  * `npm run bench`: append throughput and latency at 1 and 16 writers on embedded PGlite and (with
  * DATABASE_URL) PostgreSQL, full HTTP lifecycles per second, read-model rebuilds, the SSE event
- * feed and the NATS relay. BENCH_ONLY=feed,relay (any of the names below) runs a selection.
+ * feed, the NATS relay and the audit chain's verify. BENCH_ONLY=feed,relay (any of the names
+ * below) runs a selection.
  * Targets live here and in docs/BENCHMARKS.md, never in tests.
  */
-const benchNames = ['append', 'lifecycle', 'rebuild', 'feed', 'relay'] as const;
+const benchNames = ['append', 'lifecycle', 'rebuild', 'feed', 'relay', 'verify'] as const;
 type BenchName = (typeof benchNames)[number];
 const appendsTotal = Number(process.env.BENCH_APPENDS ?? 4_000);
 const lifecycles = Number(process.env.BENCH_LIFECYCLES ?? 100);
@@ -27,6 +29,7 @@ const lifecycleConcurrency = 8;
 const rebuildContracts = Number(process.env.BENCH_REBUILD_CONTRACTS ?? 3_000);
 const feedOptions = { events: Number(process.env.BENCH_FEED_EVENTS ?? 20_000), slowClientTimeoutMs: 2_000 };
 const relayEvents = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
+const verifyEvents = Number(process.env.BENCH_VERIFY_EVENTS ?? 100_000);
 const natsUrl = process.env.NATS_BENCH_URL ?? 'nats://127.0.0.1:4222';
 
 interface Target {
@@ -136,6 +139,14 @@ async function main(): Promise<void> {
       const { db, dispose } = await open(target);
       try {
         add(target.name, relayReport(await relayBench(db, natsUrl, relayEvents), db.kind));
+      } finally {
+        await dispose();
+      }
+    }
+    if (only.has('verify')) {
+      const { db, dispose } = await open(target);
+      try {
+        add(target.name, verifyReport(await verifyBench(db, verifyEvents), target.name));
       } finally {
         await dispose();
       }

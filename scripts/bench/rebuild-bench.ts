@@ -23,7 +23,7 @@ function paidMilestone(): ContractEvent[] {
     { type: 'MilestoneFundingRequested', data: { ...ref, employerId: 'emp_bench', amount, customerId: 'cus_b', paymentMethodId: 'pm_card_visa' } },
     { type: 'MilestoneFunded', data: { ...ref, amount, paymentIntentId: `pi_${milestoneId}`, chargeId: `ch_${milestoneId}` } },
     { type: 'MilestoneApprovalRequested', data: { ...ref, trainerId: 'tr_bench', note: null } },
-    { type: 'MilestoneApproved', data: { ...ref, trainerId: 'tr_bench', amount, fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: `ch_${milestoneId}` } },
+    { type: 'MilestoneApproved', data: { ...ref, trainerId: 'tr_bench', amount, fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId: `ch_${milestoneId}`, reason: 'employer' } },
     { type: 'MilestonePayoutCompleted', data: { ...ref, trainerId: 'tr_bench', amount: usd(13_500), transferId: `tr_${milestoneId}`, destinationAccountId: 'acct_b' } },
   ];
 }

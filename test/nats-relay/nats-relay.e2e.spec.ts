@@ -76,7 +76,7 @@ describeEachDatabase('NATS relay to JetStream', (target: DatabaseTarget) => {
         await appendAll(store, appendsOfRound, (i) => (i === armAt ? faults.arm() : undefined));
         if (round < crashCount) await relays.restartAfterCrash();
       }
-      const head = await store.headPosition();
+      const head = await store.committedHeadPosition();
       await waitUntil('the relay to catch up', () => relays.current.checkpoint === head, catchUpTimeoutMs);
       const totals = await relays.stop();
 
@@ -116,7 +116,7 @@ describeEachDatabase('NATS relay to JetStream', (target: DatabaseTarget) => {
       expect(relay.stats.stored).toBe(refusedAfterCount);
       const { config } = await jsm.streams.info(relayTarget.streamName);
       await jsm.streams.update(relayTarget.streamName, { ...config, max_msgs: -1 });
-      const head = await store.headPosition();
+      const head = await store.committedHeadPosition();
       await waitUntil('the relay to catch up', () => relay.checkpoint === head, catchUpTimeoutMs);
       await relay.stop();
 
@@ -158,7 +158,7 @@ describeEachDatabase('NATS relay to JetStream', (target: DatabaseTarget) => {
       }
       killsDone = true;
       await appending;
-      const head = await store.headPosition();
+      const head = await store.committedHeadPosition();
       await waitUntil('the relay process to catch up', async () => (await readCheckpoint(db, natsRelayDefaults.checkpointName)) === head, catchUpTimeoutMs);
       await processes.stop();
 

@@ -7,6 +7,7 @@ import type { SqlDb } from '@escrow/sql';
 import { WorkerModule } from '@escrow/worker-host';
 import { AdminController } from './admin/admin.controller';
 import { StuckPayments } from './admin/stuck-payments';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler, StartPaymentMethodSetupHandler } from './billing/billing.commands';
 import { BillingController } from './billing/billing.controller';
@@ -18,6 +19,7 @@ import {
 } from './contracts/contract.commands';
 import { ContractQueries } from './contracts/contract.query';
 import { ContractsController } from './contracts/contracts.controller';
+import { DisputesController } from './disputes/disputes.controller';
 import { EventFeed } from './events/event-feed';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
@@ -51,6 +53,7 @@ export class AppModule {
         InfrastructureModule.forRoot(options),
         CqrsModule.forRoot(),
         StripeWebhooksModule,
+        AuditModule,
         ...(runsWorker ? [WorkerModule.forRoot({ faults: options.sagaFaults })] : []),
       ],
       controllers: [
@@ -64,6 +67,7 @@ export class AppModule {
         ReconciliationController,
         AdminController,
         EventsController,
+        DisputesController,
       ],
       providers: [
         ContractQueries,

@@ -7,6 +7,8 @@ import employerCustomerCreatedV1 from '../schemas/events/EmployerCustomerCreated
 import employerPaymentMethodAttachedV1 from '../schemas/events/EmployerPaymentMethodAttached.v1.json';
 import milestoneApprovalRequestedV1 from '../schemas/events/MilestoneApprovalRequested.v1.json';
 import milestoneApprovedV1 from '../schemas/events/MilestoneApproved.v1.json';
+import milestoneApprovedV2 from '../schemas/events/MilestoneApproved.v2.json';
+import milestoneAutoReleaseReminderSentV1 from '../schemas/events/MilestoneAutoReleaseReminderSent.v1.json';
 import milestoneCancelledV1 from '../schemas/events/MilestoneCancelled.v1.json';
 import milestoneChargebackClosedV1 from '../schemas/events/MilestoneChargebackClosed.v1.json';
 import milestoneChargebackOpenedV1 from '../schemas/events/MilestoneChargebackOpened.v1.json';
@@ -21,7 +23,9 @@ import milestoneFundingRequestedV1 from '../schemas/events/MilestoneFundingReque
 import milestonePayoutCompletedV1 from '../schemas/events/MilestonePayoutCompleted.v1.json';
 import milestonePayoutFailedV1 from '../schemas/events/MilestonePayoutFailed.v1.json';
 import milestoneRefundedV1 from '../schemas/events/MilestoneRefunded.v1.json';
+import milestoneSupportNoteAddedV1 from '../schemas/events/MilestoneSupportNoteAdded.v1.json';
 import trainerPayoutAccountConnectedV1 from '../schemas/events/TrainerPayoutAccountConnected.v1.json';
+import trainerPayoutAccountConnectedV2 from '../schemas/events/TrainerPayoutAccountConnected.v2.json';
 import trainerPayoutAccountUpdatedV1 from '../schemas/events/TrainerPayoutAccountUpdated.v1.json';
 import feedMessage from '../schemas/feed-message.json';
 
@@ -42,6 +46,8 @@ export const eventSchemaFiles: readonly EventSchemaFile[] = [
   { type: 'EmployerPaymentMethodAttached', version: 1, schema: employerPaymentMethodAttachedV1 },
   { type: 'MilestoneApprovalRequested', version: 1, schema: milestoneApprovalRequestedV1 },
   { type: 'MilestoneApproved', version: 1, schema: milestoneApprovedV1 },
+  { type: 'MilestoneApproved', version: 2, schema: milestoneApprovedV2 },
+  { type: 'MilestoneAutoReleaseReminderSent', version: 1, schema: milestoneAutoReleaseReminderSentV1 },
   { type: 'MilestoneCancelled', version: 1, schema: milestoneCancelledV1 },
   { type: 'MilestoneChargebackClosed', version: 1, schema: milestoneChargebackClosedV1 },
   { type: 'MilestoneChargebackOpened', version: 1, schema: milestoneChargebackOpenedV1 },
@@ -56,7 +62,9 @@ export const eventSchemaFiles: readonly EventSchemaFile[] = [
   { type: 'MilestonePayoutCompleted', version: 1, schema: milestonePayoutCompletedV1 },
   { type: 'MilestonePayoutFailed', version: 1, schema: milestonePayoutFailedV1 },
   { type: 'MilestoneRefunded', version: 1, schema: milestoneRefundedV1 },
+  { type: 'MilestoneSupportNoteAdded', version: 1, schema: milestoneSupportNoteAddedV1 },
   { type: 'TrainerPayoutAccountConnected', version: 1, schema: trainerPayoutAccountConnectedV1 },
+  { type: 'TrainerPayoutAccountConnected', version: 2, schema: trainerPayoutAccountConnectedV2 },
   { type: 'TrainerPayoutAccountUpdated', version: 1, schema: trainerPayoutAccountUpdatedV1 },
 ];
 

@@ -7,6 +7,9 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from './event-store';
+import type { AuditLog } from './hash-chain/audit-log';
+import { chainLink, contentDigest, genesisHash } from './hash-chain/canonical';
+import { currentAnchor, verifyChain } from './hash-chain/verify-chain';
 
 /**
  * The behaviour every EventStore adapter must have. Each adapter's spec calls this with a
@@ -18,17 +21,34 @@ export interface EventStoreTraits {
    * knows ids per stream, so the same id in another stream is a new event there.
    */
   readonly globalEventIds: boolean;
+  /** Events can be edited or deleted in place (with SQL): the suite then checks verify catches it. */
+  readonly tampering: boolean;
 }
 
-export function eventStoreSuite(
-  openStore: () => Promise<{ store: EventStore; dispose(): Promise<void> }>,
-  traits: EventStoreTraits = { globalEventIds: true },
-) {
+/** Changes made behind the store's back, as someone with write access to its storage could. */
+export interface StoreTampering {
+  /** Changes one byte of the stored event's data (`{"n":1}` becomes `{"n":2}`). */
+  editData(streamId: string, revision: number): Promise<void>;
+  deleteEvent(streamId: string, revision: number): Promise<void>;
+}
+
+export interface OpenedStore {
+  readonly store: EventStore;
+  /** The raw log with its chain hashes (the adapter's `auditLog()`). */
+  readonly audit: AuditLog;
+  /** Absent for stores whose events cannot be changed in place. */
+  readonly tamper?: StoreTampering;
+  dispose(): Promise<void>;
+}
+
+export function eventStoreSuite(openStore: () => Promise<OpenedStore>, traits: EventStoreTraits = { globalEventIds: true, tampering: true }) {
   let store: EventStore;
+  let audit: AuditLog;
+  let tamper: StoreTampering | undefined;
   let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ store, dispose } = await openStore());
+    ({ store, audit, tamper, dispose } = await openStore());
   });
   afterEach(async () => {
     await dispose();
@@ -253,5 +273,103 @@ export function eventStoreSuite(
       const own = seen.filter((e) => (e.data as { writer: number }).writer === writer).map((e) => (e.data as { n: number }).n);
       expect(own).toEqual(Array.from({ length: appendsPerWriter }, (_, n) => n));
     }
+  });
+
+  describe('hash chain', () => {
+    const n = (value: number) => event('Counted', { n: value });
+
+    it('chains every appended event per stream, whatever the expected revision, and verifies', async () => {
+      const [a, b] = [stream(), stream()];
+      await store.append(a, [n(1), n(2)], 'no_stream');
+      await store.append(b, [n(1)], 'any');
+      await store.append(a, [n(3)], 1);
+      await store.append(b, [n(2), n(3), n(4)], 'stream_exists');
+      await store.append(a, [n(4)], 'any');
+      const report = await verifyChain(audit);
+      expect(report).toMatchObject({ ok: true, checked: 8, brokenLink: null, anchor: null });
+
+      // The stored hashes are the formula's, link by link (genesis = 32 zero bytes).
+      const chain = (await audit.readChain({ limit: 100 })).filter((e) => e.streamId === a);
+      let previous = genesisHash;
+      for (const stored of chain) {
+        previous = chainLink(previous, stored.revision, contentDigest(stored));
+        expect(stored.hash).toBe(previous.toString('hex'));
+      }
+      expect(chain.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('keeps one unbroken chain when writers race on one stream', async () => {
+      const id = stream();
+      await store.append(id, [n(0)], 'no_stream');
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, writer) => {
+          for (let i = 0; i < 5; i++) await store.append(id, [event('Raced', { writer, i })], 'any');
+        }),
+      );
+      expect(await store.readStream(id)).toHaveLength(21);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: 21 });
+    });
+
+    it('checks a range: after `from`, up to and including `to`, trusting the links before it', async () => {
+      const [a, b] = [stream(), stream()];
+      const positions: string[] = [];
+      for (let i = 0; i < 6; i++) positions.push((await store.append(i % 2 ? b : a, [n(i)], i < 2 ? 'no_stream' : Math.floor(i / 2) - 1)).position);
+      expect(await verifyChain(audit, { from: positions[1], to: positions[4] })).toMatchObject({ ok: true, checked: 3, lastPosition: positions[4] });
+      expect(await verifyChain(audit, { from: positions[5] })).toMatchObject({ ok: true, checked: 0, lastPosition: null });
+    });
+
+    it('answers an anchor that a later verify proves, also after more appends, and that an empty log has none', async () => {
+      expect(await currentAnchor(audit)).toBeNull();
+      const id = stream();
+      await store.append(id, [n(1), n(2)], 'no_stream');
+      await store.append(stream(), [n(1)], 'no_stream');
+      const anchor = await currentAnchor(audit);
+      expect(anchor).toMatchObject({ position: await store.headPosition(), streams: 2, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      await store.append(id, [n(3)], 1);
+      await store.append(stream(), [n(1)], 'no_stream');
+      const report = await verifyChain(audit, { anchor: anchor! });
+      expect(report).toMatchObject({ ok: true, checked: 5, anchor: { matches: true, found: anchor!.hash } });
+      expect((await currentAnchor(audit))!.hash).not.toBe(anchor!.hash);
+      const forged = await verifyChain(audit, { anchor: { position: anchor!.position, hash: 'f'.repeat(64) } });
+      expect(forged).toMatchObject({ ok: false, brokenLink: null, anchor: { matches: false, found: anchor!.hash } });
+    });
+
+    (traits.tampering ? it : it.skip)('reports an event whose data was edited by one byte at exactly its position, expected vs found', async () => {
+      const [a, b] = [stream(), stream()];
+      await store.append(a, [n(1), n(2)], 'no_stream');
+      await store.append(b, [n(1)], 'no_stream');
+      await store.append(a, [n(3), n(4)], 1);
+      const before = await audit.readChain({ limit: 100 });
+      const target = before.find((e) => e.streamId === a && e.revision === 2)!;
+      await tamper!.editData(a, 2);
+
+      const report = await verifyChain(audit);
+      expect(report.ok).toBe(false);
+      expect(report.checked).toBe(3);
+      expect(report.brokenLink).toMatchObject({ position: target.position, streamId: a, revision: 2, eventId: target.eventId, found: target.hash });
+      const previous = Buffer.from(before.find((e) => e.streamId === a && e.revision === 1)!.hash!, 'hex');
+      const edited = { ...target, data: { n: 2 } };
+      expect(report.brokenLink!.expected).toBe(chainLink(previous, 2, contentDigest(edited)).toString('hex'));
+      expect(report.brokenLink!.expected).not.toBe(report.brokenLink!.found);
+    });
+
+    (traits.tampering ? it : it.skip)('reports a deleted event at the next event of its stream, and a deleted stream head against an anchor', async () => {
+      const [a, b] = [stream(), stream()];
+      await store.append(a, [n(1), n(2), n(3)], 'no_stream');
+      await store.append(b, [n(1), n(2)], 'no_stream');
+      const anchor = (await currentAnchor(audit))!;
+      const log = await audit.readChain({ limit: 100 });
+
+      await tamper!.deleteEvent(b, 1);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: 4 });
+      const againstAnchor = await verifyChain(audit, { anchor });
+      expect(againstAnchor).toMatchObject({ ok: false, brokenLink: null, anchor: { matches: false } });
+
+      await tamper!.deleteEvent(a, 1);
+      const report = await verifyChain(audit);
+      const next = log.find((e) => e.streamId === a && e.revision === 2)!;
+      expect(report).toMatchObject({ ok: false, checked: 1, brokenLink: { position: next.position, streamId: a, revision: 2, found: next.hash } });
+      expect(report.brokenLink!.problem).toMatch(/revision 2 follows revision 0.*1 event\(s\) missing/);
+    });
   });
 }

@@ -5,3 +5,31 @@ export { encodePosition, decodePosition, isPosition, InvalidPosition } from './p
 export { toFeedMessage, type FeedMessage } from './feed-message';
 export { EventStoreDbEventStore, type EventStoreDbOptions } from './eventstoredb/eventstoredb-event-store';
 export { domainStreamPrefixes } from './eventstoredb/filters';
+export {
+  anchorDigest,
+  canonicalEvent,
+  canonicalJson,
+  chainAlgorithm,
+  chainLink,
+  contentDigest,
+  genesisHash,
+  normalizeEventId,
+  type ChainContent,
+  type StreamHead,
+} from './hash-chain/canonical';
+export { chainKey, type AuditLog, type ChainedEvent } from './hash-chain/audit-log';
+export {
+  currentAnchor,
+  formatAnchor,
+  parseAnchor,
+  streamHeadsByWalking,
+  verifyChain,
+  type Anchor,
+  type AnchorCheck,
+  type AnchorReport,
+  type BrokenLink,
+  type VerifyOptions,
+  type VerifyReport,
+} from './hash-chain/verify-chain';
+export { PostgresAuditLog } from './postgres/postgres-audit-log';
+export { backfillChainHashes } from './postgres/chain-backfill';

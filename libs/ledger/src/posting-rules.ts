@@ -69,10 +69,12 @@ export function postingRule(event: AnyDomainEvent): Posting | null {
     case 'MilestoneChargebackOpened':
     case 'MilestoneFundingFailed':
     case 'MilestoneApprovalRequested':
+    case 'MilestoneAutoReleaseReminderSent':
     case 'MilestonePayoutFailed':
     case 'MilestoneDisputed':
     case 'MilestoneCancelled':
     case 'ContractArchived':
+    case 'MilestoneSupportNoteAdded':
     // Employer and trainer streams move no money of a contract.
     case 'EmployerCustomerCreated':
     case 'EmployerPaymentMethodAttached':

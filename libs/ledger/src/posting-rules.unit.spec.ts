@@ -50,7 +50,7 @@ const funded = (cents: number): ContractEvent => ({
 });
 const approved = (cents: number, feeCents: number, feeBps: number): ContractEvent => ({
   type: 'MilestoneApproved',
-  data: { ...ref, trainerId: tid, amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps, chargeId: 'ch_1' },
+  data: { ...ref, trainerId: tid, amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents), feeBps, chargeId: 'ch_1', reason: 'employer' },
 });
 const resolved = (resolution: 'release' | 'refund' | 'split', escrowCents: number, trainerCents: number, feeCents: number): ContractEvent => ({
   type: 'MilestoneDisputeResolved',
@@ -152,7 +152,7 @@ describe('posting rules', () => {
   it('refuses an approval whose fee and net do not add up to the amount', () => {
     const broken: ContractEvent = {
       type: 'MilestoneApproved',
-      data: { ...ref, trainerId: tid, amount: usd(100), fee: usd(10), net: usd(80), feeBps: 1000, chargeId: 'ch_1' },
+      data: { ...ref, trainerId: tid, amount: usd(100), fee: usd(10), net: usd(80), feeBps: 1000, chargeId: 'ch_1', reason: 'employer' },
     };
     expect(() => postingOf(logged(broken))).toThrow(/fee 10 \+ net 80 = released 100/);
   });

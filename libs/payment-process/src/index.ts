@@ -8,3 +8,4 @@ export type { Effect, EffectKind, EffectStatus } from './payment-saga/effects/ef
 export type { DeadLetter } from './payment-saga/saga-store';
 export { StripeWebhookProcessor } from './stripe-webhooks/stripe-webhook-processor';
 export { PaymentProcessAdmin } from './payment-process-admin';
+export * from './auto-release';

@@ -69,14 +69,14 @@ export function paymentGatewaySuite(open: () => Promise<OpenedGateway>, traits: 
 
   async function enabledAccount(): Promise<string> {
     const trainerId = `tr-${randomUUID()}`;
-    const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+    const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'US' });
     if (!opened.completeOnboarding) {
       expect(account.payoutsEnabled).toBe(true);
       return account.accountId;
     }
     expect(account.payoutsEnabled).toBe(false);
     await opened.completeOnboarding(account.accountId);
-    const onboarded = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, accountId: account.accountId });
+    const onboarded = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, accountId: account.accountId, country: 'US' });
     expect(onboarded).toMatchObject({ accountId: account.accountId, payoutsEnabled: true });
     return account.accountId;
   }
@@ -119,12 +119,28 @@ export function paymentGatewaySuite(open: () => Promise<OpenedGateway>, traits: 
 
     it("reuses the trainer's payout account on later calls, and gives each trainer their own", async () => {
       const trainerId = `tr-${randomUUID()}`;
-      const first = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
-      const second = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+      const first = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'US' });
+      const second = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'US' });
       expect(first.accountId).toMatch(/^acct_[A-Za-z0-9]+$/);
       expect(second.accountId).toBe(first.accountId);
-      const other = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}` });
+      const other = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}`, country: 'US' });
       expect(other.accountId).not.toBe(first.accountId);
+    });
+
+    it('opens a new payout account in the country asked for, and says so; an account keeps its country', async () => {
+      const trainerId = `tr-${randomUUID()}`;
+      const accountKey = key('account');
+      const opened = await gateway.createPayoutAccount({ idempotencyKey: accountKey, trainerId, country: 'GB' });
+      expect(opened).toMatchObject({ accountId: expect.stringMatching(/^acct_[A-Za-z0-9]+$/), country: 'GB' });
+      // The same request again (a retry under its key) finds the same account, in the same country.
+      expect(await gateway.createPayoutAccount({ idempotencyKey: accountKey, trainerId, country: 'GB' })).toMatchObject({ accountId: opened.accountId, country: 'GB' });
+      // A fresh onboarding link for the known account: still the country it was opened in.
+      const known = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, accountId: opened.accountId, country: 'GB' });
+      expect(known).toMatchObject({ accountId: opened.accountId, country: 'GB' });
+      for (const country of ['US', 'DE', 'CA']) {
+        const elsewhere = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}`, country });
+        expect(elsewhere.country).toBe(country);
+      }
     });
   });
 

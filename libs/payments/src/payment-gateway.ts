@@ -88,10 +88,18 @@ export interface PayoutAccountRequest {
   readonly trainerId: string;
   /** The trainer's account when our log knows it already: a fresh onboarding link for it. */
   readonly accountId?: string | null;
+  /**
+   * Where a new account is opened (ISO 3166-1 alpha-2, Stripe's `country`). An account's country
+   * never changes: an existing one (by `accountId`, or opened earlier under the same key) keeps
+   * its own, and the answer says which.
+   */
+  readonly country: string;
 }
 
 export interface PayoutAccount {
   readonly accountId: string;
+  /** The account's country as the provider has it (ISO 3166-1 alpha-2). */
+  readonly country: string;
   readonly payoutsEnabled: boolean;
   /** The provider-hosted page where the trainer completes or updates onboarding (identity, tax, bank). */
   readonly onboardingUrl: string | null;

@@ -57,7 +57,7 @@ describeEachDatabase('ProjectorRunner', (target) => {
     expect(restarted.checkpoint).toBe(first.checkpoint);
     expect(await catchUpToCommitted(restarted, store)).toBe(5);
     expect(await counted()).toEqual(Array.from({ length: 35 }, (_, n) => n));
-    expect(await readCheckpoint(db, 'test-counting')).toBe((await store.headPosition()) ?? 'none');
+    expect(await readCheckpoint(db, 'test-counting')).toBe((await store.committedHeadPosition()) ?? 'none');
   });
 
   it('rolls back a whole batch and keeps the checkpoint when the projection fails, then resumes exactly once', async () => {
@@ -80,12 +80,12 @@ describeEachDatabase('ProjectorRunner', (target) => {
     await runner.prepare();
     runner.start();
     await appendNumbered(0, 3);
-    const head = (await store.headPosition())!;
+    const head = (await store.committedHeadPosition())!;
     expect(await ProjectorRunner.waitForPosition(db, 'test-counting', head, 10_000)).toBe(true);
     expect(await counted()).toEqual([0, 1, 2]);
     await runner.stop();
     await appendNumbered(3, 1);
-    expect(await ProjectorRunner.waitForPosition(db, 'test-counting', (await store.headPosition())!, 100)).toBe(false);
+    expect(await ProjectorRunner.waitForPosition(db, 'test-counting', (await store.committedHeadPosition())!, 100)).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describeEachDatabase('ProjectorRunner', (target) => {
     const rebuilding = rebuildProjection(store, db, countingProjection());
     await appendNumbered(1200, 50);
     await rebuilding;
-    expect(await ProjectorRunner.waitForPosition(db, 'test-counting', (await store.headPosition())!, 20_000)).toBe(true);
+    expect(await ProjectorRunner.waitForPosition(db, 'test-counting', (await store.committedHeadPosition())!, 20_000)).toBe(true);
     await live.stop();
     expect(await counted()).toEqual(Array.from({ length: 1250 }, (_, n) => n));
   });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parsePayoutCountries } from './payout-countries';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 
@@ -20,6 +21,8 @@ export interface AppConfig {
   readonly authSecretIsDevelopmentDefault: boolean;
   readonly platformFeeBps: number;
   readonly payments: PaymentsConfig;
+  /** Where trainers may open payout accounts (ISO 3166-1 alpha-2): PAYOUT_COUNTRIES, else `defaultPayoutCountries`. */
+  readonly payoutCountries: readonly string[];
   /** First delay before the saga retries a payment call whose outcome is unknown; doubles each time. */
   readonly paymentRetryBaseMs: number;
   /** How long a killed worker's in-flight payment effect stays reserved before another takes it over. */
@@ -33,6 +36,11 @@ export interface AppConfig {
   /** The NATS JetStream relay runs in the worker when set. */
   readonly nats: { readonly url: string } | null;
   readonly feed: FeedConfig;
+  /**
+   * AUTO_RELEASE_DAYS: a milestone left in pending_approval this many days (no dispute) is approved
+   * by the service, reason auto_release; the employer is reminded 7 and 1 days before. 0 disables.
+   */
+  readonly autoReleaseDays: number;
 }
 
 export interface AuthConfig {
@@ -91,6 +99,10 @@ export const authTokenLifetimeMaxHighestS = 30 * 24 * 60 * 60;
 /** AUTH_ISSUER / AUTH_AUDIENCE are compared exactly: keep them short and printable. */
 export const authClaimLengthMax = 256;
 
+/** Default of AUTO_RELEASE_DAYS (what the largest freelance marketplaces wait), and its bound: a year. */
+export const autoReleaseDaysDefault = 14;
+export const autoReleaseDaysMax = 365;
+
 /**
  * At most half: with half-even rounding the trainer's net is then at least one cent of any
  * released amount, so no payout is ever a transfer of zero.
@@ -122,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecretIsDevelopmentDefault: auth.secretIsDevelopmentDefault,
     platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
     payments: paymentsConfig(env, port),
+    payoutCountries: payoutCountries(env.PAYOUT_COUNTRIES),
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
     paymentEffectLeaseMs: integer(env.PAYMENT_EFFECT_LEASE_MS, 'PAYMENT_EFFECT_LEASE_MS', 15_000, 1_000, 600_000),
     idempotencyLeaseMs: integer(env.IDEMPOTENCY_LEASE_MS, 'IDEMPOTENCY_LEASE_MS', 60_000, 1_000, 600_000),
@@ -132,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       heartbeatMs: integer(env.FEED_HEARTBEAT_MS, 'FEED_HEARTBEAT_MS', 15_000, 100, 300_000),
       slowClientTimeoutMs: integer(env.FEED_SLOW_CLIENT_TIMEOUT_MS, 'FEED_SLOW_CLIENT_TIMEOUT_MS', 30_000, 100, 600_000),
     },
+    autoReleaseDays: integer(env.AUTO_RELEASE_DAYS, 'AUTO_RELEASE_DAYS', autoReleaseDaysDefault, 0, autoReleaseDaysMax),
   };
 }
 
@@ -231,6 +245,12 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function payoutCountries(raw: string | undefined): readonly string[] {
+  const parsed = parsePayoutCountries(raw);
+  if ('problem' in parsed) throw new ConfigError(parsed.problem);
+  return parsed.countries;
 }
 
 function processRole(raw: string | undefined): ProcessRole {

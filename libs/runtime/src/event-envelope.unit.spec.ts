@@ -38,7 +38,7 @@ describe('the event envelope CommandHandling writes', () => {
 
   beforeAll(async () => {
     await commands.employer('emp_1', { type: 'AttachPaymentMethod', actor: employer, data: { employerId: 'emp_1', customerId: 'cus_1', paymentMethodId: 'pm_1' } }, context(employer));
-    await commands.trainer('tr_1', { type: 'ConnectPayoutAccount', actor: trainer, data: { trainerId: 'tr_1', accountId: 'acct_1', payoutsEnabled: true } }, context(trainer));
+    await commands.trainer('tr_1', { type: 'ConnectPayoutAccount', actor: trainer, data: { trainerId: 'tr_1', accountId: 'acct_1', payoutsEnabled: true, country: 'US' } }, context(trainer));
     const firstMilestone = { name: 'Batch 1', description: null, amount: usd(15_000), dueDate: '2026-12-31' };
     await commands.contract(contractId, { type: 'HireTrainer', actor: employer, data: { contractId, milestoneId, trainerId: 'tr_1', projectName: 'Eval', firstMilestone } }, context(employer));
     const paymentMethod = { customerId: 'cus_1', paymentMethodId: 'pm_1' };

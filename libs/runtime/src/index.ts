@@ -1,4 +1,5 @@
 export * from './config';
+export * from './payout-countries';
 export * from './ids';
 export * from './command-handling';
 export * from './infrastructure.module';

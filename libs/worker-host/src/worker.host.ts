@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '@escrow/event-store';
 import { NatsRelay } from '@escrow/nats-relay';
-import { PaymentSaga, PayoutRetrier, SimulatedCrash, StripeWebhookProcessor } from '@escrow/payment-process';
+import { AutoReleaser, PaymentSaga, PayoutRetrier, SimulatedCrash, StripeWebhookProcessor } from '@escrow/payment-process';
 import { projections } from '@escrow/projections/registry';
 import { ProjectorRunner } from '@escrow/projector';
 import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
@@ -26,6 +26,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly retrier: PayoutRetrier,
     private readonly webhooks: StripeWebhookProcessor,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly autoRelease: AutoReleaser,
   ) {
     this.runners = projections.map((projection) => new ProjectorRunner(store, db, projection, (error) => this.failed(projection.name, error, () => this.startRunner(projection.name))));
     // Stream ESCROW, subjects escrow.<category>.<EventType>, checkpoint `nats-relay` (the defaults).
@@ -38,9 +39,10 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.startSaga();
     this.retrier.start();
     await this.startWebhooks();
+    await this.startAutoRelease();
     await this.startRelay();
     this.logger.log(
-      `running projections (${projections.map((p) => p.name).join(', ')}), payment saga, payout retries, Stripe webhooks${this.relay ? ' and the NATS relay' : ''}`,
+      `running projections (${projections.map((p) => p.name).join(', ')}), payment saga, payout retries, Stripe webhooks, auto-release${this.autoRelease.enabled ? '' : ' (scheduling only: AUTO_RELEASE_DAYS=0)'}${this.relay ? ' and the NATS relay' : ''}`,
     );
   }
 
@@ -49,6 +51,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     for (const timer of this.restarts) clearTimeout(timer);
     await this.relay?.stop();
     await this.webhooks.stop();
+    await this.autoRelease.stop();
     await this.retrier.stop();
     await this.saga.stop();
     for (const runner of this.runners) await runner.stop();
@@ -63,6 +66,11 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private async startWebhooks(): Promise<void> {
     await this.webhooks.stop();
     await this.webhooks.start((error) => this.failed('stripe-webhooks', error, () => this.startWebhooks()));
+  }
+
+  private async startAutoRelease(): Promise<void> {
+    // start() stops what may still run of a failed start (scheduler or executor) first.
+    await this.autoRelease.start((error) => this.failed('auto-release', error, () => this.startAutoRelease()));
   }
 
   private async startRelay(): Promise<void> {

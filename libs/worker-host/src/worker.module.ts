@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import {
+  AutoReleaser,
   EffectRunner,
   PaymentSaga,
   PayoutRetrier,
@@ -10,7 +11,17 @@ import {
   noSagaFaults,
   type SagaFaults,
 } from '@escrow/payment-process';
+import { APP_CONFIG, CLOCK, CommandHandling, EVENT_STORE, SQL_DB, type AppConfig, type Clock } from '@escrow/runtime';
+import type { EventStore } from '@escrow/event-store';
+import type { SqlDb } from '@escrow/sql';
 import { WorkerHost } from './worker.host';
+
+/** Auto-release (AUTO_RELEASE_DAYS) on the injected clock: real time unless a test gives another. */
+const autoReleaser = {
+  provide: AutoReleaser,
+  useFactory: (store: EventStore, db: SqlDb, commands: CommandHandling, clock: Clock, config: AppConfig) => new AutoReleaser(store, db, commands, clock, config),
+  inject: [EVENT_STORE, SQL_DB, CommandHandling, CLOCK, APP_CONFIG],
+};
 
 @Module({})
 export class WorkerModule {
@@ -18,8 +29,8 @@ export class WorkerModule {
   static forRoot(options: { faults?: SagaFaults } = {}): DynamicModule {
     return {
       module: WorkerModule,
-      providers: [SagaOutcomes, PerformEffect, EffectRunner, PaymentSaga, PayoutRetrier, StripeWebhookProcessor, WorkerHost, { provide: SAGA_FAULTS, useValue: options.faults ?? noSagaFaults }],
-      exports: [PaymentSaga, StripeWebhookProcessor],
+      providers: [SagaOutcomes, PerformEffect, EffectRunner, PaymentSaga, PayoutRetrier, StripeWebhookProcessor, autoReleaser, WorkerHost, { provide: SAGA_FAULTS, useValue: options.faults ?? noSagaFaults }],
+      exports: [PaymentSaga, StripeWebhookProcessor, AutoReleaser],
     };
   }
 }

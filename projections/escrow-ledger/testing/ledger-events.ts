@@ -47,7 +47,7 @@ export function ledgerScript(store: EventStore, startAt = Date.parse('2026-03-01
         type: 'MilestoneApproved',
         data: {
           contractId, milestoneId, trainerId, amount: usd(cents), fee: usd(feeCents), net: usd(cents - feeCents),
-          feeBps: cents === 0 ? 0 : Math.round((feeCents * 10_000) / cents), chargeId: `ch_${milestoneId}`,
+          feeBps: cents === 0 ? 0 : Math.round((feeCents * 10_000) / cents), chargeId: `ch_${milestoneId}`, reason: 'employer',
         },
       }),
     payOut: (contractId: string, milestoneId: string, trainerId: string, netCents: number) =>

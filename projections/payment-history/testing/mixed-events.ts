@@ -72,16 +72,23 @@ function milestoneLife(contractId: string, employerId: string, trainerId: string
     },
   });
   const refunded = (cents: number): ContractEvent => ({ type: 'MilestoneRefunded', data: { ...ref, amount: usd(cents), refundId: `re_${chargeId}`, chargeId } });
-  const approved: ContractEvent = {
+  const approvedFor = (reason: 'employer' | 'auto_release'): ContractEvent => ({
     type: 'MilestoneApproved',
-    data: { ...ref, trainerId, amount, fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId },
-  };
+    data: { ...ref, trainerId, amount, fee: usd(1_500), net: usd(13_500), feeBps: 1_000, chargeId, reason },
+  });
+  const approved = approvedFor('employer');
+  // Left unanswered: the employer reminded 7 and 1 days before, then the service approves.
+  const reminded = (daysBefore: number): ContractEvent => ({
+    type: 'MilestoneAutoReleaseReminderSent',
+    data: { ...ref, employerId, trainerId, daysBefore, releaseAt: '2026-03-15T09:00:00.000Z' },
+  });
+  const autoApproved = approvedFor('auto_release');
   switch (kind) {
     case 0:
       return [created, requested, funded, askApproval(null), approved, payout(13_500)];
     case 1:
       return [
-        created, requested, funded, askApproval('all done'), approved,
+        created, requested, funded, askApproval('all done'), reminded(7), reminded(1), autoApproved,
         { type: 'MilestonePayoutFailed', data: { ...ref, trainerId, reason: 'account restricted', retryable: true, attempt: 1 } },
         payout(13_500),
       ];

@@ -26,7 +26,7 @@ export function paidMilestone(contractId: string = randomUUID()): EventToAppend[
     ['MilestoneFundingRequested', { ...ref, employerId, amount, customerId: `cus_${hex(7)}`, paymentMethodId: stripeId('pm') }, employer],
     ['MilestoneFunded', { ...ref, amount, paymentIntentId: stripeId('pi'), chargeId }, service],
     ['MilestoneApprovalRequested', { ...ref, trainerId, note: 'Agreement 0.86 on the audit sample' }, trainer],
-    ['MilestoneApproved', { ...ref, trainerId, amount, fee, net: usd(225_000), feeBps: 1_000, chargeId }, employer],
+    ['MilestoneApproved', { ...ref, trainerId, amount, fee, net: usd(225_000), feeBps: 1_000, chargeId, reason: 'employer' }, employer],
     ['MilestonePayoutCompleted', { ...ref, trainerId, amount: usd(225_000), transferId: stripeId('tr'), destinationAccountId: `acct_${hex(8)}` }, service],
   ];
   let causationId = correlationId;

@@ -1,4 +1,4 @@
-import { noSuchParam } from '../errors';
+import { invalidRequest, noSuchParam } from '../errors';
 import { newId } from '../ids';
 import { buildAccount, buildAccountLink, requirements } from '../objects/account';
 import { ok, pathParam, type Route, type RouteContext } from '../router';
@@ -29,6 +29,22 @@ function requestedCapabilities(context: RouteContext): string[] {
     .map(([name]) => name);
 }
 
+/** Stripe's default for a new account is the platform's country (this server's platform is in the US). */
+const platformCountry = 'US';
+
+/**
+ * `country`: an ISO 3166-1 alpha-2 code, echoed in capitals on the account; anything else is
+ * refused naming the parameter, as Stripe refuses an unknown country.
+ */
+function accountCountry(context: RouteContext): string {
+  const country = context.params.optString('country');
+  if (country === null) return platformCountry;
+  if (!/^[A-Za-z]{2}$/.test(country)) {
+    throw invalidRequest(`Country '${country}' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'.`, 'country');
+  }
+  return country.toUpperCase();
+}
+
 function createAccountLink({ state, params }: RouteContext) {
   const accountId = params.string('account');
   if (!state.accounts.has(accountId)) throw noSuchParam('account', accountId, 'account');
@@ -45,7 +61,7 @@ export const accountRoutes: Route[] = [
     handle(context) {
       const { state, params } = context;
       const account = buildAccount({ id: newId('acct'), created: state.nowSeconds(),
-        type: params.optString('type') ?? 'express', country: params.optString('country') ?? 'US',
+        type: params.optString('type') ?? 'express', country: accountCountry(context),
         email: params.optString('email'), requestedCapabilities: requestedCapabilities(context),
         metadata: params.metadata() });
       state.accounts.set(account.id, account);

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { customerOf, requireThisEmployer, requireThisTrainer } from '@escrow/domain';
+import { customerOf, payoutCountryOf, requireSamePayoutCountry, requireThisEmployer, requireThisTrainer } from '@escrow/domain';
 import type { PaymentGateway } from '@escrow/payments';
-import { CommandHandling, PAYMENT_GATEWAY, requestScopedId } from '@escrow/runtime';
+import { APP_CONFIG, CommandHandling, PAYMENT_GATEWAY, defaultPayoutCountry, requestScopedId, type AppConfig } from '@escrow/runtime';
 import type { RequestContext } from '../http/request-context';
+import { requireSupportedPayoutCountry } from './payout-country';
 import { providerCall } from './provider-call';
 
 /** The gateway keeps the method (we never see card data); the employer stream records which one. */
@@ -48,6 +49,8 @@ export class ConnectPayoutAccount {
   constructor(
     readonly trainerId: string,
     readonly context: RequestContext,
+    /** ISO 3166-1 alpha-2, already well-formed; undefined when the caller gave none. */
+    readonly country?: string,
   ) {}
 }
 
@@ -56,19 +59,37 @@ export class ConnectPayoutAccountHandler implements ICommandHandler<ConnectPayou
   constructor(
     private readonly commands: CommandHandling,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ trainerId, context }: ConnectPayoutAccount) {
+  async execute({ trainerId, context, country: asked }: ConnectPayoutAccount) {
     const { actor } = context;
     // The decider's own rule, asked before the gateway creates an account.
     requireThisTrainer(actor, trainerId);
-    const known = (await this.commands.loadTrainer(trainerId)).payoutAccount;
+    const state = await this.commands.loadTrainer(trainerId);
+    const known = state.payoutAccount;
+    // No country given: the recorded account's (a fresh onboarding link for it), else US, where
+    // every account opened before countries were taken.
+    const recorded = payoutCountryOf(state);
+    const country = asked ?? recorded ?? defaultPayoutCountry;
+    // The list governs where accounts are opened: checked for a new account and for a country
+    // other than the recorded account's (422 before the 409 below); a fresh link for an account
+    // already open is never refused by it.
+    if (known === null || (asked !== undefined && asked !== recorded)) {
+      requireSupportedPayoutCountry(country, this.config.payoutCountries, asked === undefined);
+    }
+    if (asked !== undefined) requireSamePayoutCountry(state, trainerId, asked);
     const account = await providerCall(`payout account for trainer ${trainerId}`, () =>
-      this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null }),
+      this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null, country }),
     );
     const result = await this.commands.trainer(
       trainerId,
-      { type: 'ConnectPayoutAccount', actor, data: { trainerId, accountId: account.accountId, payoutsEnabled: account.payoutsEnabled } },
+      {
+        type: 'ConnectPayoutAccount',
+        actor,
+        // The provider's word on the account's country, which is what the log records.
+        data: { trainerId, accountId: account.accountId, payoutsEnabled: account.payoutsEnabled, country: account.country },
+      },
       { ...context, causationId: context.correlationId },
     );
     return { trainerId, ...account, position: result.position };

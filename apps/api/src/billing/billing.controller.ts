@@ -6,7 +6,7 @@ import { EmptyDto } from '../contracts/contract.dtos';
 import { PathId } from '../http/path-id.pipe';
 import { requestContext } from '../http/request-context';
 import { AttachPaymentMethod, ConnectPayoutAccount, StartPaymentMethodSetup } from './billing.commands';
-import { AttachPaymentMethodDto } from './billing.dtos';
+import { AttachPaymentMethodDto, ConnectPayoutAccountDto } from './billing.dtos';
 
 @Controller('v1')
 export class BillingController {
@@ -29,8 +29,8 @@ export class BillingController {
   @Post('trainers/:id/payout-account')
   @HttpCode(200)
   @Roles('trainer')
-  connect(@Param('id', PathId) trainerId: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
-    return this.commandBus.execute(new ConnectPayoutAccount(trainerId, requestContext(actor, request)) as never);
+  connect(@Param('id', PathId) trainerId: string, @Body() body: ConnectPayoutAccountDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.commandBus.execute(new ConnectPayoutAccount(trainerId, requestContext(actor, request), body.country ?? undefined) as never);
   }
 }
 

@@ -87,6 +87,15 @@ export class ResolveDisputeDto {
   note!: string;
 }
 
+/** Support's note on a dispute: free text like a resolution's note. */
+export class SupportNoteDto {
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(reasonLengthMax)
+  @IsMultiLineText()
+  note!: string;
+}
+
 export class CancelDto {
   @IsOptional()
   @IsString()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Money, type Actor, type ContractCommand, type MilestoneStatus } from '@escrow/domain';
 import { requestScopedId, type CommandResult } from '@escrow/runtime';
@@ -11,8 +11,9 @@ import {
   FundMilestone,
   ResolveMilestoneDispute,
 } from './contract.commands';
+import { caseFileName } from './case-file';
 import { ContractQueries } from './contract.query';
-import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto, ResolveDisputeDto } from './contract.dtos';
+import { CancelDto, DisputeDto, EmptyDto, HireTrainerDto, MilestoneDto, RequestApprovalDto, ResolveDisputeDto, SupportNoteDto } from './contract.dtos';
 
 type ContractResult = CommandResult<{ status: string; milestones?: Record<string, { status: MilestoneStatus }> }>;
 
@@ -117,6 +118,22 @@ export class ContractsController {
     return this.milestoneOutcome(milestoneId, command);
   }
 
+  /** Support's notes on a milestone that is or was disputed: appended, never edited. */
+  @Post(':cid/milestones/:mid/notes')
+  @Roles('support')
+  async addNote(
+    @Param('cid', PathId) contractId: string,
+    @Param('mid', PathId) milestoneId: string,
+    @Body() body: SupportNoteDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const noteId = requestScopedId('note');
+    const command: ContractCommand = { type: 'AddSupportNote', actor, data: { contractId, milestoneId, noteId, note: body.note.trim() } };
+    const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
+    return { noteId, position: result.position };
+  }
+
   @Post(':cid/milestones/:mid/cancel')
   @HttpCode(200)
   @Roles('employer')
@@ -141,8 +158,34 @@ export class ContractsController {
   }
 
   @Get(':cid')
-  get(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+  get(
+    @Param('cid', PathId) contractId: string,
+    @CurrentActor() actor: Actor,
+    @Query('minPosition') minPosition?: string,
+    @Query('asOf') asOf?: string,
+  ) {
+    if (asOf !== undefined) return this.queries.contractAsOf(contractId, actor, asOf, minPosition);
     return this.queries.contract(contractId, actor, minPosition);
+  }
+
+  /** Support's case file of a dispute: the same document as JSON and as PDF, both as downloads. */
+  @Get(':cid/case-file')
+  @Roles('support')
+  async caseFile(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor): Promise<StreamableFile> {
+    const json = Buffer.from(`${JSON.stringify(await this.queries.caseFile(contractId, actor), null, 2)}\n`, 'utf8');
+    return new StreamableFile(json, { type: 'application/json; charset=utf-8', disposition: `attachment; filename="${caseFileName(contractId, 'json')}"`, length: json.length });
+  }
+
+  @Get(':cid/case-file.pdf')
+  @Roles('support')
+  async caseFilePdf(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor): Promise<StreamableFile> {
+    const pdf = await this.queries.caseFilePdf(contractId, actor);
+    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `attachment; filename="${caseFileName(contractId, 'pdf')}"`, length: pdf.length });
+  }
+
+  @Get(':cid/replay')
+  replay(@Param('cid', PathId) contractId: string, @CurrentActor() actor: Actor) {
+    return this.queries.replay(contractId, actor);
   }
 
   @Get(':cid/events')

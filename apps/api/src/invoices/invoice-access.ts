@@ -5,9 +5,15 @@ import type { Invoice, InvoiceFilter } from '@escrow/projections/invoices';
 export const invoiceReaderRoles: Role[] = ['employer', 'trainer', 'finance', 'support'];
 
 /**
- * Employers see their own funding invoices, trainers their own payout invoices, finance and
- * support everything. The caller's filter is narrowed to what they may see; asking explicitly
- * for someone else's (employerId / trainerId / kind) is a 403 that names the field.
+ * Employers see their own funding invoices, and the payout invoices of their own contracts (to
+ * reconcile with their own clients); trainers their own payout invoices; finance and support
+ * everything. The caller's filter is narrowed to what they may see; asking explicitly for someone
+ * else's (employerId / trainerId / kind) is a 403 that names the field.
+ *
+ * An employer's list (and CSV) without `kind` stays their funding invoices: that is what they
+ * paid, and adding the payouts of the same money would double every total summed from it. The
+ * payout invoices of their contracts are listed with `kind=trainer_payout`, so every invoice an
+ * employer may read by id can also be found in a list.
  */
 export function scopedFilter(actor: Actor, filter: InvoiceFilter): InvoiceFilter {
   switch (actor.role) {
@@ -18,10 +24,7 @@ export function scopedFilter(actor: Actor, filter: InvoiceFilter): InvoiceFilter
       if (filter.employerId !== undefined && filter.employerId !== actor.id) {
         throw forbidden('not_invoice_party', `employerId: employer ${actor.id} can list only their own invoices`);
       }
-      if (filter.kind !== undefined && filter.kind !== 'employer_funding') {
-        throw forbidden('not_invoice_party', 'kind: employers see only employer_funding invoices');
-      }
-      return { ...filter, employerId: actor.id, kind: 'employer_funding' };
+      return { ...filter, employerId: actor.id, kind: filter.kind ?? 'employer_funding' };
     case 'trainer':
       if (filter.trainerId !== undefined && filter.trainerId !== actor.id) {
         throw forbidden('not_invoice_party', `trainerId: trainer ${actor.id} can list only their own invoices`);
@@ -41,7 +44,8 @@ export function mayRead(actor: Actor, invoice: Invoice): boolean {
     case 'support':
       return true;
     case 'employer':
-      return invoice.kind === 'employer_funding' && invoice.employerId === actor.id;
+      // Both kinds, of their own contracts only: `employerId` is the contract's employer.
+      return invoice.employerId === actor.id;
     case 'trainer':
       return invoice.kind === 'trainer_payout' && invoice.trainerId === actor.id;
     default:

@@ -9,8 +9,9 @@ import { InvoiceQueries } from './invoices.query';
 import { InvoiceFilterQuery, InvoiceListQuery } from './invoices.dtos';
 
 /**
- * Invoices: employers read their funding invoices, trainers their payout invoices, finance and
- * support all of them. Route order matters: Express tries routes in the order they are declared
+ * Invoices: employers read their funding invoices and the payout invoices of their contracts
+ * (listed with `kind=trainer_payout`), trainers their payout invoices, finance and support all of
+ * them (`invoice-access.ts`). Route order matters: Express tries routes in the order they are declared
  * here, so `invoices.csv` and `invoices/:id.pdf` come before `invoices/:id`, which would
  * otherwise take "inv_….pdf" as an id.
  */

@@ -8,7 +8,9 @@ import {
 import {
   evolveTrainer,
   initialTrainerState,
+  payoutCountryOf,
   payoutDestination,
+  requireSamePayoutCountry,
   trainerDecider,
   type ConnectPayoutAccount,
   type TrainerEvent,
@@ -82,11 +84,11 @@ describe('trainer billing decider', () => {
   const connect = (data: Partial<ConnectPayoutAccount['data']> = {}): ConnectPayoutAccount => ({
     type: 'ConnectPayoutAccount',
     actor: trainer,
-    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, ...data },
+    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, country: 'US', ...data },
   });
   const connected = (data: Partial<ConnectPayoutAccount['data']> = {}): TrainerEvent => ({
     type: 'TrainerPayoutAccountConnected',
-    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, ...data },
+    data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true, country: 'US', ...data },
   });
   const stateAfter = (events: TrainerEvent[]) => events.reduce(evolveTrainer, initialTrainerState());
 
@@ -103,6 +105,30 @@ describe('trainer billing decider', () => {
       .given([connected({ payoutsEnabled: false })])
       .when(connect({ payoutsEnabled: true }))
       .then([connected({ payoutsEnabled: true })]);
+  });
+
+  it('records the country the account was opened in', () => {
+    trainerAccount.given([]).when(connect({ country: 'DE' })).then([connected({ country: 'DE' })]);
+    expect(payoutCountryOf(stateAfter([connected({ country: 'DE' })]))).toBe('DE');
+    expect(payoutCountryOf(stateAfter([]))).toBeNull();
+  });
+
+  it('records the country of an account first seen through a provider update (which names none)', () => {
+    const updatedFirst: TrainerEvent = { type: 'TrainerPayoutAccountUpdated', data: { trainerId: trainer.id, accountId: 'acct_1', payoutsEnabled: true } };
+    expect(payoutCountryOf(stateAfter([updatedFirst]))).toBeNull();
+    trainerAccount.given([updatedFirst]).when(connect({ country: 'GB' })).then([connected({ country: 'GB' })]);
+    // An update keeps the country the account was connected with.
+    expect(payoutCountryOf(stateAfter([connected({ country: 'GB' }), { ...updatedFirst, data: { ...updatedFirst.data, payoutsEnabled: false } }]))).toBe('GB');
+  });
+
+  it("refuses to ask for another country than the recorded account's: an account's country never changes", () => {
+    const state = stateAfter([connected({ country: 'GB' })]);
+    expect(() => requireSamePayoutCountry(state, trainer.id, 'GB')).not.toThrow();
+    expect(() => requireSamePayoutCountry(state, trainer.id, 'DE')).toThrow(
+      expect.objectContaining({ kind: 'conflict', code: 'payout_country_mismatch', message: expect.stringMatching(/^country: .*acct_1 is in GB.*to DE$/) }),
+    );
+    // No account yet, or none with a known country: any country may be asked for.
+    expect(() => requireSamePayoutCountry(stateAfter([]), trainer.id, 'DE')).not.toThrow();
   });
 
   it('connecting another account replaces the one on file', () => {

@@ -8,9 +8,10 @@ export { requireThisTrainer } from './ownership';
 export const trainerStreamPrefix = 'trainer-';
 export const trainerStream = (trainerId: string) => `${trainerStreamPrefix}${trainerId}`;
 
+/** v2: `country`, the ISO 3166-1 alpha-2 code the account was opened in (v1 events read as US). */
 export type TrainerPayoutAccountConnected = DomainEvent<
   'TrainerPayoutAccountConnected',
-  { trainerId: string; accountId: string; payoutsEnabled: boolean }
+  { trainerId: string; accountId: string; payoutsEnabled: boolean; country: string }
 >;
 /** Stripe's account.updated: whether the Connect account may receive payouts now. */
 export type TrainerPayoutAccountUpdated = DomainEvent<
@@ -22,7 +23,8 @@ export type TrainerEvent = TrainerPayoutAccountConnected | TrainerPayoutAccountU
 export type ConnectPayoutAccount = {
   readonly type: 'ConnectPayoutAccount';
   readonly actor: Actor;
-  readonly data: { trainerId: string; accountId: string; payoutsEnabled: boolean };
+  /** `country`: the account's country as the provider reports it. */
+  readonly data: { trainerId: string; accountId: string; payoutsEnabled: boolean; country: string };
 };
 export type RecordPayoutAccountStatus = {
   readonly type: 'RecordPayoutAccountStatus';
@@ -32,7 +34,8 @@ export type RecordPayoutAccountStatus = {
 export type TrainerCommand = ConnectPayoutAccount | RecordPayoutAccountStatus;
 
 export interface TrainerState {
-  readonly payoutAccount: { accountId: string; payoutsEnabled: boolean } | null;
+  /** `country` is null only for an account first recorded by a provider update (which names none). */
+  readonly payoutAccount: { accountId: string; payoutsEnabled: boolean; country: string | null } | null;
 }
 
 export const initialTrainerState = (): TrainerState => ({ payoutAccount: null });
@@ -40,8 +43,11 @@ export const initialTrainerState = (): TrainerState => ({ payoutAccount: null })
 export function evolveTrainer(state: TrainerState, event: TrainerEvent): TrainerState {
   switch (event.type) {
     case 'TrainerPayoutAccountConnected':
-    case 'TrainerPayoutAccountUpdated':
-      return { payoutAccount: { accountId: event.data.accountId, payoutsEnabled: event.data.payoutsEnabled } };
+      return { payoutAccount: { accountId: event.data.accountId, payoutsEnabled: event.data.payoutsEnabled, country: event.data.country } };
+    case 'TrainerPayoutAccountUpdated': {
+      const known = state.payoutAccount?.accountId === event.data.accountId ? state.payoutAccount.country : null;
+      return { payoutAccount: { accountId: event.data.accountId, payoutsEnabled: event.data.payoutsEnabled, country: known } };
+    }
     default:
       return assertNever(event, 'trainer event');
   }
@@ -52,8 +58,10 @@ export function decideTrainer(command: TrainerCommand, state: TrainerState): Tra
     case 'ConnectPayoutAccount': {
       const { actor, data } = command;
       requireThisTrainer(actor, data.trainerId);
+      // `data` is what the provider reports (its account, its country): recorded as it is. The
+      // country the caller asked for is checked before the provider is called (requireSamePayoutCountry).
       const current = state.payoutAccount;
-      if (current?.accountId === data.accountId && current.payoutsEnabled === data.payoutsEnabled) return [];
+      if (current?.accountId === data.accountId && current.payoutsEnabled === data.payoutsEnabled && current.country === data.country) return [];
       return [{ type: 'TrainerPayoutAccountConnected', data }];
     }
     case 'RecordPayoutAccountStatus': {
@@ -70,6 +78,26 @@ export function decideTrainer(command: TrainerCommand, state: TrainerState): Tra
     default:
       return assertNever(command, 'trainer command');
   }
+}
+
+/**
+ * A payout account's country never changes (Stripe cannot move an account): asking for another
+ * country than the recorded account's is a 409 naming both. Asked by the onboarding command
+ * before any provider call, like `requireThisTrainer`.
+ */
+export function requireSamePayoutCountry(state: TrainerState, trainerId: string, country: string): void {
+  const current = state.payoutAccount;
+  if (current?.country != null && current.country !== country) {
+    throw conflict(
+      'payout_country_mismatch',
+      `country: trainer ${trainerId}'s payout account ${current.accountId} is in ${current.country}; an account's country cannot change to ${country}`,
+    );
+  }
+}
+
+/** The country a trainer's recorded payout account is in; null without an account (or before one names it). */
+export function payoutCountryOf(state: TrainerState): string | null {
+  return state.payoutAccount?.country ?? null;
 }
 
 /** A payout can go out only to an account Stripe has enabled for payouts. */

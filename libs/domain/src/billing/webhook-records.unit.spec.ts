@@ -9,7 +9,7 @@ const service = { role: 'service', id: 'webhooks' } as const;
 
 const connected = (payoutsEnabled: boolean, accountId = 'acct_1'): TrainerEvent => ({
   type: 'TrainerPayoutAccountConnected',
-  data: { trainerId: 'tr_1', accountId, payoutsEnabled },
+  data: { trainerId: 'tr_1', accountId, payoutsEnabled, country: 'US' },
 });
 const updated = (payoutsEnabled: boolean, accountId = 'acct_1'): TrainerEvent => ({
   type: 'TrainerPayoutAccountUpdated',

@@ -52,7 +52,20 @@ export type RecordChargebackClosed = Command<
   MilestoneRef & { disputeId: string; outcome: 'won' | 'lost' }
 >;
 export type RequestApproval = Command<'RequestApproval', MilestoneRef & { note: string | null }>;
-export type Approve = Command<'Approve', MilestoneRef & { feeBps: number }>;
+/**
+ * What an auto-release acts on, given by the scheduler: the time it acts at, when the milestone
+ * entered its current wait for approval (`approvalWaitOf` over the contract's log) and the
+ * configured wait. ISO 8601 instants.
+ */
+export interface AutoReleaseFacts {
+  readonly now: string;
+  readonly pendingApprovalSince: string;
+  readonly afterDays: number;
+}
+/** The employer's approval; with `autoRelease`, the service's approval of a request left unanswered. */
+export type Approve = Command<'Approve', MilestoneRef & { feeBps: number; autoRelease?: AutoReleaseFacts }>;
+/** The service reminds the employer, `daysBefore` days ahead, that the milestone is about to be auto-released. */
+export type RemindAutoRelease = Command<'RemindAutoRelease', MilestoneRef & { daysBefore: number; autoRelease: AutoReleaseFacts }>;
 export type RecordPayoutCompleted = Command<
   'RecordPayoutCompleted',
   MilestoneRef & { transferId: string; destinationAccountId: string; amountCents: number }
@@ -90,6 +103,8 @@ export type RecordExternalRefund = Command<
   MilestoneRef & { refundId: string; atProvider: ProviderRefundFacts | null }
 >;
 export type Cancel = Command<'Cancel', MilestoneRef & { reason: string | null }>;
+/** Support's note on a disputed (or once disputed) milestone; `noteId` from the request. */
+export type AddSupportNote = Command<'AddSupportNote', MilestoneRef & { noteId: string; note: string }>;
 export type Archive = Command<'Archive', { contractId: string }>;
 
 export type ContractCommand =
@@ -101,6 +116,7 @@ export type ContractCommand =
   | RecordFundingFailed
   | RequestApproval
   | Approve
+  | RemindAutoRelease
   | RecordPayoutCompleted
   | RecordPayoutFailed
   | Dispute
@@ -110,4 +126,5 @@ export type ContractCommand =
   | RecordChargebackOpened
   | RecordChargebackClosed
   | Cancel
-  | Archive;
+  | Archive
+  | AddSupportNote;

@@ -3,12 +3,13 @@ import { notFound } from '../shared/errors';
 import type { ContractCommand } from './commands';
 import type { ContractEvent } from './events';
 import type { ContractState } from './state';
-import { decideRequestApproval, decideApprove, decidePayoutCompleted, decidePayoutFailed } from './decide-approval';
+import { decideRequestApproval, decideApprove, decidePayoutCompleted, decidePayoutFailed, decideRemindAutoRelease } from './decide-approval';
 import { decideChargebackClosed, decideChargebackOpened } from './decide-chargebacks';
 import { decideDispute, decideResolveDispute, requireTrainerAmountOnlyForSplit } from './decide-disputes';
 import { decideFunded, decideFundingFailed, decideFundingPending, decideRequestFunding } from './decide-funding';
 import { decideAddMilestone, decideArchive, decideCancel, decideHireTrainer } from './decide-hiring';
 import { decideExternalRefund, decideRefunded } from './decide-refunds';
+import { decideAddSupportNote } from './decide-support-notes';
 
 export { unresolvedStatuses } from './decide-hiring';
 
@@ -42,6 +43,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       return decideRequestApproval(command, state);
     case 'Approve':
       return decideApprove(command, state);
+    case 'RemindAutoRelease':
+      return decideRemindAutoRelease(command, state);
     case 'RecordPayoutCompleted':
       return decidePayoutCompleted(command, state);
     case 'RecordPayoutFailed':
@@ -58,6 +61,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       return decideChargebackOpened(command, state);
     case 'RecordChargebackClosed':
       return decideChargebackClosed(command, state);
+    case 'AddSupportNote':
+      return decideAddSupportNote(command, state);
     default:
       // Compile time: every command type has a case. Run time: an unknown type is a bug.
       return assertNever(command, 'contract command');

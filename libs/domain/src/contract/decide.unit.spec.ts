@@ -2,11 +2,13 @@ import { usd } from '../shared/money';
 import { deciderSpec } from '../testing/decider-spec';
 import {
   addMilestone,
+  addSupportNote,
   AMOUNT,
   approvalRequested,
   approve,
   approved,
   archive,
+  autoReleaseReminderSent,
   archived,
   by,
   C1,
@@ -47,12 +49,14 @@ import {
   recordRefunded,
   ref,
   refundResolved,
+  remindAutoRelease,
   requestApproval,
   requestFunding,
   resolveDispute,
   service,
   statuses,
   support,
+  supportNoteAdded,
   trainer,
   type ReachableStatus,
 } from '../testing/contract-fixtures';
@@ -116,6 +120,7 @@ const transitions: Record<Exclude<ContractCommand['type'], 'RecordChargebackClos
   },
   RequestApproval: { command: requestApproval(), allowedFrom: { funded: [approvalRequested()] } },
   Approve: { command: approve(), allowedFrom: { pending_approval: [approved()] } },
+  RemindAutoRelease: { command: remindAutoRelease(7), allowedFrom: { pending_approval: [autoReleaseReminderSent(7)] } },
   // The same transfer reported again once paid: nothing new.
   RecordPayoutCompleted: { command: recordPayoutCompleted(), allowedFrom: { approved: [payoutCompleted()], paid: [] } },
   RecordPayoutFailed: { command: recordPayoutFailed(), allowedFrom: { approved: [payoutFailed(1)] } },
@@ -141,6 +146,12 @@ const transitions: Record<Exclude<ContractCommand['type'], 'RecordChargebackClos
     refusalNames: (status) => `milestone ${M1} has no refund pending (its status is ${status})`,
   },
   Cancel: { command: cancel(), allowedFrom: { pending: [cancelled()] } },
+  // Support's notes: on a milestone that is or was disputed (the refunded history went through a dispute).
+  AddSupportNote: {
+    command: addSupportNote(),
+    allowedFrom: { disputed: [supportNoteAdded()], refunded: [supportNoteAdded()] },
+    refusalNames: (status) => `it was never disputed (its status is ${status})`,
+  },
   Archive: {
     command: archive(),
     allowedFrom: { paid: [archived()], refunded: [archived()], cancelled: [archived()] },

@@ -40,9 +40,24 @@ export type MilestoneApprovalRequested = DomainEvent<
   'MilestoneApprovalRequested',
   MilestoneRef & { trainerId: string; note: string | null }
 >;
+/**
+ * Why a milestone was approved: the employer's answer, or `auto_release` (the service approved a
+ * request the employer left unanswered for AUTO_RELEASE_DAYS). Schema version 2; version 1,
+ * written when only employers approved, reads upcast to `employer`.
+ */
+export type ApprovalReason = 'employer' | 'auto_release';
 export type MilestoneApproved = DomainEvent<
   'MilestoneApproved',
-  MilestoneRef & { trainerId: string; amount: Amount; fee: Amount; net: Amount; feeBps: number; chargeId: string }
+  MilestoneRef & { trainerId: string; amount: Amount; fee: Amount; net: Amount; feeBps: number; chargeId: string; reason: ApprovalReason }
+>;
+/**
+ * The employer was reminded that the milestone waiting for their approval is approved
+ * automatically at `releaseAt`, `daysBefore` days from now (7, then 1). Written by the service;
+ * the notifications read model turns it into the employer's notification.
+ */
+export type MilestoneAutoReleaseReminderSent = DomainEvent<
+  'MilestoneAutoReleaseReminderSent',
+  MilestoneRef & { employerId: string; trainerId: string; daysBefore: number; releaseAt: string }
 >;
 export type MilestonePayoutCompleted = DomainEvent<
   'MilestonePayoutCompleted',
@@ -132,6 +147,14 @@ export type MilestoneRefunded = DomainEvent<
 >;
 export type MilestoneCancelled = DomainEvent<'MilestoneCancelled', MilestoneRef & { reason: string | null }>;
 export type ContractArchived = DomainEvent<'ContractArchived', { contractId: string }>;
+/**
+ * Support's note on a milestone that is or was disputed (by a party or a chargeback): `supportId`
+ * wrote `note`. Appended, never edited: a correction is another note.
+ */
+export type MilestoneSupportNoteAdded = DomainEvent<
+  'MilestoneSupportNoteAdded',
+  MilestoneRef & { noteId: string; supportId: string; note: string }
+>;
 
 export type ContractEvent =
   | ContractCreated
@@ -142,6 +165,7 @@ export type ContractEvent =
   | MilestoneFundingFailed
   | MilestoneApprovalRequested
   | MilestoneApproved
+  | MilestoneAutoReleaseReminderSent
   | MilestonePayoutCompleted
   | MilestonePayoutFailed
   | MilestoneDisputed
@@ -150,7 +174,8 @@ export type ContractEvent =
   | MilestoneDisputeResolved
   | MilestoneRefunded
   | MilestoneCancelled
-  | ContractArchived;
+  | ContractArchived
+  | MilestoneSupportNoteAdded;
 
 export type ContractEventType = ContractEvent['type'];
 

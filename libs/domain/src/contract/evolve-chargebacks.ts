@@ -6,7 +6,10 @@ import type { ContractOpen, MilestoneState } from './state';
 /** A chargeback the milestone only records (money already gone, or support holds the dispute). */
 export function evolveChargebackOpened(state: ContractOpen, event: MilestoneChargebackOpened): ContractOpen {
   const { milestoneId, disputeId, chargeId, amount } = event.data;
-  return updateMilestone(state, milestoneId, { chargebacks: withChargeback(knownMilestone(state, milestoneId), disputeId, chargeId, amount.amountCents) });
+  return updateMilestone(state, milestoneId, {
+    chargebacks: withChargeback(knownMilestone(state, milestoneId), disputeId, chargeId, amount.amountCents),
+    wasDisputed: true,
+  });
 }
 
 /** The event states the status it leaves; replaying the rule must agree, or the stream is corrupt. */

@@ -10,7 +10,7 @@ export function evolveDisputed(state: ContractOpen, event: MilestoneDisputed): C
   const milestone = knownMilestone(state, milestoneId);
   const chargebacks = chargeback ? withChargeback(milestone, chargeback.disputeId, chargeback.chargeId, chargeback.amount.amountCents) : milestone.chargebacks;
   const dispute = { previousStatus, chargebackDisputeId: chargeback?.disputeId ?? null };
-  return updateMilestone(state, milestoneId, { status: 'disputed', dispute, chargebacks });
+  return updateMilestone(state, milestoneId, { status: 'disputed', dispute, chargebacks, wasDisputed: true });
 }
 
 export function evolveDisputeResolved(state: ContractOpen, event: MilestoneDisputeResolved): ContractOpen {

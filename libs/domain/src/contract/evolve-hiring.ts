@@ -22,6 +22,7 @@ export function evolveMilestoneCreated(state: ContractOpen, event: MilestoneCrea
     escrowCents: 0,
     feeCents: null,
     dispute: null,
+    wasDisputed: false,
     chargebacks: {},
   });
 }

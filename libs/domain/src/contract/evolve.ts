@@ -5,6 +5,7 @@ import { evolveChargebackClosed, evolveChargebackOpened } from './evolve-chargeb
 import { evolveDisputed, evolveDisputeResolved, evolveRefunded } from './evolve-disputes';
 import { evolveFunded, evolveFundingFailed, evolveFundingPending, evolveFundingRequested } from './evolve-funding';
 import { evolveContractArchived, evolveMilestoneCancelled, evolveMilestoneCreated } from './evolve-hiring';
+import { knownMilestone } from './milestone-updates';
 import { initialState, type ContractState } from './state';
 
 /**
@@ -36,6 +37,9 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return evolveApprovalRequested(state, event);
     case 'MilestoneApproved':
       return evolveApproved(state, event);
+    case 'MilestoneAutoReleaseReminderSent':
+      // A message to the employer: nothing about the milestone changes.
+      return state;
     case 'MilestonePayoutCompleted':
       return evolvePayoutCompleted(state, event);
     case 'MilestonePayoutFailed':
@@ -50,6 +54,10 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return evolveDisputeResolved(state, event);
     case 'MilestoneRefunded':
       return evolveRefunded(state, event);
+    case 'MilestoneSupportNoteAdded':
+      // A note changes nothing the decider acts on; the milestone must exist.
+      knownMilestone(state, event.data.milestoneId);
+      return state;
     default:
       // Compile time: every event type has a case. Run time: an unknown type is a bug.
       return assertNever(event, 'contract event');

@@ -28,6 +28,8 @@ export interface MilestoneState {
   readonly feeCents: number | null;
   /** While disputed: where to go back to, and the chargeback that disputes it (null for a party's dispute). */
   readonly dispute: { readonly previousStatus: DisputedFromStatus; readonly chargebackDisputeId: string | null } | null;
+  /** Disputed at some point, by a party or a chargeback (support may keep notes on it from then on). */
+  readonly wasDisputed: boolean;
   readonly chargebacks: Readonly<Record<string, ChargebackState>>;
 }
 

@@ -36,7 +36,9 @@ export const eventCatalog = {
   MilestoneFundingPending: { category: 'contract', schemaVersion: 1 },
   MilestoneFundingFailed: { category: 'contract', schemaVersion: 1 },
   MilestoneApprovalRequested: { category: 'contract', schemaVersion: 1 },
-  MilestoneApproved: { category: 'contract', schemaVersion: 1 },
+  // v2: `reason` (employer or auto_release).
+  MilestoneApproved: { category: 'contract', schemaVersion: 2 },
+  MilestoneAutoReleaseReminderSent: { category: 'contract', schemaVersion: 1 },
   MilestonePayoutCompleted: { category: 'contract', schemaVersion: 1 },
   MilestonePayoutFailed: { category: 'contract', schemaVersion: 1 },
   // v2: `chargeback` always present (null for a party's dispute).
@@ -47,9 +49,11 @@ export const eventCatalog = {
   MilestoneRefunded: { category: 'contract', schemaVersion: 1 },
   MilestoneCancelled: { category: 'contract', schemaVersion: 1 },
   ContractArchived: { category: 'contract', schemaVersion: 1 },
+  MilestoneSupportNoteAdded: { category: 'contract', schemaVersion: 1 },
   EmployerCustomerCreated: { category: 'employer', schemaVersion: 1 },
   EmployerPaymentMethodAttached: { category: 'employer', schemaVersion: 1 },
-  TrainerPayoutAccountConnected: { category: 'trainer', schemaVersion: 1 },
+  // v2: `country` (ISO 3166-1 alpha-2) the account was opened in.
+  TrainerPayoutAccountConnected: { category: 'trainer', schemaVersion: 2 },
   TrainerPayoutAccountUpdated: { category: 'trainer', schemaVersion: 1 },
 } as const satisfies Catalog;
 

@@ -2,6 +2,7 @@ import type { Actor } from '../shared/metadata';
 import { usd } from '../shared/money';
 import type {
   AddMilestone,
+  AddSupportNote,
   Approve,
   Archive,
   Cancel,
@@ -19,11 +20,12 @@ import type {
   RecordPayoutCompleted,
   RecordPayoutFailed,
   RecordRefunded,
+  RemindAutoRelease,
   RequestApproval,
   RequestFunding,
   ResolveDispute,
 } from '../contract/commands';
-import type { ChargebackLoss, ContractEvent } from '../contract/events';
+import type { ApprovalReason, ChargebackLoss, ContractEvent } from '../contract/events';
 import { replay } from '../contract/evolve';
 import type { ContractOpen, MilestoneState, MilestoneStatus } from '../contract/state';
 
@@ -114,7 +116,7 @@ export const approvalRequested = (milestoneId = M1): ContractEvent => ({
 });
 export const approved = (
   milestoneId = M1,
-  { amountCents = AMOUNT, feeBps = FEE_BPS, fee = FEE, net = NET } = {},
+  { amountCents = AMOUNT, feeBps = FEE_BPS, fee = FEE, net = NET, reason = 'employer' as ApprovalReason } = {},
 ): ContractEvent => ({
   type: 'MilestoneApproved',
   data: {
@@ -125,7 +127,18 @@ export const approved = (
     net: usd(net),
     feeBps,
     chargeId: `ch_${milestoneId}`,
+    reason,
   },
+});
+/** The auto-release clock of the fixtures: the request went unanswered from here, for 14 days. */
+export const AUTO_RELEASE_SINCE = '2027-03-01T10:00:00.000Z';
+export const AUTO_RELEASE_DAYS = 14;
+export const autoReleaseActor = { role: 'service', id: 'auto-release' } as const;
+/** `days` (fractions allowed) after AUTO_RELEASE_SINCE, as an ISO instant. */
+export const autoReleaseClock = (days: number): string => new Date(Date.parse(AUTO_RELEASE_SINCE) + days * 86_400_000).toISOString();
+export const autoReleaseReminderSent = (daysBefore: number, milestoneId = M1): ContractEvent => ({
+  type: 'MilestoneAutoReleaseReminderSent',
+  data: { ...ref(milestoneId), employerId: employer.id, trainerId: trainer.id, daysBefore, releaseAt: autoReleaseClock(AUTO_RELEASE_DAYS) },
 });
 export const payoutCompleted = (milestoneId = M1, amountCents = NET): ContractEvent => ({
   type: 'MilestonePayoutCompleted',
@@ -273,6 +286,17 @@ export const approve = (data: Partial<Approve['data']> = {}): Approve => ({
   actor: employer,
   data: { ...ref(), feeBps: FEE_BPS, ...data },
 });
+/** The service's reminder `daysBefore` days ahead, sent at the reminder's time. */
+export const remindAutoRelease = (daysBefore = 7, data: Partial<RemindAutoRelease['data']> = {}): RemindAutoRelease => ({
+  type: 'RemindAutoRelease',
+  actor: autoReleaseActor,
+  data: {
+    ...ref(),
+    daysBefore,
+    autoRelease: { now: autoReleaseClock(AUTO_RELEASE_DAYS - daysBefore), pendingApprovalSince: AUTO_RELEASE_SINCE, afterDays: AUTO_RELEASE_DAYS },
+    ...data,
+  },
+});
 export const recordPayoutCompleted = (data: Partial<RecordPayoutCompleted['data']> = {}): RecordPayoutCompleted => ({
   type: 'RecordPayoutCompleted',
   actor: service,
@@ -317,6 +341,15 @@ export const cancel = (data: Partial<Cancel['data']> = {}): Cancel => ({
   data: { ...ref(), reason: 'scope dropped', ...data },
 });
 export const archive = (): Archive => ({ type: 'Archive', actor: employer, data: { contractId: C1 } });
+export const addSupportNote = (data: Partial<AddSupportNote['data']> = {}): AddSupportNote => ({
+  type: 'AddSupportNote',
+  actor: support,
+  data: { ...ref(), noteId: 'note_1', note: 'called the employer; evidence requested', ...data },
+});
+export const supportNoteAdded = (milestoneId = M1, noteId = 'note_1', note = 'called the employer; evidence requested'): ContractEvent => ({
+  type: 'MilestoneSupportNoteAdded',
+  data: { ...ref(milestoneId), noteId, supportId: support.id, note },
+});
 
 /** The event with some of its data replaced: other ids, another reason, and so on. */
 export const withData = (event: ContractEvent, data: object): ContractEvent => ({ ...event, data: { ...event.data, ...data } }) as ContractEvent;

@@ -14,9 +14,23 @@ export type Upcaster = (data: EventData, metadata: EventMetadataRecord) => Event
  */
 export const milestoneDisputedV1ToV2: Upcaster = (data) => ({ ...data, chargeback: data.chargeback ?? null });
 
+/**
+ * MilestoneApproved v1 → v2. Version 1 was written when only the contract's employer could
+ * approve, so every one of them is an employer's approval; v2 names the reason.
+ */
+export const milestoneApprovedV1ToV2: Upcaster = (data) => ({ ...data, reason: data.reason ?? 'employer' });
+
+/**
+ * TrainerPayoutAccountConnected v1 → v2. Before onboarding took a country, every payout account
+ * was opened in the US (the Stripe adapter's fixed country), so a v1 account is a US one.
+ */
+export const trainerPayoutAccountConnectedV1ToV2: Upcaster = (data) => ({ ...data, country: data.country ?? 'US' });
+
 /** By event type, then by the version upcast from (to that version + 1). */
 export const upcasters: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   MilestoneDisputed: { 1: milestoneDisputedV1ToV2 },
+  TrainerPayoutAccountConnected: { 1: trainerPayoutAccountConnectedV1ToV2 },
+  MilestoneApproved: { 1: milestoneApprovedV1ToV2 },
 };
 
 /**

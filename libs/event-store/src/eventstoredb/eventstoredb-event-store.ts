@@ -4,7 +4,9 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  NO_STREAM,
   START,
+  type AppendExpectedRevision,
   type AllStreamResolvedEvent,
   type Position,
   type ResolvedEvent,
@@ -13,6 +15,7 @@ import {
 import { assert } from '@escrow/domain';
 import {
   IdempotencyConflict,
+  WrongExpectedVersion,
   appendBatchSizeMax,
   comparePositions,
   readLimitMax,
@@ -27,13 +30,16 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
+import { chainKey, type AuditLog, type ChainedEvent } from '../hash-chain/audit-log';
+import { chainHashes, chainLink, contentDigest, genesisHash } from '../hash-chain/canonical';
+import { streamHeadsByWalking } from '../hash-chain/verify-chain';
 import { AppendSignal } from '../polling-subscription';
 import { AppendFeed } from './append-feed';
 import { isStreamNotFound, wrongExpectedVersionOf } from './errors';
 import { readAllFiltered } from './filtered-read';
 import { inReadScope, readScope, serverStreamFilter, storeStreams, type ReadScope, type StoreStreams } from './filters';
 import { findEarlierAppend, judgeAcceptedAppend } from './idempotency';
-import { appendAttemptOf, toClientExpectedRevision, toEventData, toRecordedEvent } from './mapping';
+import { appendAttemptOf, chainHashOf, toEventData, toRecordedEvent } from './mapping';
 import { decodePosition, encodePosition } from './position';
 import { idleSubscription, runSubscription } from './subscription';
 
@@ -41,6 +47,18 @@ import { idleSubscription, runSubscription } from './subscription';
 export const idempotencyScanEventsMax = 1_000;
 /** A filtered read of `$all` may scan far past what it returns (a head position on a quiet store). */
 export const readDeadlineMs = 60_000;
+/** An `any`/`stream_exists` append pinned to the head it read is retried this often when another writer got there first. */
+export const pinnedAppendAttemptsMax = 10;
+
+/**
+ * How an append continues its stream's hash chain: the revision ESDB must find (so a concurrent
+ * writer cannot slip in between the read of the previous hash and the write), the previous link
+ * and the revision of the first event. `pinned`: an `any`/`stream_exists` append turned into an
+ * exact revision, retried on a race instead of refused.
+ */
+type ChainPlan =
+  | { readonly answer: AppendResult }
+  | { readonly expected: AppendExpectedRevision; readonly previous: Buffer; readonly firstRevision: number; readonly pinned: boolean };
 
 export interface EventStoreDbOptions {
   /** The streams readAll, subscribe, headPosition and the append watcher see. Default: the domain's. */
@@ -100,26 +118,105 @@ export class EventStoreDbEventStore implements EventStore {
     assert(events.length > 0, 'append at least one event');
     assert(events.length <= appendBatchSizeMax, `append at most ${appendBatchSizeMax} events at once`);
     assert(new Set(events.map((e) => e.eventId.toLowerCase())).size === events.length, 'event ids within one append are distinct');
+    assert(typeof expected !== 'number' || (Number.isSafeInteger(expected) && expected >= 0), 'expected revision is a revision');
     const name = this.streamName(streamId);
-    const attemptId = randomUUID();
-    let revision: bigint;
-    try {
-      const result = await this.client.appendToStream(name, events.map((event) => toEventData(event, attemptId)), {
-        expectedRevision: toClientExpectedRevision(expected),
-        requiresLeader: this.requiresLeader,
-      });
-      revision = result.nextExpectedRevision;
-    } catch (error) {
-      return this.afterRefusedAppend(error, streamId, events, expected);
+    const digests = events.map(({ eventId, type, data, metadata }) => contentDigest({ streamId, eventId, type, data, metadata }));
+    for (let attempt = 1; ; attempt++) {
+      const plan = await this.chainPlan(streamId, name, events, expected);
+      if ('answer' in plan) return plan.answer;
+      const hashes = chainHashes(plan.previous, plan.firstRevision, digests);
+      const attemptId = randomUUID();
+      let revision: bigint;
+      try {
+        const result = await this.client.appendToStream(name, events.map((event, i) => toEventData(event, attemptId, hashes[i]!.toString('hex'))), {
+          expectedRevision: plan.expected,
+          requiresLeader: this.requiresLeader,
+        });
+        revision = result.nextExpectedRevision;
+      } catch (error) {
+        // Another writer appended after the head this append read: read the new head, chain again.
+        if (plan.pinned && attempt < pinnedAppendAttemptsMax && wrongExpectedVersionOf(error, streamId, expected)) continue;
+        return this.afterRefusedAppend(error, streamId, events, expected);
+      }
+      // ESDB answers a retry exactly as it answered the original write: whether this call wrote
+      // the events is read off the stored last event's attempt id (see idempotency.ts).
+      const [stored] = await this.readRaw(name, { fromRevision: revision, maxCount: 1, direction: FORWARDS });
+      assert(stored?.event !== undefined, 'the event ESDB just acknowledged is readable from the leader');
+      const { duplicate } = judgeAcceptedAppend({ eventId: stored.event.id, attemptId: appendAttemptOf(stored.event) }, events, attemptId);
+      if (!duplicate) this.signal.notify();
+      const last = toRecordedEvent(stored, this.streams.namespace);
+      return { nextExpectedRevision: last.revision, position: last.position, duplicate };
     }
-    // ESDB answers a retry exactly as it answered the original write: whether this call wrote
-    // the events is read off the stored last event's attempt id (see idempotency.ts).
-    const [stored] = await this.readRaw(name, { fromRevision: revision, maxCount: 1, direction: FORWARDS });
-    assert(stored?.event !== undefined, 'the event ESDB just acknowledged is readable from the leader');
-    const { duplicate } = judgeAcceptedAppend({ eventId: stored.event.id, attemptId: appendAttemptOf(stored.event) }, events, attemptId);
-    if (!duplicate) this.signal.notify();
-    const last = toRecordedEvent(stored, this.streams.namespace);
-    return { nextExpectedRevision: last.revision, position: last.position, duplicate };
+  }
+
+  /**
+   * The previous link comes from the stream's event before the batch, so the append names that
+   * event's revision to ESDB: with an exact revision that is the one given; `no_stream` starts
+   * from the genesis link; `any` and `stream_exists` read the stream's head and pin the append to
+   * it (checking first, as ESDB's own id cache would, whether the batch is that head already).
+   */
+  private async chainPlan(streamId: string, name: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<ChainPlan> {
+    if (expected === 'no_stream') return { expected: NO_STREAM, previous: genesisHash, firstRevision: 0, pinned: false };
+    if (typeof expected === 'number') {
+      // Absent (the stream is shorter): ESDB refuses the revision, and the genesis link is never written.
+      const previous = (await this.linkAt(name, expected)) ?? genesisHash;
+      return { expected: BigInt(expected), previous, firstRevision: expected + 1, pinned: false };
+    }
+    const recent = await this.readRaw(name, { fromRevision: END, maxCount: events.length, direction: BACKWARDS });
+    const head = recent[0];
+    if (head === undefined) {
+      if (expected === 'stream_exists') throw new WrongExpectedVersion(streamId, expected, 'no_stream');
+      return { expected: NO_STREAM, previous: genesisHash, firstRevision: 0, pinned: true };
+    }
+    const earlier = findEarlierAppend(recent.map((resolved) => toRecordedEvent(resolved, this.streams.namespace)), events);
+    if (earlier.kind === 'some') throw new IdempotencyConflict(streamId, earlier.eventIds);
+    if (earlier.kind === 'all') return { answer: { nextExpectedRevision: earlier.last.revision, position: earlier.last.position, duplicate: true } };
+    const headRevision = toRecordedEvent(head, this.streams.namespace).revision;
+    const previous = (await this.linkAt(name, headRevision, head)) ?? genesisHash;
+    return { expected: BigInt(headRevision), previous, firstRevision: headRevision + 1, pinned: true };
+  }
+
+  /**
+   * The chain link of the event at `revision`, or null when there is none. An event written
+   * before the chain existed carries no hash: its link is computed from the start of the
+   * stream (once per stream: the next event appended carries one).
+   */
+  private async linkAt(name: string, revision: number, known?: ResolvedEvent): Promise<Buffer | null> {
+    const event = known ?? (await this.readRaw(name, { fromRevision: BigInt(revision), maxCount: 1, direction: FORWARDS }))[0];
+    if (event?.event === undefined) return null;
+    const stored = chainHashOf(event.event);
+    if (stored !== null) return Buffer.from(stored, 'hex');
+    let link: Buffer = genesisHash;
+    for (const resolved of await this.readRaw(name, { fromRevision: 0n, maxCount: revision + 1, direction: FORWARDS })) {
+      const hash = resolved.event ? chainHashOf(resolved.event) : null;
+      const recorded = toRecordedEvent(resolved, this.streams.namespace);
+      link = hash !== null ? Buffer.from(hash, 'hex') : chainLink(link, recorded.revision, contentDigest(recorded));
+    }
+    return link;
+  }
+
+  /** The raw log (never upcast) with each event's chain hash, for verification and anchors. */
+  auditLog(): AuditLog {
+    return {
+      readChain: async (options) => {
+        const resolved = await this.readAllResolved({ fromPosition: options.fromPosition ?? null, limit: options.limit });
+        return resolved.map((event): ChainedEvent => {
+          const recorded = toRecordedEvent(event, this.streams.namespace);
+          return { ...recorded, hash: chainHashOf(eventOf(event)) };
+        });
+      },
+      storedHashes: async (keys) => {
+        const found = new Map<string, string | null>();
+        for (const key of keys) {
+          const [event] = await this.readRaw(this.streamName(key.streamId), { fromRevision: BigInt(key.revision), maxCount: 1, direction: FORWARDS });
+          if (event?.event !== undefined && Number(event.event.revision) === key.revision) found.set(chainKey(key.streamId, key.revision), chainHashOf(event.event));
+        }
+        return found;
+      },
+      headPosition: () => this.headPosition(),
+      // ESDB keeps no list of streams with their heads that a filtered read could give: walk $all.
+      streamHeads: (position) => streamHeadsByWalking(this.auditLog(), position),
+    };
   }
 
   /** WrongExpectedVersion, unless the batch (or part of it) is in the stream already. */
@@ -153,13 +250,17 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return (await this.readAllResolved(options)).map((resolved) => toRecordedEvent(resolved, this.streams.namespace));
+  }
+
+  private async readAllResolved(options: ReadAllOptions): Promise<AllStreamResolvedEvent[]> {
     assert(options.limit > 0 && options.limit <= readLimitMax, `read between 1 and ${readLimitMax} events`);
     const scope = this.scope(options.filter);
     if (!scope) return [];
     const after = options.fromPosition ?? null;
     let cursor: Position | typeof START = after ? decodePosition(after) : START;
     let last = after;
-    const found: RecordedEvent[] = [];
+    const found: AllStreamResolvedEvent[] = [];
     // One page when the server's filter is the whole filter; more while event types, checked
     // here, leave the page short of `limit`. The server reads from `cursor` inclusive: one more.
     for (;;) {
@@ -177,7 +278,7 @@ export class EventStoreDbEventStore implements EventStore {
         const position = encodePosition(event.position);
         if (comparePositions(position, last) <= 0) continue;
         last = position;
-        if (inReadScope(scope, event.streamId, event.type)) found.push(toRecordedEvent(resolved, this.streams.namespace));
+        if (inReadScope(scope, event.streamId, event.type)) found.push(resolved);
         if (found.length === options.limit) return found;
       }
       const tail = page.at(-1);

@@ -20,6 +20,13 @@ import { encodePosition, positionPartMax } from './position';
  * `judgeAcceptedAppend`). Stripped again on every read, so callers never see it.
  */
 export const appendAttemptKey = '_appendAttemptId';
+/**
+ * Written into every appended event's metadata: the event's link in its stream's hash chain
+ * (hash-chain/canonical.ts), lowercase hex. Stripped on every read like the attempt id; the
+ * chain covers the metadata without these two keys.
+ */
+export const chainHashKey = '_chainHash';
+const reservedKeys = [appendAttemptKey, chainHashKey];
 
 export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
   switch (expected) {
@@ -36,14 +43,22 @@ export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpe
 }
 
 /** The event as the client appends it: our event id is ESDB's, which is what makes retries idempotent. */
-export function toEventData(event: EventToAppend, attemptId: string): EventData {
-  assert(!(appendAttemptKey in event.metadata), `metadata key ${appendAttemptKey} is reserved by the EventStoreDB adapter`);
+export function toEventData(event: EventToAppend, attemptId: string, chainHash: string): EventData {
+  for (const key of reservedKeys) assert(!(key in event.metadata), `metadata key ${key} is reserved by the EventStoreDB adapter`);
   return jsonEvent({
     id: event.eventId,
     type: event.type,
     data: event.data as JSONType,
-    metadata: { ...event.metadata, [appendAttemptKey]: attemptId },
+    metadata: { ...event.metadata, [appendAttemptKey]: attemptId, [chainHashKey]: chainHash },
   });
+}
+
+/** The chain hash stored with this event, or null for an event written without one. */
+export function chainHashOf(event: ClientRecordedEvent): string | null {
+  const metadata = event.metadata;
+  if (!isPlainObject(metadata)) return null;
+  const hash = metadata[chainHashKey];
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
 }
 
 /** The append attempt that wrote this event, or null for an event written without one. */
@@ -86,7 +101,7 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
 function withoutAttempt(metadata: unknown): Readonly<Record<string, unknown>> {
   if (metadata === undefined) return {};
   assert(isPlainObject(metadata), 'event metadata is a JSON object');
-  const { [appendAttemptKey]: _attempt, ...rest } = metadata;
+  const { [appendAttemptKey]: _attempt, [chainHashKey]: _hash, ...rest } = metadata;
   return rest;
 }
 

@@ -1,7 +1,7 @@
 import { ANY, NO_STREAM, STREAM_EXISTS, type ResolvedEvent } from '@eventstore/db-client';
 import { convertGrpcEvent } from '@eventstore/db-client/dist/utils';
 import { InvariantViolation } from '@escrow/domain';
-import { appendAttemptKey, appendAttemptOf, toClientExpectedRevision, toEventData, toRecordedEvent } from './mapping';
+import { appendAttemptKey, appendAttemptOf, chainHashKey, toClientExpectedRevision, toEventData, toRecordedEvent } from './mapping';
 import { readEventMessage, type ServerEventFields } from './testing/server-messages';
 
 const eventId = '6f1c0b3e-9a51-4c1e-8a7e-3d1f0c2b4a59';
@@ -39,14 +39,16 @@ describe('EventStoreDB mapping', () => {
 
   it('appends our event id as ESDB\'s, JSON data, and the metadata tagged with the attempt', () => {
     const event = { eventId, type: 'MilestoneFunded', data: { n: 1 }, metadata: { correlationId: 'c-1' } };
-    expect(toEventData(event, 'attempt-9')).toEqual({
+    const hash = 'ab'.repeat(32);
+    expect(toEventData(event, 'attempt-9', hash)).toEqual({
       id: eventId,
       contentType: 'application/json',
       type: 'MilestoneFunded',
       data: { n: 1 },
-      metadata: { correlationId: 'c-1', [appendAttemptKey]: 'attempt-9' },
+      metadata: { correlationId: 'c-1', [appendAttemptKey]: 'attempt-9', [chainHashKey]: hash },
     });
-    expect(() => toEventData({ ...event, metadata: { [appendAttemptKey]: 'mine' } }, 'attempt-9')).toThrow(InvariantViolation);
+    expect(() => toEventData({ ...event, metadata: { [appendAttemptKey]: 'mine' } }, 'attempt-9', hash)).toThrow(InvariantViolation);
+    expect(() => toEventData({ ...event, metadata: { [chainHashKey]: 'mine' } }, 'attempt-9', hash)).toThrow(InvariantViolation);
   });
 
   it('maps a resolved event to a RecordedEvent: namespace off, revision a number, position encoded, attempt hidden', () => {

@@ -14,9 +14,12 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
 } from '../event-store';
+import { contentDigest } from '../hash-chain/canonical';
 import { AppendSignal, pollingSubscription } from '../polling-subscription';
+import { backfillChainHashes } from './chain-backfill';
+import { PostgresAuditLog } from './postgres-audit-log';
 import { decodePosition, encodePosition } from './position';
-import { appendFunction, eventStoreSchema, eventsChannel, idempotencyConflictState, wrongExpectedVersionState } from './schema';
+import { appendFunction, eventStoreSchema, eventsChannel, hashChainState, idempotencyConflictState, wrongExpectedVersionState } from './schema';
 
 /** Appends within this window share one cross-process NOTIFY. */
 export const notifyCoalesceMs = 2;
@@ -48,6 +51,7 @@ export class PostgresEventStore implements EventStore {
 
   static async open(db: SqlDb): Promise<PostgresEventStore> {
     await migrate(db, 'es_schema', `${eventStoreSchema}\n${appendFunction}`);
+    await backfillChainHashes(db);
     const store = new PostgresEventStore(db);
     store.unlisten = await db.listen(eventsChannel, () => store.signal.notify());
     return store;
@@ -58,7 +62,16 @@ export class PostgresEventStore implements EventStore {
     assert(events.length <= appendBatchSizeMax, `append at most ${appendBatchSizeMax} events at once`);
     assert(new Set(events.map((e) => e.eventId)).size === events.length, 'event ids within one append are distinct');
     assert(typeof expected !== 'number' || (Number.isSafeInteger(expected) && expected >= 0), 'expected revision is a revision');
-    const payload = JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })));
+    // Each event's content digest (hash-chain/canonical.ts); es_append chains it onto the stream.
+    const payload = JSON.stringify(
+      events.map(({ eventId, type, data, metadata }) => ({
+        eventId,
+        type,
+        data,
+        metadata,
+        digest: contentDigest({ streamId, eventId, type, data, metadata }).toString('hex'),
+      })),
+    );
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.db.query<{ last_revision: string; last_sequence: string; last_transaction_id: string; duplicate: boolean }>(
@@ -78,6 +91,7 @@ export class PostgresEventStore implements EventStore {
         const state = sqlStateOf(error);
         if (state === wrongExpectedVersionState) throw new WrongExpectedVersion(streamId, expected, actualRevision(error));
         if (state === idempotencyConflictState) throw new IdempotencyConflict(streamId, events.map((e) => e.eventId));
+        if (state === hashChainState) throw new Error(`stream ${streamId}: ${(error as Error).message} (run audit:verify)`);
         // A concurrent append of the same event ids committed first: the retry finds them stored.
         if (state === uniqueViolation && attempt === 1) continue;
         throw error;
@@ -128,6 +142,11 @@ export class PostgresEventStore implements EventStore {
 
   appendWatcher(): AppendWatcher {
     return this.signal.watcher();
+  }
+
+  /** The raw log with its chain hashes, for verification and anchors. */
+  auditLog(): PostgresAuditLog {
+    return new PostgresAuditLog(this.db);
   }
 
   async headPosition(): Promise<string | null> {

@@ -23,6 +23,11 @@ create table if not exists es_streams (
   stream_id text primary key,
   revision  bigint not null
 );
+-- The tamper-evident history (hash-chain/canonical.ts): each event's link in its stream's chain,
+-- written by es_append. Added to logs created before it and filled in by the adapter at start
+-- (chain-backfill.ts), which finds the rows still without one through the partial index.
+alter table es_events add column if not exists hash bytea;
+create index if not exists es_events_unhashed on es_events (stream_id, stream_revision) where hash is null;
 `;
 
 export const eventsChannel = 'es_events_appended';
@@ -30,6 +35,8 @@ export const eventsChannel = 'es_events_appended';
 /** SQLSTATEs raised by es_append, mapped back to typed errors by the adapter. */
 export const wrongExpectedVersionState = 'ES001';
 export const idempotencyConflictState = 'ES002';
+/** The chain cannot be continued: an event without its content digest, or a previous event missing or unhashed. */
+export const hashChainState = 'ES003';
 
 /**
  * The whole append as one server-side call: one round trip instead of six (begin, duplicate
@@ -49,6 +56,9 @@ declare
   v_revision bigint;
   v_actual bigint;
   v_ids uuid[];
+  v_link bytea;
+  v_digest bytea;
+  v_hashes bytea[] := '{}';
 begin
   -- An array, not a subquery: the cached plan must stay an index lookup however small the
   -- table was when the session first planned it.
@@ -88,11 +98,32 @@ begin
       detail = coalesce(v_actual::text, 'no_stream');
   end if;
 
+  -- The chain: each event's hash = sha256(previous hash || int8 revision || its content digest),
+  -- the digest computed by the adapter (sha256 of the canonical form). The stream row locked
+  -- above orders appends to this stream, so the previous event is committed and visible here.
+  if v_revision - v_count < 0 then
+    v_link := decode(repeat('00', 32), 'hex');
+  else
+    select e.hash into v_link from es_events e where e.stream_id = p_stream and e.stream_revision = v_revision - v_count;
+    if v_link is null then
+      raise exception 'revision % of stream % is missing or has no hash: the chain cannot continue', v_revision - v_count, p_stream
+        using errcode = '${hashChainState}';
+    end if;
+  end if;
+  for i in 0 .. v_count - 1 loop
+    v_digest := decode(p_events->i->>'digest', 'hex');
+    if v_digest is null or length(v_digest) <> 32 then
+      raise exception 'event % has no content digest', p_events->i->>'eventId' using errcode = '${hashChainState}';
+    end if;
+    v_link := sha256(v_link || int8send(v_revision - v_count + 1 + i) || v_digest);
+    v_hashes := array_append(v_hashes, v_link);
+  end loop;
+
   return query
     with inserted as (
-      insert into es_events (stream_id, stream_revision, event_id, event_type, data, metadata)
+      insert into es_events (stream_id, stream_revision, event_id, event_type, data, metadata, hash)
       select p_stream, v_revision - v_count + x.ordinality, (x.value->>'eventId')::uuid, x.value->>'type',
-             x.value->'data', x.value->'metadata'
+             x.value->'data', x.value->'metadata', v_hashes[x.ordinality]
         from jsonb_array_elements(p_events) with ordinality as x(value, ordinality)
       returning es_events.stream_revision, es_events.sequence, es_events.transaction_id
     )

@@ -29,6 +29,8 @@ create table if not exists simgw_accounts (
   payouts_enabled boolean not null,
   created_at      timestamptz not null default now()
 );
+-- Accounts opened before countries were taken were all opened in the US.
+alter table simgw_accounts add column if not exists country text not null default 'US';
 create table if not exists simgw_payment_intents (
   sequence          bigserial primary key,
   payment_intent_id text not null unique,

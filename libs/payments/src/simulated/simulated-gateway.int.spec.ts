@@ -32,7 +32,7 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
   }
 
   async function transferRequest(sourceChargeId: string, amountCents: number): Promise<TransferRequest> {
-    const { accountId } = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}` });
+    const { accountId } = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: `tr-${randomUUID()}`, country: 'US' });
     const destinationAccountId = accountId;
     return { idempotencyKey: key('transfer'), amountCents, currency: 'USD', destinationAccountId, sourceChargeId, transferGroup: 'c-1', metadata };
   }
@@ -53,9 +53,10 @@ describeEachDatabase('SimulatedPaymentGateway', (target: DatabaseTarget) => {
   }
 
   it('gives a simulated onboarding URL and enables payouts at once', async () => {
-    const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: 'tr-1' });
+    const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId: 'tr-1', country: 'US' });
     expect(account).toEqual({
       accountId: expect.stringMatching(/^acct_[A-Za-z0-9]{16}$/),
+      country: 'US',
       payoutsEnabled: true,
       onboardingUrl: `https://connect.simulated.local/onboarding/${account.accountId}`,
     });

@@ -105,13 +105,19 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 
   async createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount> {
-    const { trainerId } = request;
-    return runOnce(this.db, 'account', request.idempotencyKey, { trainerId }, async (tx) => {
-      const accountId = await accountOf(tx, trainerId);
+    const { trainerId, country } = request;
+    // The key is bound to the trainer only, as before countries were taken (stored keys stay valid);
+    // the trainer's one account keeps the country it was opened in, whatever a later call asks.
+    const opened = await runOnce(this.db, 'account', request.idempotencyKey, { trainerId }, async (tx) => {
+      const accountId = await accountOf(tx, trainerId, country);
       // Payouts are enabled at once; the URL is there for callers that show an onboarding link.
-      const outcome: PayoutAccount = { accountId, payoutsEnabled: true, onboardingUrl: `${simulatedOnboardingBaseUrl}${accountId}` };
+      const outcome = { accountId, payoutsEnabled: true, onboardingUrl: `${simulatedOnboardingBaseUrl}${accountId}` };
       return { outcome, keep: true };
     });
+    const { rows } = await this.db.query<{ country: string }>('select country from simgw_accounts where account_id = $1', [opened.accountId]);
+    assert(rows[0] !== undefined, `simulated account ${opened.accountId} exists`);
+    const account: PayoutAccount = { accountId: opened.accountId, country: rows[0].country, payoutsEnabled: opened.payoutsEnabled, onboardingUrl: opened.onboardingUrl };
+    return account;
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -346,11 +352,11 @@ async function customerOf(tx: SqlExecutor, employerId: string): Promise<string> 
 }
 
 /** One payout account per trainer, created on first use, with payouts enabled at once. */
-async function accountOf(tx: SqlExecutor, trainerId: string): Promise<string> {
+async function accountOf(tx: SqlExecutor, trainerId: string, country: string): Promise<string> {
   await tx.query(
-    `insert into simgw_accounts (account_id, trainer_id, payouts_enabled) values ($1, $2, true)
+    `insert into simgw_accounts (account_id, trainer_id, payouts_enabled, country) values ($1, $2, true, $3)
      on conflict (trainer_id) do nothing`,
-    [stripeLikeId('acct'), trainerId],
+    [stripeLikeId('acct'), trainerId, country],
   );
   const { rows } = await tx.query<{ account_id: string }>('select account_id from simgw_accounts where trainer_id = $1', [trainerId]);
   const row = rows[0];

@@ -79,7 +79,7 @@ describe('StripePaymentGateway (the stripe SDK against the Stripe-compatible tes
       const charged = await gateway.charge(request);
       if (charged.status !== 'succeeded') throw new Error('not charged');
       const trainerId = `tr-${randomUUID()}`;
-      const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+      const account = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'US' });
       expect(account.onboardingUrl).toMatch(/^https?:\/\//);
       server.completeOnboarding(account.accountId);
       const outcome = await gateway.transfer({
@@ -126,14 +126,16 @@ describe('StripePaymentGateway (the stripe SDK against the Stripe-compatible tes
 
     it('opens one Express account per trainer, not enabled until Stripe says so', async () => {
       const trainerId = `tr-${randomUUID()}`;
-      const first = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
-      const again = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId });
+      const first = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'DE' });
+      const again = await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, country: 'DE' });
       expect(again.accountId).toBe(first.accountId);
       expect(first.payoutsEnabled).toBe(false);
       const account = await gateway.stripe.accounts.retrieve(first.accountId);
-      expect(account).toMatchObject({ type: 'express', metadata: { trainerId } });
+      expect(account).toMatchObject({ type: 'express', country: 'DE', metadata: { trainerId } });
+      const created = server.requests().filter((r) => r.method === 'POST' && r.path === '/v1/accounts');
+      expect(created.map((r) => r.idempotencyKey)).toContain(`account:${trainerId}`);
       server.completeOnboarding(first.accountId);
-      expect(await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, accountId: first.accountId })).toMatchObject({ payoutsEnabled: true });
+      expect(await gateway.createPayoutAccount({ idempotencyKey: key('account'), trainerId, accountId: first.accountId, country: 'DE' })).toMatchObject({ country: 'DE', payoutsEnabled: true });
     });
 
     it('starts a SetupIntent on the employer customer for client-side collection', async () => {

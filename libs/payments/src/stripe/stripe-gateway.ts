@@ -33,8 +33,6 @@ import { isCardError, isStripeError, toGatewayError, transferStateRefusalCodes }
 export interface StripeGatewayOptions extends StripeClientOptions {
   readonly connectReturnUrl: string;
   readonly connectRefreshUrl: string;
-  /** Where new Express accounts are opened; Stripe needs a country up front. */
-  readonly connectCountry?: string;
 }
 
 /** A concurrent request holding the same idempotency key finishes in well under this. */
@@ -87,7 +85,7 @@ export class StripePaymentGateway implements PaymentGateway {
           this.stripe.accounts.create(
             {
               type: 'express',
-              country: this.options.connectCountry ?? 'US',
+              country: request.country,
               capabilities: { transfers: { requested: true } },
               metadata: { trainerId: request.trainerId },
             },
@@ -104,7 +102,7 @@ export class StripePaymentGateway implements PaymentGateway {
         type: 'account_onboarding',
       }),
     );
-    return { accountId: account.id, payoutsEnabled: payoutsEnabled(account), onboardingUrl: link.url };
+    return { accountId: account.id, country: account.country ?? request.country, payoutsEnabled: payoutsEnabled(account), onboardingUrl: link.url };
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
