@@ -41,6 +41,28 @@ export interface OpenedStore {
   dispose(): Promise<void>;
 }
 
+/**
+ * The audit log, read only once every event committed before the read is readable: on a shared
+ * PostgreSQL a commit becomes readable when older transactions elsewhere on the server end, and
+ * a verify that ran before that would check fewer events than the test appended.
+ */
+export function onceCommittedReadable(log: AuditLog, store: Pick<EventStore, 'headPosition' | 'committedHeadPosition'>): AuditLog {
+  async function committedReadable(): Promise<void> {
+    const committed = await store.committedHeadPosition();
+    for (let tries = 0; committed !== null && tries < 1_000; tries++) {
+      const readable = await store.headPosition();
+      if (readable !== null && comparePositions(readable, committed) >= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  return {
+    readChain: async (options) => (await committedReadable(), log.readChain(options)),
+    headPosition: async () => (await committedReadable(), log.headPosition()),
+    storedHashes: (keys) => log.storedHashes(keys),
+    streamHeads: (position) => log.streamHeads(position),
+  };
+}
+
 export function eventStoreSuite(openStore: () => Promise<OpenedStore>, traits: EventStoreTraits = { globalEventIds: true, tampering: true }) {
   let store: EventStore;
   let audit: AuditLog;
@@ -49,6 +71,7 @@ export function eventStoreSuite(openStore: () => Promise<OpenedStore>, traits: E
 
   beforeEach(async () => {
     ({ store, audit, tamper, dispose } = await openStore());
+    audit = onceCommittedReadable(audit, store);
   });
   afterEach(async () => {
     await dispose();

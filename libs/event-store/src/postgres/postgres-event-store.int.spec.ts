@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachDatabase, emptySchema, withDatabase } from '../../../../test/support/databases';
-import { eventStoreSuite } from '../event-store.suite';
+import { eventStoreSuite, onceCommittedReadable } from '../event-store.suite';
 import { verifyChain } from '../hash-chain/verify-chain';
 import { backfillChainHashes } from './chain-backfill';
 import { PostgresEventStore } from './postgres-event-store';
@@ -41,20 +41,20 @@ describeEachDatabase('PostgresEventStore hash chain on an upgraded log', (target
     await store.append(a, [event(1), event(2)], 'no_stream');
     await store.append(b, [event(1)], 'no_stream');
     await store.append(a, [event(3)], 1);
-    const chained = await verifyChain(store.auditLog());
+    const chained = await verifyChain(onceCommittedReadable(store.auditLog(), store));
     await store.close();
     // The log as it was before the chain existed: no hash column at all.
     await database.db.exec('drop index es_events_unhashed; alter table es_events drop column hash');
 
     const upgraded = await PostgresEventStore.open(database.db);
-    const report = await verifyChain(upgraded.auditLog());
+    const report = await verifyChain(onceCommittedReadable(upgraded.auditLog(), upgraded));
     expect(report).toMatchObject({ ok: true, checked: 4 });
     // The same hashes es_append wrote: one formula, computed in SQL at append and in Node at backfill.
     expect(report).toEqual(chained);
     expect(await backfillChainHashes(database.db)).toBe(0);
     await upgraded.append(a, [event(4)], 2);
     await upgraded.append(b, [event(2)], 'any');
-    expect(await verifyChain(upgraded.auditLog())).toMatchObject({ ok: true, checked: 6 });
+    expect(await verifyChain(onceCommittedReadable(upgraded.auditLog(), upgraded))).toMatchObject({ ok: true, checked: 6 });
     await upgraded.close();
   });
 
@@ -66,7 +66,7 @@ describeEachDatabase('PostgresEventStore hash chain on an upgraded log', (target
     await expect(store.append(a, [event(3)], 1)).rejects.toThrow(/revision 1 of stream .* has no hash/);
     expect(await backfillChainHashes(database.db)).toBe(2);
     await store.append(a, [event(3)], 1);
-    expect(await verifyChain(store.auditLog())).toMatchObject({ ok: true, checked: 3 });
+    expect(await verifyChain(onceCommittedReadable(store.auditLog(), store))).toMatchObject({ ok: true, checked: 3 });
     await store.close();
   });
 

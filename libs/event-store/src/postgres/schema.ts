@@ -18,7 +18,6 @@ create table if not exists es_events (
   constraint es_events_stream_revision_key unique (stream_id, stream_revision),
   constraint es_events_event_id_key unique (event_id)
 );
-create index if not exists es_events_log_order on es_events (transaction_id, sequence);
 create table if not exists es_streams (
   stream_id text primary key,
   revision  bigint not null
@@ -26,8 +25,22 @@ create table if not exists es_streams (
 -- The tamper-evident history (hash-chain/canonical.ts): each event's link in its stream's chain,
 -- written by es_append. Added to logs created before it and filled in by the adapter at start
 -- (chain-backfill.ts), which finds the rows still without one through the partial index.
-alter table es_events add column if not exists hash bytea;
-create index if not exists es_events_unhashed on es_events (stream_id, stream_revision) where hash is null;
+-- Checked in the catalog first: CREATE INDEX / ALTER TABLE ... IF NOT EXISTS lock es_events
+-- before they look, and at every start those locks, queued behind running appends while this
+-- transaction held others, deadlocked with them (seen with a relay process restarted during appends).
+do $$
+begin
+  if not exists (select 1 from information_schema.columns
+                  where table_schema = current_schema() and table_name = 'es_events' and column_name = 'hash') then
+    alter table es_events add column hash bytea;
+  end if;
+  if to_regclass(quote_ident(current_schema()) || '.es_events_log_order') is null then
+    create index es_events_log_order on es_events (transaction_id, sequence);
+  end if;
+  if to_regclass(quote_ident(current_schema()) || '.es_events_unhashed') is null then
+    create index es_events_unhashed on es_events (stream_id, stream_revision) where hash is null;
+  end if;
+end $$;
 `;
 
 export const eventsChannel = 'es_events_appended';
