@@ -218,6 +218,7 @@ describeEachDatabase('API hostile input', (target) => {
       { path: '/v1/ledger/balances?prefix=escrow&prefix=platform', as: finance, message: 'prefix: given 2 times; give it once' },
       { path: '/v1/invoices?contractId=a&contractId=b', as: finance, message: 'contractId: given 2 times; give it once' },
       { path: '/v1/notifications?limit=1&limit=2', as: freshTrainer(), message: 'limit: given 2 times; give it once' },
+      { path: '/v1/audit/verify?to=a&to=b', as: finance, message: 'to: given 2 times; give it once' },
     ])('refuses a repeated parameter by name: $path', async ({ path, as, message }) => {
       const response = await app.api.request('GET', path, { as });
       expectError(response, 400, message);
@@ -229,6 +230,7 @@ describeEachDatabase('API hostile input', (target) => {
       { path: '/v1/ledger/accounts/escrow:x?cursor=%00', field: 'cursor' },
       { path: '/v1/invoices?after=%00', field: 'after' },
       { path: '/v1/notifications?cursor=%00', field: 'cursor' },
+      { path: '/v1/audit/verify?from=%00', field: 'from' },
     ])('refuses a NUL in a query value naming the parameter: $path', async ({ path, field }) => {
       expectError(await app.api.request('GET', path, { as: finance }), 400, names(field, 'must not contain NUL'));
     });
@@ -245,6 +247,8 @@ describeEachDatabase('API hostile input', (target) => {
         { path: `/v1/contracts/${c.contractId}?asOf=2026-03-01T00:00:00Z&bogus=1`, as: c.employer },
         { path: '/v1/disputes?bogus=1', as: support },
         { path: '/v1/admin/payments/stuck?bogus=1', as: support },
+        { path: '/v1/audit/verify?bogus=1', as: finance },
+        { path: '/v1/audit/anchor?bogus=1', as: finance },
       ];
       for (const { path, as, name = 'bogus' } of cases) {
         const response = await app.api.request('GET', path, { as });
