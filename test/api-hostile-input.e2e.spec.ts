@@ -249,6 +249,8 @@ describeEachDatabase('API hostile input', (target) => {
         { path: '/v1/admin/payments/stuck?bogus=1', as: support },
         { path: '/v1/audit/verify?bogus=1', as: finance },
         { path: '/v1/audit/anchor?bogus=1', as: finance },
+        { path: `/v1/employers/${c.employer.id}/subscription?bogus=1`, as: c.employer },
+        { path: `/v1/employers/${c.employer.id}/subscription?bogus=1`, as: finance },
       ];
       for (const { path, as, name = 'bogus' } of cases) {
         const response = await app.api.request('GET', path, { as });
@@ -256,6 +258,8 @@ describeEachDatabase('API hostile input', (target) => {
       }
       const command = await app.api.request('POST', `/v1/contracts/${c.contractId}/milestones?dryRun=true`, { as: c.employer, body: { name: 'n', amount: '1.00' } });
       expectError(command, 400, 'dryRun: unknown query parameter');
+      const subscribe = await app.api.request('POST', `/v1/employers/${c.employer.id}/subscription?plan=agency_basic`, { as: c.employer, body: { planId: 'agency_basic' } });
+      expectError(subscribe, 400, 'plan: unknown query parameter');
     });
 
     it('still takes the parameters a route declares', async () => {

@@ -350,6 +350,24 @@ describeEachDatabase('API input validation', (target) => {
       await refused(() => app.api.request('POST', `/v1/employers/${employer.id}/payment-method`, { as: employer, body }), 400, namesField(field));
     });
 
+    it.each([
+      { what: 'a missing planId', body: {}, field: 'planId' },
+      { what: 'a planId with capitals and spaces', body: { planId: 'Agency Basic' }, field: 'planId' },
+      { what: 'a numeric planId', body: { planId: 1 }, field: 'planId' },
+      { what: 'an unknown field', body: { planId: 'agency_basic', priceCents: 1 }, field: 'priceCents' },
+    ])('POST /v1/employers/:id/subscription refuses $what with 400 naming $field', async ({ body, field }) => {
+      const employer = freshEmployer();
+      await refused(() => app.api.request('POST', `/v1/employers/${employer.id}/subscription`, { as: employer, body }), 400, namesField(field));
+    });
+
+    it.each([
+      { what: 'a missing accountType', body: {}, field: 'accountType' },
+      { what: 'an unknown accountType', body: { accountType: 'reseller' }, field: 'accountType' },
+      { what: 'an unknown field', body: { accountType: 'agency', note: 'x' }, field: 'note' },
+    ])('POST /v1/employers/:id/account-type refuses $what with 400 naming $field', async ({ body, field }) => {
+      await refused(() => app.api.request('POST', `/v1/employers/${freshEmployer().id}/account-type`, { as: { role: 'support', id: 'sup_1' }, body }), 400, namesField(field));
+    });
+
     it('POST /v1/trainers/:id/payout-account refuses an unknown field with 400, appending nothing', async () => {
       const trainer = freshTrainer();
       await refused(

@@ -73,6 +73,9 @@ export const invoiceEventUses = {
   ContractArchived: 'ignored',
   MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
+  // Subscription invoices are the provider's (id on the event), never one of our E-/T- invoices.
+  EmployerAccountTypeSet: 'ignored',
+  EmployerSubscriptionStarted: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

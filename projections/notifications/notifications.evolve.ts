@@ -84,6 +84,8 @@ export const notificationEventUses = {
   // Support's notes are internal: the parties are not notified of them.
   MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
+  EmployerAccountTypeSet: 'ignored',
+  EmployerSubscriptionStarted: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

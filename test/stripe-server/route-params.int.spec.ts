@@ -17,6 +17,8 @@ const sdkRequestTypes: Record<RouteName, [file: string, name: string]> = {
   'POST /v1/payment_methods/:id/attach': ['PaymentMethods', 'PaymentMethodAttachParams'],
   'POST /v1/setup_intents': ['SetupIntents', 'SetupIntentCreateParams'],
   'GET /v1/setup_intents/:id': ['SetupIntents', 'SetupIntentRetrieveParams'],
+  'POST /v1/subscriptions': ['Subscriptions', 'SubscriptionCreateParams'],
+  'GET /v1/subscriptions/:id': ['Subscriptions', 'SubscriptionRetrieveParams'],
   'POST /v1/payment_intents': ['PaymentIntents', 'PaymentIntentCreateParams'],
   'GET /v1/payment_intents/search': ['PaymentIntents', 'PaymentIntentSearchParams'],
   'GET /v1/payment_intents': ['PaymentIntents', 'PaymentIntentListParams'],

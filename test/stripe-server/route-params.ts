@@ -114,6 +114,26 @@ export const routeParams = {
   },
   'GET /v1/setup_intents/:id': { ...retrieve, client_secret: unsupported },
 
+  'POST /v1/subscriptions': {
+    customer: string({ required: true }),
+    items: arrayOf(object({
+      price: string(), quantity: integer({ min: 1 }), metadata: hash(),
+      current_trial: unsupported, discounts: unsupported, price_data: unsupported, tax_rates: unsupported,
+      billing_thresholds: unsupported, plan: unsupported,
+    }), { required: true }),
+    default_payment_method: string(), expand, metadata: hash({ emptyable: true }),
+    payment_behavior: oneOf(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']),
+    add_invoice_items: unsupported, application_fee_percent: unsupported, automatic_tax: unsupported,
+    backdate_start_date: unsupported, billing_cycle_anchor: unsupported, billing_schedules: unsupported, billing_cycle_anchor_config: unsupported,
+    billing_mode: unsupported, billing_thresholds: unsupported, cancel_at: unsupported, cancel_at_period_end: unsupported,
+    collection_method: unsupported, currency: unsupported, customer_account: unsupported, days_until_due: unsupported,
+    default_source: unsupported, default_tax_rates: unsupported, description: unsupported, discounts: unsupported,
+    invoice_settings: unsupported, off_session: unsupported, on_behalf_of: unsupported, payment_settings: unsupported,
+    pending_invoice_item_interval: unsupported, proration_behavior: unsupported, transfer_data: unsupported,
+    trial_end: unsupported, trial_from_plan: unsupported, trial_period_days: unsupported, trial_settings: unsupported,
+  },
+  'GET /v1/subscriptions/:id': retrieve,
+
   'POST /v1/payment_intents': {
     ...confirmation,
     amount: integer({ required: true, min: 1 }), currency: string({ required: true }),

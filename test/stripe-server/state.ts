@@ -9,6 +9,7 @@ import type { PaymentIntentObject } from './objects/payment-intent';
 import type { PaymentMethodObject } from './objects/payment-method';
 import type { RefundObject } from './objects/refund';
 import type { SetupIntentObject } from './objects/setup-intent';
+import { buildPrice, knownPrices, type PriceObject, type SubscriptionObject } from './objects/subscription';
 import type { TransferObject, TransferReversalObject } from './objects/transfer';
 import type { PaymentBehaviour } from './test-tokens';
 import type { JsonObject, StripeEvent } from './types';
@@ -39,6 +40,9 @@ export class StripeState {
   readonly accounts = new Map<string, AccountObject>();
   readonly disputes = new Map<string, DisputeObject>();
   readonly events = new Map<string, StripeEvent>();
+  /** Billing: the prices a test account has (`knownPrices`), and subscriptions. */
+  readonly prices = new Map<string, PriceObject>();
+  readonly subscriptions = new Map<string, SubscriptionObject>();
   /** return_url of the latest account link per account, where the onboarding page sends the person. */
   readonly onboardingReturnUrls = new Map<string, string>();
   /** Set by the HTTP layer while a request is applied, so events name the request that caused them. */
@@ -49,7 +53,11 @@ export class StripeState {
   constructor(
     private readonly nowMs: () => number,
     readonly baseUrl: () => string,
-  ) {}
+  ) {
+    for (const price of knownPrices) {
+      this.prices.set(price.id, buildPrice({ ...price, created: this.nowSeconds(), product: newId('prod') }));
+    }
+  }
 
   nowSeconds(): number {
     return Math.floor(this.nowMs() / 1000);
@@ -77,7 +85,7 @@ export class StripeState {
     const collections: Record<string, Map<string, JsonObject>> = {
       cus: this.customers, pm: this.paymentMethods, seti: this.setupIntents, pi: this.paymentIntents,
       ch: this.charges, tr: this.transfers, trr: this.reversals, re: this.refunds, acct: this.accounts,
-      du: this.disputes, evt: this.events as unknown as Map<string, JsonObject>,
+      du: this.disputes, sub: this.subscriptions, price: this.prices, evt: this.events as unknown as Map<string, JsonObject>,
     };
     return collections[prefix]?.get(id);
   }

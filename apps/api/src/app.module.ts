@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler, StartPaymentMethodSetupHandler } from './billing/billing.commands';
 import { BillingController } from './billing/billing.controller';
+import { EmployerSubscriptionQuery, SetEmployerAccountTypeHandler, SubscribeHandler } from './billing/subscription.commands';
 import {
   ApproveMilestoneHandler,
   ExecuteContractCommandHandler,
@@ -84,6 +85,9 @@ export class AppModule {
         AttachPaymentMethodHandler,
         ConnectPayoutAccountHandler,
         StartPaymentMethodSetupHandler,
+        SubscribeHandler,
+        SetEmployerAccountTypeHandler,
+        EmployerSubscriptionQuery,
         {
           provide: IdempotencyStore,
           useFactory: (db: SqlDb, config: AppConfig) => new IdempotencyStore(db, { leaseMs: config.idempotencyLeaseMs }),

@@ -3,7 +3,9 @@
 import eventMetadata from '../schemas/event-metadata.json';
 import contractArchivedV1 from '../schemas/events/ContractArchived.v1.json';
 import contractCreatedV1 from '../schemas/events/ContractCreated.v1.json';
+import employerAccountTypeSetV1 from '../schemas/events/EmployerAccountTypeSet.v1.json';
 import employerCustomerCreatedV1 from '../schemas/events/EmployerCustomerCreated.v1.json';
+import employerSubscriptionStartedV1 from '../schemas/events/EmployerSubscriptionStarted.v1.json';
 import employerPaymentMethodAttachedV1 from '../schemas/events/EmployerPaymentMethodAttached.v1.json';
 import milestoneApprovalRequestedV1 from '../schemas/events/MilestoneApprovalRequested.v1.json';
 import milestoneApprovedV1 from '../schemas/events/MilestoneApproved.v1.json';
@@ -43,6 +45,8 @@ export const eventSchemaFiles: readonly EventSchemaFile[] = [
   { type: 'ContractArchived', version: 1, schema: contractArchivedV1 },
   { type: 'ContractCreated', version: 1, schema: contractCreatedV1 },
   { type: 'EmployerCustomerCreated', version: 1, schema: employerCustomerCreatedV1 },
+  { type: 'EmployerAccountTypeSet', version: 1, schema: employerAccountTypeSetV1 },
+  { type: 'EmployerSubscriptionStarted', version: 1, schema: employerSubscriptionStartedV1 },
   { type: 'EmployerPaymentMethodAttached', version: 1, schema: employerPaymentMethodAttachedV1 },
   { type: 'MilestoneApprovalRequested', version: 1, schema: milestoneApprovalRequestedV1 },
   { type: 'MilestoneApproved', version: 1, schema: milestoneApprovedV1 },

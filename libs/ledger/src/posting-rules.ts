@@ -78,6 +78,9 @@ export function postingRule(event: AnyDomainEvent): Posting | null {
     // Employer and trainer streams move no money of a contract.
     case 'EmployerCustomerCreated':
     case 'EmployerPaymentMethodAttached':
+    // Subscription billing is separate from milestone charges: it posts nothing to the escrow ledger.
+    case 'EmployerAccountTypeSet':
+    case 'EmployerSubscriptionStarted':
     case 'TrainerPayoutAccountConnected':
     case 'TrainerPayoutAccountUpdated':
       return null;

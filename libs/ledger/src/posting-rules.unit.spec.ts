@@ -149,6 +149,19 @@ describe('posting rules', () => {
     expect(postingOf(input)).toBeNull();
   });
 
+  it('subscription billing posts nothing to the escrow ledger (it is separate from milestone charges)', () => {
+    const started = {
+      ...logged(funded(1)),
+      type: 'EmployerSubscriptionStarted',
+      data: {
+        employerId: 'emp_1', planId: 'agency_basic', subscriptionId: 'sub_1', customerId: 'cus_1', status: 'active',
+        currentPeriodEnd: '2027-01-05T08:00:00.000Z', latestInvoiceId: 'in_1',
+      },
+    };
+    expect(postingOf(started)).toBeNull();
+    expect(postingOf({ ...logged(funded(1)), type: 'EmployerAccountTypeSet', data: { employerId: 'emp_1', accountType: 'agency' } })).toBeNull();
+  });
+
   it('refuses an approval whose fee and net do not add up to the amount', () => {
     const broken: ContractEvent = {
       type: 'MilestoneApproved',

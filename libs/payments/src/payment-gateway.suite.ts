@@ -326,4 +326,36 @@ export function paymentGatewaySuite(open: () => Promise<OpenedGateway>, traits: 
       expect(await gateway.refund(refundRequest(charge, 4_000))).toMatchObject({ status: 'succeeded' });
     });
   });
+
+  describe('subscriptions (agency plans, billed apart from milestone charges)', () => {
+    /** The default plans' price (SUBSCRIPTION_PLANS); the Stripe test server knows it as a test account would. */
+    const priceId = 'price_agency_basic_monthly';
+
+    async function subscriptionRequest() {
+      const employerId = `emp-${randomUUID()}`;
+      const { customerId, paymentMethodId } = await gateway.attachPaymentMethod({ idempotencyKey: key('attach'), employerId, paymentMethodId: 'pm_card_visa' });
+      return { idempotencyKey: key('subscription'), employerId, customerId, paymentMethodId, priceId, planId: 'agency_basic' };
+    }
+
+    it("starts an active subscription on the customer's payment method, with its period end and the provider's invoice", async () => {
+      const started = await gateway.createSubscription(await subscriptionRequest());
+      expect(started).toEqual({
+        subscriptionId: expect.stringMatching(/^sub_[A-Za-z0-9]+$/),
+        status: 'active',
+        currentPeriodEnd: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+        latestInvoiceId: expect.stringMatching(/^in_[A-Za-z0-9]+$/),
+      });
+      const days = (Date.parse(started.currentPeriodEnd) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(27);
+      expect(days).toBeLessThan(32);
+    });
+
+    it('answers the same key with the same subscription: a retry never subscribes twice', async () => {
+      const request = await subscriptionRequest();
+      const first = await gateway.createSubscription(request);
+      expect(await gateway.createSubscription(request)).toEqual(first);
+      // Another key is another subscription: only the caller's key keeps retries to one.
+      expect((await gateway.createSubscription({ ...request, idempotencyKey: key('subscription') })).subscriptionId).not.toBe(first.subscriptionId);
+    });
+  });
 }

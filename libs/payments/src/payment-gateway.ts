@@ -105,6 +105,33 @@ export interface PayoutAccount {
   readonly onboardingUrl: string | null;
 }
 
+/**
+ * A subscription plan billed by the provider (Stripe Billing) on the employer's saved payment
+ * method. Separate from milestone charges: no escrow money, no transfer group, and its invoices
+ * are the provider's own.
+ */
+export interface SubscriptionRequest {
+  readonly idempotencyKey: string;
+  readonly employerId: string;
+  readonly customerId: string;
+  /** The method it bills (the employer's method on file). */
+  readonly paymentMethodId: string;
+  /** The provider's recurring price (Stripe `price_...`) of the plan. */
+  readonly priceId: string;
+  /** Our plan id, stamped on the subscription's metadata. */
+  readonly planId: string;
+}
+
+export interface Subscription {
+  readonly subscriptionId: string;
+  /** Stripe's subscription status: `active`, `trialing`, `incomplete`, `past_due`… */
+  readonly status: 'incomplete' | 'incomplete_expired' | 'trialing' | 'active' | 'past_due' | 'canceled' | 'unpaid' | 'paused';
+  /** ISO 8601 instant the current billing period ends. */
+  readonly currentPeriodEnd: string;
+  /** The provider's first invoice of the subscription (Stripe `in_...`), when it made one. */
+  readonly latestInvoiceId: string | null;
+}
+
 export interface PaymentGateway {
   readonly name: string;
   /**
@@ -115,6 +142,8 @@ export interface PaymentGateway {
   /** Starts collecting a payment method client-side (Stripe Elements confirms the SetupIntent). */
   createSetupIntent(request: SetupIntentRequest): Promise<SetupIntent>;
   createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount>;
+  /** Starts a subscription plan for the employer's customer; one per idempotency key, never two. */
+  createSubscription(request: SubscriptionRequest): Promise<Subscription>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   transfer(request: TransferRequest): Promise<TransferOutcome>;
   /**

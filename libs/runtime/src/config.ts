@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parsePayoutCountries } from './payout-countries';
+import { parseSubscriptionPlans, type SubscriptionPlan } from './subscription-plans';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
   /** Where trainers may open payout accounts (ISO 3166-1 alpha-2): PAYOUT_COUNTRIES, else `defaultPayoutCountries`. */
   readonly payoutCountries: readonly string[];
+  /** The plans agency accounts subscribe to: SUBSCRIPTION_PLANS (JSON), else `defaultSubscriptionPlans`. */
+  readonly subscriptionPlans: readonly SubscriptionPlan[];
   /** First delay before the saga retries a payment call whose outcome is unknown; doubles each time. */
   readonly paymentRetryBaseMs: number;
   /** How long a killed worker's in-flight payment effect stays reserved before another takes it over. */
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformFeeBps: integer(env.PLATFORM_FEE_BPS, 'PLATFORM_FEE_BPS', 0, 0, platformFeeBpsMax),
     payments: paymentsConfig(env, port),
     payoutCountries: payoutCountries(env.PAYOUT_COUNTRIES),
+    subscriptionPlans: subscriptionPlans(env.SUBSCRIPTION_PLANS),
     paymentRetryBaseMs: integer(env.PAYMENT_RETRY_BASE_MS, 'PAYMENT_RETRY_BASE_MS', 200, 10, 600_000),
     paymentEffectLeaseMs: integer(env.PAYMENT_EFFECT_LEASE_MS, 'PAYMENT_EFFECT_LEASE_MS', 15_000, 1_000, 600_000),
     idempotencyLeaseMs: integer(env.IDEMPOTENCY_LEASE_MS, 'IDEMPOTENCY_LEASE_MS', 60_000, 1_000, 600_000),
@@ -251,6 +255,12 @@ function payoutCountries(raw: string | undefined): readonly string[] {
   const parsed = parsePayoutCountries(raw);
   if ('problem' in parsed) throw new ConfigError(parsed.problem);
   return parsed.countries;
+}
+
+function subscriptionPlans(raw: string | undefined): readonly SubscriptionPlan[] {
+  const parsed = parseSubscriptionPlans(raw);
+  if ('problem' in parsed) throw new ConfigError(parsed.problem);
+  return parsed.plans;
 }
 
 function processRole(raw: string | undefined): ProcessRole {

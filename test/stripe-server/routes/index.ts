@@ -9,9 +9,11 @@ import { paymentIntentRoutes } from './payment-intents';
 import { paymentMethodRoutes } from './payment-methods';
 import { refundRoutes } from './refunds';
 import { setupIntentRoutes } from './setup-intents';
+import { subscriptionRoutes } from './subscriptions';
 import { transferRoutes } from './transfers';
 
 export const stripeRoutes: readonly Route[] = [
   ...customerRoutes, ...paymentMethodRoutes, ...setupIntentRoutes, ...paymentIntentRoutes, ...chargeRoutes,
   ...transferRoutes, ...refundRoutes, ...accountRoutes, ...disputeRoutes, ...eventRoutes, ...balanceRoutes,
+  ...subscriptionRoutes,
 ];

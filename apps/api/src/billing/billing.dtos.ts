@@ -1,5 +1,6 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
-import { countryCodePattern } from '@escrow/runtime';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { employerAccountTypes, type EmployerAccountType } from '@escrow/domain';
+import { countryCodePattern, planIdPattern } from '@escrow/runtime';
 
 export class AttachPaymentMethodDto {
   @IsString()
@@ -17,4 +18,18 @@ export class ConnectPayoutAccountDto {
   @IsString()
   @Matches(countryCodePattern, { message: 'country must be an ISO 3166-1 alpha-2 country code in capitals, such as US or GB' })
   country?: string;
+}
+
+/** POST /v1/employers/:id/subscription. `planId`: a configured plan (SUBSCRIPTION_PLANS); an unknown one is a 422. */
+export class SubscribeDto {
+  @IsString()
+  @Matches(planIdPattern, { message: 'planId must be a plan id: lower-case letters, digits, _ or -, at most 64' })
+  planId!: string;
+}
+
+/** POST /v1/employers/:id/account-type (support, finance). */
+export class SetAccountTypeDto {
+  @IsString()
+  @IsIn(employerAccountTypes as EmployerAccountType[], { message: `accountType must be one of ${employerAccountTypes.join(', ')}` })
+  accountType!: EmployerAccountType;
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ContractCommand, ContractState } from '@escrow/domain';
+import { planOnFile, type ContractCommand, type ContractState } from '@escrow/domain';
 import type { RequestContext } from '../http/request-context';
 import { APP_CONFIG, CommandHandling, type AppConfig, type CommandBuilder } from '@escrow/runtime';
 
@@ -26,7 +26,7 @@ export class ExecuteContractCommandHandler implements ICommandHandler<ExecuteCon
   }
 }
 
-/** Funding needs the employer's saved payment method: looked up here, checked by the decider. */
+/** Funding needs the employer's saved payment method (and, for an agency, an active plan): looked up here, checked by the decider. */
 export class FundMilestone {
   constructor(
     readonly contractId: string,
@@ -45,7 +45,11 @@ export class FundMilestoneHandler implements ICommandHandler<FundMilestone> {
       async (state) => {
         const employerId = state.status === 'none' ? context.actor.id : state.employerId;
         const employer = await this.commands.loadEmployer(employerId);
-        return { type: 'RequestFunding', actor: context.actor, data: { contractId, milestoneId, paymentMethod: employer.paymentMethod } };
+        return {
+          type: 'RequestFunding',
+          actor: context.actor,
+          data: { contractId, milestoneId, paymentMethod: employer.paymentMethod, plan: planOnFile(employer) },
+        };
       },
       { ...context, causationId: context.correlationId },
     );

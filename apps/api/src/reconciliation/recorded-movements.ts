@@ -35,6 +35,9 @@ export const reconciliationEventUses = {
   ContractArchived: 'ignored',
   MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
+  // Subscription billing is not escrow money: never reconciled against milestone movements.
+  EmployerAccountTypeSet: 'ignored',
+  EmployerSubscriptionStarted: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

@@ -1,9 +1,14 @@
 import type { Actor } from '../shared/metadata';
 import { deciderSpec } from '../testing/decider-spec';
 import {
+  activePlanOf,
   employerDecider,
+  evolveEmployer,
+  initialEmployerState,
+  planOnFile,
   type AttachPaymentMethod,
   type EmployerEvent,
+  type RecordSubscription,
 } from './employer';
 import {
   evolveTrainer,
@@ -63,8 +68,8 @@ describe('employer billing decider', () => {
       employerDecider.evolve,
       employerDecider.initialState(),
     );
-    expect(state).toEqual({ paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_2' }, customerId: 'cus_1' });
-    expect(employerDecider.initialState()).toEqual({ paymentMethod: null, customerId: null });
+    expect(state).toEqual({ paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_2' }, customerId: 'cus_1', accountType: 'standard', subscription: null });
+    expect(employerDecider.initialState()).toEqual({ paymentMethod: null, customerId: null, accountType: 'standard', subscription: null });
   });
 
   it.each([
@@ -165,5 +170,74 @@ describe('trainer billing decider', () => {
     it('is null again if the latest account has payouts disabled', () => {
       expect(payoutDestination(stateAfter([connected(), connected({ accountId: 'acct_2', payoutsEnabled: false })]))).toBeNull();
     });
+  });
+});
+
+describe('employer account type and subscription plan', () => {
+  const employerAccount = deciderSpec(employerDecider);
+  const finance = { role: 'finance', id: 'fin_1' } as const;
+  const markedAgency: EmployerEvent = { type: 'EmployerAccountTypeSet', data: { employerId: employer.id, accountType: 'agency' } };
+  const subscriptionData = (data: Partial<RecordSubscription['data']> = {}): RecordSubscription['data'] => ({
+    employerId: employer.id,
+    planId: 'agency_basic',
+    subscriptionId: 'sub_1',
+    customerId: 'cus_1',
+    status: 'active',
+    currentPeriodEnd: '2027-01-05T08:00:00.000Z',
+    latestInvoiceId: 'in_1',
+    ...data,
+  });
+  const subscribe = (data: Partial<RecordSubscription['data']> = {}): RecordSubscription => ({ type: 'RecordSubscription', actor: employer, data: subscriptionData(data) });
+  const started = (data: Partial<RecordSubscription['data']> = {}): EmployerEvent => ({ type: 'EmployerSubscriptionStarted', data: subscriptionData(data) });
+
+  it('support marks an employer account as an agency', () => {
+    employerAccount
+      .given([])
+      .when({ type: 'SetAccountType', actor: support, data: { employerId: employer.id, accountType: 'agency' } })
+      .then([markedAgency]);
+  });
+
+  it('finance may set it back to standard; the type already set records nothing', () => {
+    employerAccount
+      .given([markedAgency])
+      .when({ type: 'SetAccountType', actor: finance, data: { employerId: employer.id, accountType: 'standard' } })
+      .then([{ type: 'EmployerAccountTypeSet', data: { employerId: employer.id, accountType: 'standard' } }]);
+    employerAccount.given([markedAgency]).when({ type: 'SetAccountType', actor: finance, data: { employerId: employer.id, accountType: 'agency' } }).then([]);
+  });
+
+  it('an employer cannot set its own account type', () => {
+    employerAccount
+      .given([])
+      .when({ type: 'SetAccountType', actor: employer, data: { employerId: employer.id, accountType: 'standard' } })
+      .thenThrows('forbidden', 'only support or finance');
+  });
+
+  it('the employer records the subscription the provider started', () => {
+    employerAccount.given([markedAgency]).when(subscribe()).then([started()]);
+  });
+
+  it('the same subscription again records nothing', () => {
+    employerAccount.given([markedAgency, started()]).when(subscribe()).then([]);
+  });
+
+  it('another plan while one is active is a conflict naming the active plan', () => {
+    employerAccount
+      .given([started()])
+      .when(subscribe({ subscriptionId: 'sub_2', planId: 'agency_pro' }))
+      .thenThrows('conflict', 'active subscription to plan agency_basic');
+  });
+
+  it('only the employer itself subscribes', () => {
+    employerAccount.given([]).when(by(otherEmployer, subscribe())).thenThrows('forbidden', 'subscribe itself to a plan');
+    employerAccount.given([]).when(by(support, subscribe())).thenThrows('forbidden', 'subscribe itself to a plan');
+  });
+
+  it('the plan on file: agency flag and the active plan (active or trialing only)', () => {
+    const fold = (events: EmployerEvent[]) => events.reduce(evolveEmployer, initialEmployerState());
+    expect(planOnFile(fold([]))).toEqual({ agency: false, activePlanId: null });
+    expect(planOnFile(fold([markedAgency]))).toEqual({ agency: true, activePlanId: null });
+    expect(planOnFile(fold([markedAgency, started()]))).toEqual({ agency: true, activePlanId: 'agency_basic' });
+    expect(activePlanOf(fold([started({ status: 'trialing' })]))).toBe('agency_basic');
+    expect(activePlanOf(fold([started({ status: 'incomplete' })]))).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ const employerActions = {
   RecordCustomer: 'record its own customer',
   /** Starting the provider's payment-method form: no domain command of its own, but the same rule. */
   StartPaymentMethodSetup: 'set up its own payment method',
+  Subscribe: 'subscribe itself to a plan',
 } as const;
 
 export type EmployerAction = keyof typeof employerActions;

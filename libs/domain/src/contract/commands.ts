@@ -30,7 +30,23 @@ export type HireTrainer = Command<
   MilestoneRef & { trainerId: string; projectName: string; firstMilestone: MilestoneDraft }
 >;
 export type AddMilestone = Command<'AddMilestone', MilestoneRef & MilestoneDraft>;
-export type RequestFunding = Command<'RequestFunding', MilestoneRef & { paymentMethod: PaymentMethodOnFile | null }>;
+/**
+ * The employer's plan standing, looked up by the application before deciding (like the payment
+ * method): whether its account is an agency account, and whether it has an active plan.
+ */
+export interface EmployerPlanOnFile {
+  readonly agency: boolean;
+  readonly activePlanId: string | null;
+}
+
+export type RequestFunding = Command<
+  'RequestFunding',
+  MilestoneRef & {
+    paymentMethod: PaymentMethodOnFile | null;
+    /** Omitted: a standard account (no plan needed), as for every contract before agency plans. */
+    plan?: EmployerPlanOnFile;
+  }
+>;
 export type RecordFunded = Command<
   'RecordFunded',
   MilestoneRef & { paymentIntentId: string; chargeId: string; amountCents: number }

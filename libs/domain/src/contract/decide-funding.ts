@@ -12,7 +12,14 @@ import type { ContractOpen, MilestoneState } from './state';
 export function decideRequestFunding(command: RequestFunding, state: ContractOpen): ContractEvent[] {
   requireEmployer(state, command.actor);
   const milestone = milestoneIn(state, command.data.milestoneId, 'pending', 'fund');
-  const { paymentMethod } = command.data;
+  const { paymentMethod, plan } = command.data;
+  // Agency accounts fund only under an active subscription plan (billed apart from milestones).
+  if (plan?.agency === true && plan.activePlanId === null) {
+    throw unprocessable(
+      'agency_subscription_required',
+      `employer ${state.employerId} is an agency account without an active subscription plan; subscribe first`,
+    );
+  }
   if (!paymentMethod) {
     throw unprocessable('payment_method_required', 'employer has no payment method on file; attach one first');
   }

@@ -62,7 +62,7 @@ import {
 } from '../testing/contract-fixtures';
 import type { ContractCommand } from './commands';
 import type { ContractEvent } from './events';
-import { contractDecider } from './index';
+import { contractDecider, replay } from './index';
 
 const contract = deciderSpec(contractDecider);
 
@@ -344,6 +344,29 @@ describe('contract decider: hiring and adding milestones', () => {
 });
 
 describe('contract decider: funding', () => {
+  it('an agency account without an active plan is refused, naming the employer', () => {
+    contract
+      .given(contractAt('pending'))
+      .when(requestFunding({ plan: { agency: true, activePlanId: null } }))
+      .thenThrows('unprocessable', /employer \S+ is an agency account without an active subscription plan/);
+  });
+
+  const fundedWithoutPlanFacts = () => contractDecider.decide(requestFunding(), replay(contractAt('pending')));
+
+  it('an agency account with an active plan funds as usual', () => {
+    contract
+      .given(contractAt('pending'))
+      .when(requestFunding({ plan: { agency: true, activePlanId: 'agency_basic' } }))
+      .then(fundedWithoutPlanFacts());
+  });
+
+  it('a standard account needs no plan', () => {
+    contract
+      .given(contractAt('pending'))
+      .when(requestFunding({ plan: { agency: false, activePlanId: null } }))
+      .then(fundedWithoutPlanFacts());
+  });
+
   it('funding needs a payment method on file', () => {
     contract
       .given(contractAt('pending'))

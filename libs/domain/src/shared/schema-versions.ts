@@ -51,6 +51,8 @@ export const eventCatalog = {
   ContractArchived: { category: 'contract', schemaVersion: 1 },
   MilestoneSupportNoteAdded: { category: 'contract', schemaVersion: 1 },
   EmployerCustomerCreated: { category: 'employer', schemaVersion: 1 },
+  EmployerAccountTypeSet: { category: 'employer', schemaVersion: 1 },
+  EmployerSubscriptionStarted: { category: 'employer', schemaVersion: 1 },
   EmployerPaymentMethodAttached: { category: 'employer', schemaVersion: 1 },
   // v2: `country` (ISO 3166-1 alpha-2) the account was opened in.
   TrainerPayoutAccountConnected: { category: 'trainer', schemaVersion: 2 },

@@ -44,6 +44,8 @@ export const autoReleaseEventUses = {
   ContractArchived: 'ignored',
   MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
+  EmployerAccountTypeSet: 'ignored',
+  EmployerSubscriptionStarted: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

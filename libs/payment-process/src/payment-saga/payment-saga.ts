@@ -59,6 +59,9 @@ export const paymentSagaEventUses = {
   ContractArchived: 'ignored',
   MilestoneSupportNoteAdded: 'ignored',
   EmployerCustomerCreated: 'ignored',
+  // Subscriptions are started by the employer's request, not by the saga.
+  EmployerAccountTypeSet: 'ignored',
+  EmployerSubscriptionStarted: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'act',
   TrainerPayoutAccountUpdated: 'act',

@@ -13,6 +13,8 @@ export const idLength = {
   tr: 24,
   re: 24,
   seti: 24,
+  sub: 24,
+  in: 24,
   sim: 24,
 } as const;
 

@@ -68,4 +68,17 @@ create table if not exists simgw_refunds (
   created_at   timestamptz not null default now()
 );
 create index if not exists simgw_refunds_charge on simgw_refunds (charge_id);
+-- Subscription plans (Stripe Billing): billed apart from milestone charges, so kept apart from
+-- the payment intents (reconciliation of escrow money never sees them).
+create table if not exists simgw_subscriptions (
+  subscription_id    text primary key,
+  customer_id        text not null references simgw_customers (customer_id),
+  payment_method_id  text not null,
+  price_id           text not null,
+  plan_id            text not null,
+  status             text not null,
+  current_period_end timestamptz not null,
+  latest_invoice_id  text not null,
+  created_at         timestamptz not null default now()
+);
 `;

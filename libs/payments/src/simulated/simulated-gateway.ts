@@ -13,6 +13,8 @@ import {
   type RefundRequest,
   type SetupIntent,
   type SetupIntentRequest,
+  type Subscription,
+  type SubscriptionRequest,
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
@@ -118,6 +120,36 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     assert(rows[0] !== undefined, `simulated account ${opened.accountId} exists`);
     const account: PayoutAccount = { accountId: opened.accountId, country: rows[0].country, payoutsEnabled: opened.payoutsEnabled, onboardingUrl: opened.onboardingUrl };
     return account;
+  }
+
+  async createSubscription(request: SubscriptionRequest): Promise<Subscription> {
+    const { idempotencyKey, ...params } = request;
+    if (!testPaymentMethods.has(request.paymentMethodId)) {
+      throw new PaymentRequestRejected('paymentMethodId', `No such PaymentMethod: '${request.paymentMethodId}'`);
+    }
+    return runOnce(this.db, 'subscription', idempotencyKey, params, async (tx) => {
+      const known = await tx.query('select 1 from simgw_customers where customer_id = $1', [request.customerId]);
+      if (known.rows.length === 0) throw new PaymentRequestRejected('customerId', `No such customer: '${request.customerId}'`);
+      const subscriptionId = stripeLikeId('sub');
+      const latestInvoiceId = stripeLikeId('in');
+      // Test-mode billing: the first invoice is paid at once and the period runs a month.
+      const periodEnd = new Date();
+      periodEnd.setUTCMonth(periodEnd.getUTCMonth() + 1);
+      const currentPeriodEnd = new Date(Math.floor(periodEnd.getTime() / 1000) * 1000).toISOString();
+      await tx.query(
+        `insert into simgw_subscriptions (subscription_id, customer_id, payment_method_id, price_id, plan_id, status, current_period_end, latest_invoice_id)
+         values ($1, $2, $3, $4, $5, 'active', $6, $7)`,
+        [subscriptionId, request.customerId, request.paymentMethodId, request.priceId, request.planId, currentPeriodEnd, latestInvoiceId],
+      );
+      const outcome: Subscription = { subscriptionId, status: 'active', currentPeriodEnd, latestInvoiceId };
+      return { outcome, keep: true };
+    });
+  }
+
+  /** How many subscriptions a customer has (tests: a retried request never subscribes twice). */
+  async subscriptionCount(customerId: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>('select count(*) as n from simgw_subscriptions where customer_id = $1', [customerId]);
+    return Number(rows[0]?.n ?? 0);
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {

@@ -14,6 +14,8 @@ import {
   type RefundRequest,
   type SetupIntent,
   type SetupIntentRequest,
+  type Subscription,
+  type SubscriptionRequest,
   type TransferOutcome,
   type TransferRequest,
 } from '../payment-gateway';
@@ -103,6 +105,30 @@ export class StripePaymentGateway implements PaymentGateway {
       }),
     );
     return { accountId: account.id, country: account.country ?? request.country, payoutsEnabled: payoutsEnabled(account), onboardingUrl: link.url };
+  }
+
+  async createSubscription(request: SubscriptionRequest): Promise<Subscription> {
+    const subscription = await this.call('create subscription', () =>
+      this.stripe.subscriptions.create(
+        {
+          customer: request.customerId,
+          items: [{ price: request.priceId }],
+          default_payment_method: request.paymentMethodId,
+          metadata: { employerId: request.employerId, planId: request.planId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      ),
+    );
+    // Since API version 2025-03-31 the billing period is the items'; a one-price plan has one item.
+    const periodEnds = subscription.items.data.map((item) => item.current_period_end);
+    if (periodEnds.length === 0) throw new PaymentGatewayError('create subscription: Stripe returned no items', false, 'unexpected_response');
+    const invoice = subscription.latest_invoice;
+    return {
+      subscriptionId: subscription.id,
+      status: subscriptionStatus(subscription.status),
+      currentPeriodEnd: new Date(Math.min(...periodEnds) * 1000).toISOString(),
+      latestInvoiceId: invoice === null ? null : typeof invoice === 'string' ? invoice : (invoice.id ?? null),
+    };
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -399,4 +425,13 @@ function providerRefund(refund: Stripe.Refund): ProviderRefund {
     metadata: refund.metadata ?? {},
     created: createdAt(refund.created),
   };
+}
+
+const subscriptionStatuses: readonly Subscription['status'][] = ['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'];
+
+/** Stripe's status as ours; a status this version does not know is an unexpected answer, not a guess. */
+function subscriptionStatus(status: string): Subscription['status'] {
+  const known = subscriptionStatuses.find((candidate) => candidate === status);
+  if (known === undefined) throw new PaymentGatewayError(`create subscription: unknown subscription status ${status}`, false, 'unexpected_response');
+  return known;
 }
