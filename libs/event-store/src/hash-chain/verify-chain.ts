@@ -2,7 +2,7 @@ import { comparePositions, readLimitMax } from '../event-store';
 import { isPosition } from '../postgres/position';
 import type { AuditLog, ChainedEvent } from './audit-log';
 import { chainKey } from './audit-log';
-import { anchorDigest, chainAlgorithm, chainLink, contentDigest, genesisHash, type StreamHead } from './canonical';
+import { anchorDigest, chainAlgorithm, ChainLinker, genesisHashHex, type StreamHead } from './canonical';
 
 /** What finance records outside the system: the log's head position and the digest of every stream's head there. */
 export interface Anchor {
@@ -25,8 +25,16 @@ export interface VerifyOptions {
   readonly to?: string | null;
   /** Also prove that nothing at or before the anchor's position changed (needs `from` null). */
   readonly anchor?: Anchor | null;
+  /** Events per read (default `verifyPageSizeDefault`). */
   readonly pageSize?: number;
 }
+
+/**
+ * Small pages verify faster than `readLimitMax` ones: the page being checked and the one being
+ * read stay in V8's young generation (large pages outlived a scavenge and were copied to the old
+ * generation), and the extra round trips overlap with hashing. Measured in docs/BENCHMARKS.md.
+ */
+export const verifyPageSizeDefault = 500;
 
 export interface BrokenLink {
   readonly position: string;
@@ -99,8 +107,9 @@ export async function streamHeadsByWalking(log: Pick<AuditLog, 'readChain'>, pos
 }
 
 interface Link {
-  readonly revision: number;
-  readonly hash: Buffer;
+  revision: number;
+  /** Lowercase hex. */
+  hash: string;
 }
 
 /**
@@ -115,12 +124,13 @@ export async function verifyChain(log: AuditLog, options: VerifyOptions = {}): P
   const from = options.from ?? null;
   const to = options.to ?? null;
   const anchor = options.anchor ?? null;
-  const pageSize = options.pageSize ?? readLimitMax;
+  const pageSize = options.pageSize ?? verifyPageSizeDefault;
   if (anchor && from !== null) throw new RangeError('an anchor is checked by a walk from the start of the log (no from)');
   if (anchor && to !== null && comparePositions(to, anchor.position) < 0) throw new RangeError('to is before the anchor position');
   if (from !== null && to !== null && comparePositions(from, to) > 0) throw new RangeError('from is after to');
 
   const links = new Map<string, Link>();
+  const linker = new ChainLinker();
   let checked = 0;
   let lastPosition: string | null = null;
   let brokenLink: BrokenLink | null = null;
@@ -131,7 +141,7 @@ export async function verifyChain(log: AuditLog, options: VerifyOptions = {}): P
       anchorCheck = { ...anchor, matches: false, found: null, problem: `no event at the anchor's position (the log ends before it, or the event there is gone; last event before it: ${lastPosition ?? 'none'})` };
       return;
     }
-    const found = anchorDigest([...links].map(([streamId, link]) => ({ streamId, revision: link.revision, hash: link.hash.toString('hex') })));
+    const found = anchorDigest([...links].map(([streamId, link]) => ({ streamId, revision: link.revision, hash: link.hash })));
     const matches = found === anchor.hash;
     anchorCheck = {
       ...anchor,
@@ -160,12 +170,17 @@ export async function verifyChain(log: AuditLog, options: VerifyOptions = {}): P
         if (!anchorCheck!.matches) break walk;
       }
       if (to !== null && comparePositions(event.position, to) > 0) break walk;
-      const result = checkLink(event, links.get(event.streamId), from === null ? null : predecessors);
-      if ('broken' in result) {
-        brokenLink = result.broken;
+      const last = links.get(event.streamId);
+      const result = checkLink(linker, event, last, from === null ? null : predecessors);
+      if (typeof result !== 'string') {
+        brokenLink = result;
         break walk;
       }
-      links.set(event.streamId, result.link);
+      // One link object per stream, updated in place.
+      if (last) {
+        last.revision = event.revision;
+        last.hash = result;
+      } else links.set(event.streamId, { revision: event.revision, hash: result });
       checked++;
       lastPosition = event.position;
     }
@@ -195,12 +210,14 @@ function predecessorsToLoad(page: readonly ChainedEvent[], links: ReadonlyMap<st
   return [...keys.values()];
 }
 
+/** The event's recomputed hash (lowercase hex) when its link holds, else the broken link. */
 function checkLink(
+  linker: ChainLinker,
   event: ChainedEvent,
   last: Link | undefined,
   predecessors: ReadonlyMap<string, string | null> | null,
-): { link: Link } | { broken: BrokenLink } {
-  let previous: Buffer;
+): string | BrokenLink {
+  let previous: string;
   let problem: string | null = null;
   if (last) {
     previous = last.hash;
@@ -211,31 +228,26 @@ function checkLink(
           : `revision ${event.revision} comes after revision ${last.revision} of its stream: out of order or repeated`;
     }
   } else if (event.revision === 0) {
-    previous = genesisHash;
+    previous = genesisHashHex;
   } else if (predecessors) {
     const stored = predecessors.get(chainKey(event.streamId, event.revision - 1));
-    previous = stored ? Buffer.from(stored, 'hex') : genesisHash;
+    previous = stored ? stored : genesisHashHex;
     if (!stored) problem = `revision ${event.revision - 1} of its stream, before it, is missing or has no hash`;
   } else {
-    previous = genesisHash;
+    previous = genesisHashHex;
     problem = `the stream starts at revision ${event.revision}: revisions 0 to ${event.revision - 1} are missing`;
   }
-  const expected = chainLink(previous, event.revision, contentDigest(event));
-  const expectedHex = expected.toString('hex');
+  const expectedHex = linker.linkHex(previous, event.revision, event);
+  if (problem === null && event.hash === expectedHex) return expectedHex;
   if (problem === null && event.hash === null) problem = 'no hash stored';
-  if (problem === null && event.hash !== expectedHex) problem = 'the stored hash does not match the event and its stream\'s previous link: the event (or one before it) was changed';
-  if (problem !== null) {
-    return {
-      broken: {
-        position: event.position,
-        streamId: event.streamId,
-        revision: event.revision,
-        eventId: event.eventId,
-        expected: expectedHex,
-        found: event.hash,
-        problem,
-      },
-    };
-  }
-  return { link: { revision: event.revision, hash: expected } };
+  if (problem === null) problem = 'the stored hash does not match the event and its stream\'s previous link: the event (or one before it) was changed';
+  return {
+    position: event.position,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.eventId,
+    expected: expectedHex,
+    found: event.hash,
+    problem,
+  };
 }

@@ -6,8 +6,7 @@ import type { StreamHead } from '../hash-chain/canonical';
 import { decodePosition, encodePosition } from './position';
 
 interface ChainRow {
-  sequence: string;
-  transaction_id: string;
+  position: string;
   stream_id: string;
   stream_revision: string;
   event_id: string;
@@ -28,8 +27,11 @@ export class PostgresAuditLog implements AuditLog {
     assert(options.limit > 0 && options.limit <= readLimitMax, `read between 1 and ${readLimitMax} events`);
     const from = options.fromPosition ? decodePosition(options.fromPosition) : { transactionId: '0', sequence: '0' };
     const { rows } = await this.db.query<ChainRow>(
-      `select sequence::text, transaction_id::text, stream_id, stream_revision::text, event_id::text, event_type,
-              data, metadata, encode(hash, 'hex') as hash
+      // The position is written by the server (encodePosition's form: both parts zero-padded to
+      // 20 digits, which a transaction id and a sequence number never exceed): one column to
+      // parse per row instead of two, and no padding here.
+      `select lpad(transaction_id::text, 20, '0') || '-' || lpad(sequence::text, 20, '0') as position,
+              stream_id, stream_revision::text, event_id::text, event_type, data, metadata, encode(hash, 'hex') as hash
          from es_events
         where (transaction_id, sequence) > ($1::xid8, $2::bigint)
           and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -44,7 +46,7 @@ export class PostgresAuditLog implements AuditLog {
       type: row.event_type,
       data: row.data,
       metadata: row.metadata,
-      position: encodePosition(row.transaction_id, row.sequence),
+      position: row.position,
       hash: row.hash,
     }));
   }
