@@ -60,6 +60,18 @@ describeEachDatabase('ProjectorRunner', (target) => {
     expect(await readCheckpoint(db, 'test-counting')).toBe((await store.committedHeadPosition()) ?? 'none');
   });
 
+  it('takes turns when its loop and catch-ups in the same process run at once: each event applied once', async () => {
+    await appendNumbered(0, 40);
+    const runner = new ProjectorRunner(store, db, countingProjection());
+    await runner.prepare();
+    runner.start();
+    const together = await Promise.all([runner.catchUp(undefined, 7), runner.catchUp(undefined, 5), runner.catchUp(undefined, 3)]);
+    await runner.stop();
+    await catchUpToCommitted(runner, store);
+    expect(together.reduce((sum, applied) => sum + applied, 0)).toBeLessThanOrEqual(40);
+    expect(await counted()).toEqual(Array.from({ length: 40 }, (_, n) => n));
+  });
+
   it('rolls back a whole batch and keeps the checkpoint when the projection fails, then resumes exactly once', async () => {
     await appendNumbered(0, 10);
     const failing = new ProjectorRunner(store, db, countingProjection({ n: 7 }));

@@ -21,6 +21,8 @@ export class ProjectorRunner {
   private loop: PollLoop | null = null;
   private position: string | null = null;
   private failure: unknown = null;
+  /** The runner's turns: a batch is read and applied before the next one is read. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -63,18 +65,32 @@ export class ProjectorRunner {
     assert(batchSize > 0 && batchSize <= rebuildBatchSizeMax, `catch up in batches of 1 to ${rebuildBatchSizeMax}`);
     let applied = 0;
     for (;;) {
-      const batch = await this.store.readAll({ fromPosition: this.position, limit: batchSize });
-      if (batch.length === 0) return applied;
-      if (await this.applyBatch(batch)) applied += batch.length;
-      onBatch?.(applied, batch[batch.length - 1]!);
+      const step = await this.readAndApply(batchSize);
+      if (step.read === 0) return applied;
+      applied += step.applied;
+      onBatch?.(applied, step.last!);
     }
   }
 
   /** One batch from the checkpoint; true when it was full, so more may be waiting. */
   private async next(): Promise<boolean> {
-    const batch = await this.store.readAll({ fromPosition: this.position, limit: projectorBatchSizeMax });
-    if (batch.length > 0) await this.applyBatch(batch);
-    return batch.length === projectorBatchSizeMax;
+    const step = await this.readAndApply(projectorBatchSizeMax);
+    return step.read === projectorBatchSizeMax;
+  }
+
+  /**
+   * Reads and applies one batch in this runner's turn: the poll loop and a caller's catch-up (or
+   * two catch-ups) in one process would otherwise read from the same position and the second
+   * would apply a batch the first already moved past.
+   */
+  private readAndApply(limit: number): Promise<{ read: number; applied: number; last: RecordedEvent | undefined }> {
+    const step = this.turn.then(async () => {
+      const batch = await this.store.readAll({ fromPosition: this.position, limit });
+      const applied = batch.length > 0 && (await this.applyBatch(batch)) ? batch.length : 0;
+      return { read: batch.length, applied, last: batch.at(-1) };
+    });
+    this.turn = step.catch(() => undefined);
+    return step;
   }
 
   /**
