@@ -1,5 +1,4 @@
 import { comparePositions, type EventStore } from '@escrow/event-store';
-import type { ProjectorRunner } from '@escrow/projector';
 
 /**
  * `runner.catchUp()` applies what readers can see now. On PostgreSQL a commit becomes readable
@@ -8,7 +7,7 @@ import type { ProjectorRunner } from '@escrow/projector';
  * catches up until the runner has passed every event committed before the call. Returns the
  * number of events applied.
  */
-export async function catchUpToCommitted(runner: ProjectorRunner, store: EventStore): Promise<number> {
+export async function catchUpToCommitted(runner: { catchUp(): Promise<number>; readonly checkpoint: string | null }, store: EventStore): Promise<number> {
   const head = await store.committedHeadPosition();
   let applied = await runner.catchUp();
   while (head !== null && (runner.checkpoint === null || comparePositions(runner.checkpoint, head) < 0)) {

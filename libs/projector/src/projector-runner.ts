@@ -3,7 +3,8 @@ import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/e
 import { PollLoop } from '@escrow/jobs';
 import { sleep } from '@escrow/retry';
 import { migrate, type SqlDb } from '@escrow/sql';
-import { ensureCheckpointRow, ensureCheckpointSchema, lockCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
+import { applyAtCheckpoint } from './apply-at-checkpoint';
+import { ensureCheckpointRow, ensureCheckpointSchema, readCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 
 /** Small transactions: an open projector transaction holds back every other reader of the log. */
@@ -12,6 +13,14 @@ export const projectorBatchSizeMax = 500;
 export const rebuildBatchSizeMax = 2_000;
 export const projectorIdleWaitMs = 500;
 export const catchUpPollIntervalMs = 20;
+
+/** Creates the read model's tables and checkpoint row when missing; answers its stored checkpoint. */
+export async function prepareProjection(db: SqlDb, projection: Projection): Promise<string | null> {
+  await ensureCheckpointSchema(db);
+  await migrate(db, `projection_schema_${projection.name}`, projection.schema);
+  await ensureCheckpointRow(db, projection.name);
+  return readCheckpoint(db, projection.name);
+}
 
 /**
  * Feeds one projection from the log: each batch of events and the checkpoint after it commit in
@@ -32,10 +41,7 @@ export class ProjectorRunner {
   ) {}
 
   async prepare(): Promise<void> {
-    await ensureCheckpointSchema(this.db);
-    await migrate(this.db, `projection_schema_${this.projection.name}`, this.projection.schema);
-    await ensureCheckpointRow(this.db, this.projection.name);
-    this.position = await readCheckpoint(this.db, this.projection.name);
+    this.position = await prepareProjection(this.db, this.projection);
   }
 
   start(): void {
@@ -93,23 +99,13 @@ export class ProjectorRunner {
     return step;
   }
 
-  /**
-   * Applies a batch only if the stored checkpoint is still where this runner left it: a rebuild
-   * (or a second worker) may have moved it. Then it takes the stored position and reads again,
-   * so two appliers of one projection never apply an event twice.
-   */
+  /** Applies a batch where the stored checkpoint still stands (see applyAtCheckpoint); true when it did. */
   private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
-    const last = batch[batch.length - 1]!;
     assert(comparePositions(this.position, batch[0]!.position) < 0, 'batches move forward');
-    const stored = await this.db.transaction(async (tx) => {
-      const current = await lockCheckpoint(tx, this.projection.name);
-      if (current !== this.position) return { moved: true as const, position: current };
-      await this.projection.applyBatch(tx, batch);
-      await writeCheckpoint(tx, this.projection.name, last.position);
-      return { moved: false as const, position: last.position };
-    });
-    this.position = stored.position;
-    return !stored.moved;
+    const from = this.position;
+    const outcome = await this.db.transaction((tx) => applyAtCheckpoint(tx, this.projection, from, batch));
+    this.position = outcome.position;
+    return !outcome.moved;
   }
 
   /**

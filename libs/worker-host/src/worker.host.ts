@@ -3,7 +3,7 @@ import type { EventStore } from '@escrow/event-store';
 import { NatsRelay } from '@escrow/nats-relay';
 import { AutoReleaser, PaymentSaga, PayoutRetrier, SimulatedCrash, StripeWebhookProcessor } from '@escrow/payment-process';
 import { projections } from '@escrow/projections/registry';
-import { ProjectorRunner } from '@escrow/projector';
+import { ProjectionGroupRunner } from '@escrow/projector';
 import { APP_CONFIG, EVENT_STORE, SQL_DB, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 
@@ -14,7 +14,8 @@ export const restartDelayMs = 1_000;
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
-  private readonly runners: ProjectorRunner[];
+  /** Every read model from one log reader, one transaction per batch (they share the database). */
+  private readonly readModels: ProjectionGroupRunner;
   private readonly relay: NatsRelay | null;
   private stopping = false;
   private restarts = new Set<NodeJS.Timeout>();
@@ -28,14 +29,21 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly autoRelease: AutoReleaser,
   ) {
-    this.runners = projections.map((projection) => new ProjectorRunner(store, db, projection, (error) => this.failed(projection.name, error, () => this.startRunner(projection.name))));
+    this.readModels = new ProjectionGroupRunner(
+      store,
+      db,
+      projections,
+      // The others go on; this one is retried alone with a backoff by the group.
+      (name, error) => this.logger.error(`read model ${name} failed, retrying it alone: ${describe(error)}`),
+      (error) => this.failed('projections', error, () => this.startReadModels()),
+    );
     // Stream ESCROW, subjects escrow.<category>.<EventType>, checkpoint `nats-relay` (the defaults).
     this.relay = config.nats ? new NatsRelay(store, db, { servers: config.nats.url }, (error) => this.failed('nats-relay', error, () => this.startRelay())) : null;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const runner of this.runners) await runner.prepare();
-    for (const runner of this.runners) runner.start();
+    await this.readModels.prepare();
+    this.readModels.start();
     await this.startSaga();
     this.retrier.start();
     await this.startWebhooks();
@@ -54,7 +62,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.autoRelease.stop();
     await this.retrier.stop();
     await this.saga.stop();
-    for (const runner of this.runners) await runner.stop();
+    await this.readModels.stop();
   }
 
   private async startSaga(): Promise<void> {
@@ -80,17 +88,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay.start();
   }
 
-  private async startRunner(name: string): Promise<void> {
-    const runner = this.runners.find((r) => r.projection.name === name);
-    if (!runner) return;
-    await runner.stop();
-    await runner.prepare();
-    runner.start();
+  private async startReadModels(): Promise<void> {
+    await this.readModels.stop();
+    await this.readModels.prepare();
+    this.readModels.start();
   }
 
   private failed(component: string, error: unknown, restart: () => Promise<void>): void {
     if (this.stopping) return;
-    this.logger.error(`${component} stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.logger.error(`${component} stopped: ${describe(error)}`);
     // A simulated crash stands for a dead process: tests restart the whole app instead.
     if (error instanceof SimulatedCrash) return;
     const timer = setTimeout(() => {
@@ -99,4 +105,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     }, restartDelayMs);
     this.restarts.add(timer);
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

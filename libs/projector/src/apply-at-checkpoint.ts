@@ -1,0 +1,43 @@
+import { comparePositions, type RecordedEvent } from '@escrow/event-store';
+import type { SqlExecutor } from '@escrow/sql';
+import { lockCheckpoint, writeCheckpoint } from './checkpoints';
+import type { Projection } from './projection';
+
+/** Where a read model stands after `applyAtCheckpoint`, and whether someone else had moved it. */
+export interface CheckpointOutcome {
+  /** True when the stored checkpoint was not where the caller left it: nothing was applied. */
+  readonly moved: boolean;
+  readonly position: string | null;
+  readonly applied: number;
+}
+
+/**
+ * Inside `tx`: applies the events of `batch` after `from` to the read model, and moves its
+ * checkpoint past them, only if the stored checkpoint is still `from`. A rebuild (or another
+ * applier) may have moved it: then nothing is applied and the stored position is answered, so two
+ * appliers of one read model never apply an event twice. The checkpoint row stays locked until
+ * `tx` ends.
+ */
+export async function applyAtCheckpoint(
+  tx: SqlExecutor,
+  projection: Projection,
+  from: string | null,
+  batch: readonly RecordedEvent[],
+): Promise<CheckpointOutcome> {
+  const stored = await lockCheckpoint(tx, projection.name);
+  if (stored !== from) return { moved: true, position: stored, applied: 0 };
+  const events = eventsAfter(batch, from);
+  if (events.length === 0) return { moved: false, position: from, applied: 0 };
+  await projection.applyBatch(tx, events);
+  const position = events[events.length - 1]!.position;
+  await writeCheckpoint(tx, projection.name, position);
+  return { moved: false, position, applied: events.length };
+}
+
+/** The tail of a batch (in log order) after `from`. */
+export function eventsAfter(batch: readonly RecordedEvent[], from: string | null): readonly RecordedEvent[] {
+  if (from === null) return batch;
+  let first = 0;
+  while (first < batch.length && comparePositions(batch[first]!.position, from) <= 0) first++;
+  return first === 0 ? batch : batch.slice(first);
+}

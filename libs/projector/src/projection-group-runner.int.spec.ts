@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@escrow/event-store';
+import type { SqlDb } from '@escrow/sql';
+import { catchUpToCommitted } from '../../../test/support/catch-up';
+import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
+import { readCheckpoint } from './checkpoints';
+import type { Projection } from './projection';
+import { ProjectionGroupRunner } from './projection-group-runner';
+import { ProjectorRunner } from './projector-runner';
+import { rebuildProjection } from './rebuild';
+
+/** A read model keyed by event id (applying an event twice fails loudly); fails on `failOn.n` while it is set. */
+function countingProjection(name: string, failOn: { n: number | null } = { n: null }): Projection {
+  const table = `test_group_${name}`;
+  return {
+    name: `test-group-${name}`,
+    schema: `create table if not exists ${table} (event_id uuid primary key, n int not null);`,
+    tables: [table],
+    async applyBatch(tx, events) {
+      for (const event of events) {
+        const n = (event.data as { n: number }).n;
+        if (n === failOn.n) throw new Error(`${name} cannot handle event ${n}`);
+        await tx.query(`insert into ${table} (event_id, n) values ($1::uuid, $2)`, [event.eventId, n]);
+      }
+    },
+  };
+}
+
+/** Counts the transactions the runner opens: the point of a group is one per batch. */
+function countingTransactions(db: SqlDb): { db: SqlDb; transactions: () => number; reset: () => void } {
+  let transactions = 0;
+  const counting = Object.create(db) as SqlDb;
+  counting.transaction = (work) => {
+    transactions++;
+    return db.transaction(work);
+  };
+  return { db: counting, transactions: () => transactions, reset: () => (transactions = 0) };
+}
+
+describeEachDatabase('ProjectionGroupRunner', (target) => {
+  // Emptied before each test: the tests count every row and read the whole log.
+  const database = withDatabase(target, { emptyBeforeEach: true });
+  let db: SqlDb;
+  let store: PostgresEventStore;
+
+  beforeEach(async () => {
+    db = database.db;
+    store = await PostgresEventStore.open(db);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  async function appendNumbered(from: number, count: number) {
+    for (let n = from; n < from + count; n++) {
+      await store.append(`contract-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Numbered', data: { n }, metadata: {} }], 'no_stream');
+    }
+  }
+  const counted = async (name: string) => (await db.query<{ n: number }>(`select n from test_group_${name} order by n`)).rows.map((r) => r.n);
+  const numbers = (count: number, from = 0) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('reads each batch once and applies it to every read model in one transaction, each with its own checkpoint', async () => {
+    await appendNumbered(0, 30);
+    const counting = countingTransactions(db);
+    let batchesRead = 0;
+    const reading = Object.create(store) as PostgresEventStore;
+    reading.readAll = async (options) => {
+      const batch = await store.readAll(options);
+      if (batch.length > 0) batchesRead++;
+      return batch;
+    };
+    const group = new ProjectionGroupRunner(reading, counting.db, [countingProjection('a'), countingProjection('b'), countingProjection('c')]);
+    await group.prepare();
+    counting.reset();
+    const head = (await store.committedHeadPosition())!;
+    expect(await catchUpToCommitted({ catchUp: () => group.catchUp(10), get checkpoint() { return group.checkpoint; } }, store)).toBe(90);
+    // One transaction per batch read for the three read models together (30 events in batches of
+    // 10: three, or more when a commit still open elsewhere hid the tail of a batch for a moment).
+    expect(batchesRead).toBeGreaterThanOrEqual(3);
+    expect(counting.transactions()).toBe(batchesRead);
+    for (const name of ['a', 'b', 'c']) {
+      expect(await counted(name)).toEqual(numbers(30));
+      expect(await readCheckpoint(db, `test-group-${name}`)).toBe(head);
+    }
+
+    await appendNumbered(30, 5);
+    const restarted = new ProjectionGroupRunner(store, db, [countingProjection('a'), countingProjection('b'), countingProjection('c')]);
+    await restarted.prepare();
+    expect(restarted.checkpoint).toBe(head);
+    expect(await catchUpToCommitted(restarted, store)).toBe(15);
+    for (const name of ['a', 'b', 'c']) expect(await counted(name)).toEqual(numbers(35));
+  });
+
+  it('lets the others go on while one read model fails, then the failed one rejoins and catches up exactly once', async () => {
+    await appendNumbered(0, 20);
+    let now = 1_000_000;
+    const failOn: { n: number | null } = { n: 7 };
+    const reported: string[] = [];
+    const group = new ProjectionGroupRunner(
+      store,
+      db,
+      [countingProjection('a'), countingProjection('b', failOn)],
+      (name, error) => reported.push(`${name}: ${(error as Error).message}`),
+      undefined,
+      () => now,
+    );
+    await group.prepare();
+    await catchUpToCommitted({ catchUp: () => group.catchUp(), get checkpoint() { return group.checkpointOf('test-group-a'); } }, store);
+    expect(await counted('a')).toEqual(numbers(20));
+    // The failing batch rolled back whole for b: nothing of it applied, its checkpoint unmoved.
+    expect(await counted('b')).toEqual([]);
+    expect(await readCheckpoint(db, 'test-group-b')).toBeNull();
+    expect(reported).toEqual(['test-group-b: b cannot handle event 7']);
+    expect(group.failureOf('test-group-b')).toBeInstanceOf(Error);
+
+    // Still sitting out: more events reach a only.
+    await appendNumbered(20, 5);
+    await catchUpToCommitted({ catchUp: () => group.catchUp(), get checkpoint() { return group.checkpointOf('test-group-a'); } }, store);
+    expect(await counted('a')).toEqual(numbers(25));
+    expect(await counted('b')).toEqual([]);
+
+    // Fixed and past its backoff: b rejoins from its own checkpoint; a applies nothing twice.
+    failOn.n = null;
+    now += 120_000;
+    await catchUpToCommitted(group, store);
+    expect(await counted('a')).toEqual(numbers(25));
+    expect(await counted('b')).toEqual(numbers(25));
+    expect(group.failureOf('test-group-b')).toBeNull();
+    expect(reported).toHaveLength(1);
+  });
+
+  it('rebuilds one read model from position 0 while the group runs live, applying each event exactly once to each', async () => {
+    await appendNumbered(0, 1200);
+    const errors: unknown[] = [];
+    const group = new ProjectionGroupRunner(store, db, [countingProjection('a'), countingProjection('b')], (name, error) => errors.push(error), (error) => errors.push(error));
+    await group.prepare();
+    group.start();
+    const rebuilding = rebuildProjection(store, db, countingProjection('b'));
+    await appendNumbered(1200, 50);
+    await rebuilding;
+    const head = (await store.committedHeadPosition())!;
+    expect(await ProjectorRunner.waitForPosition(db, 'test-group-a', head, 20_000)).toBe(true);
+    expect(await ProjectorRunner.waitForPosition(db, 'test-group-b', head, 20_000)).toBe(true);
+    await group.stop();
+    expect(errors).toEqual([]);
+    expect(await counted('a')).toEqual(numbers(1250));
+    expect(await counted('b')).toEqual(numbers(1250));
+  });
+});
