@@ -1,7 +1,6 @@
 import PDFDocument from 'pdfkit';
-// The invoices' page geometry, colours and text rules: a case file looks like the invoices it lists.
-import { colors, ensureSpace, layoutFor, pageMargins, pageWidth, rule, type Layout } from '../invoices/pdf/pdf-style';
-import { pdfSafe, printedTime } from '../invoices/pdf/pdf-text';
+// The invoices' page geometry, colours and text rules (shared in @escrow/pdf): a case file looks like the invoices it lists.
+import { colors, ensureSpace, layoutFor, pageMargins, pageWidth, pdfSafe, printedTime, rule, type Layout } from '@escrow/pdf';
 import type { CaseFile, CaseFileMilestone } from './case-file';
 
 export interface CaseFilePdfOptions {

@@ -1,7 +1,6 @@
 import { Money } from '@escrow/domain';
+import { colors, ensureSpace, pdfSafe, rule, type Layout } from '@escrow/pdf';
 import type { Invoice } from '../invoice';
-import { colors, ensureSpace, rule, type Layout } from './pdf-style';
-import { pdfSafe } from './pdf-text';
 
 interface LineItem {
   readonly title: string;

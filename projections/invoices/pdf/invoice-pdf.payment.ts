@@ -1,6 +1,5 @@
+import { colors, contentBottom, ensureSpace, pdfSafe, printedTime, rule, type Layout } from '@escrow/pdf';
 import type { Invoice, PaymentStatus } from '../invoice';
-import { colors, contentBottom, ensureSpace, rule, type Layout } from './pdf-style';
-import { pdfSafe, printedTime } from './pdf-text';
 
 const statusLabel: Readonly<Record<PaymentStatus, string>> = {
   paid: 'PAID',

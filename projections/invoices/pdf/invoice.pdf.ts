@@ -1,9 +1,8 @@
 import PDFDocument from 'pdfkit';
+import { colors, layoutFor, pageMargins, pageWidth, pdfSafe, printedDate, rule, type Layout } from '@escrow/pdf';
 import type { Invoice } from '../invoice';
 import { drawLineItems, drawTotals } from './invoice-pdf.items';
 import { drawFooters, drawPaymentDetails } from './invoice-pdf.payment';
-import { colors, layoutFor, pageMargins, pageWidth, rule, type Layout } from './pdf-style';
-import { pdfSafe, printedDate } from './pdf-text';
 
 export interface InvoicePdfOptions {
   /** The issuer printed in the header and footer. */

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pdfSafe, printedDate, printedTime } from '@escrow/pdf';
 import { fundingInvoiceFixture, payoutInvoiceFixture } from '../invoice.fixtures';
 import { renderInvoicePdf } from './invoice.pdf';
-import { pdfSafe, printedDate, printedTime } from './pdf-text';
 
 /** pdftotext (poppler-utils) reads the rendered text back; without it the text checks are skipped. */
 function pdfText(pdf: Buffer): string | null {

@@ -1,19 +1,21 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { conflict, notFound, unprocessable, type ProviderRefundFacts } from '@escrow/domain';
-import { PaymentProcessAdmin, type Effect } from '@escrow/payment-process';
+import { PaymentProcessAdmin, type AutoReleaseJobRecord, type Effect } from '@escrow/payment-process';
 import { StripeWebhookInbox, type PaymentGateway, type ProviderRefund, type RefundRequest } from '@escrow/payments';
-import { CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId } from '@escrow/runtime';
+import { CLOCK, CommandHandling, PAYMENT_GATEWAY, SQL_DB, deterministicId, type Clock } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { providerCall } from '../billing/provider-call';
 import type { RequestContext } from '../http/request-context';
 import type { ResolveStuckDto } from './admin.dtos';
+import { autoReleaseJobKeyOf, autoReleaseStuckId } from './stuck-id.pipe';
 
 const listedMax = 500;
 
 /**
  * Everything in the payment pipeline that waits for a person: effects the saga gave up on,
- * outcomes a contract refused (money may have moved), and Stripe events that could not be
- * applied. Effects still being retried are listed too, so slow is visible before it is stuck.
+ * outcomes a contract refused (money may have moved), Stripe events that could not be applied,
+ * and auto-release steps given up on (the milestone would wait for an approval forever). Effects
+ * still being retried are listed too, so slow is visible before it is stuck.
  */
 @Injectable()
 export class StuckPayments {
@@ -24,6 +26,7 @@ export class StuckPayments {
     @Inject(SQL_DB) db: SqlDb,
     private readonly commands: CommandHandling,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.process = new PaymentProcessAdmin(db);
     this.inbox = new StripeWebhookInbox(db);
@@ -31,11 +34,12 @@ export class StuckPayments {
 
   async list() {
     await this.prepare();
-    const [dead, retrying, refused, webhooks] = await Promise.all([
+    const [dead, retrying, refused, webhooks, autoReleaseSteps] = await Promise.all([
       this.process.deadEffects(listedMax),
       this.process.retryingEffects(listedMax),
       this.process.refusedOutcomes(),
       this.inbox.list({ status: 'failed', limit: listedMax }),
+      this.process.givenUpAutoReleaseSteps(listedMax),
     ]);
     return {
       effects: dead.map(effectView),
@@ -48,15 +52,19 @@ export class StuckPayments {
         error: event.error,
         receivedAt: event.receivedAt,
       })),
+      autoReleaseSteps: autoReleaseSteps.map(autoReleaseStepView),
     };
   }
 
   /**
    * Support's retry: a dead effect runs again from its first attempt under the same key (so it
-   * cannot move money twice), once the milestone still wants it; a failed Stripe event is due now.
+   * cannot move money twice), once the milestone still wants it; a failed Stripe event is due now;
+   * so is an auto-release step given up on.
    */
   async retry(id: string) {
     await this.prepare();
+    const stepKey = autoReleaseJobKeyOf(id);
+    if (stepKey !== null) return this.retryAutoReleaseStep(id, stepKey);
     const effect = await this.process.effect(id);
     if (effect) {
       if (effect.status !== 'dead') throw conflict('not_stuck', `${id} is ${effect.status}, not stuck`);
@@ -80,6 +88,8 @@ export class StuckPayments {
    */
   async resolve(id: string, body: ResolveStuckDto, context: RequestContext) {
     await this.prepare();
+    const stepKey = autoReleaseJobKeyOf(id);
+    if (stepKey !== null) return this.resolveAutoReleaseStep(id, stepKey, body, context);
     const effect = await this.process.effect(id);
     if (body.externalRefund) return this.settleByExternalRefund(id, effect, body.externalRefund.refundId, context);
     if (effect?.kind === 'refund' && effect.status === 'dead') {
@@ -124,6 +134,33 @@ export class StuckPayments {
     return { id, resolved: true, refundId, recorded: result.events.map((event) => event.type), position: result.position, noticesRechecked };
   }
 
+  /**
+   * Due now by the executor's clock, from the first attempt. Whether the milestone still waits is
+   * left to the executor, which checks the log before it acts and closes a step whose wait is over.
+   */
+  private async retryAutoReleaseStep(id: string, key: string) {
+    await this.assertGivenUp(id, key);
+    if (!(await this.process.retryAutoReleaseStep(key, this.clock.now()))) throw conflict('not_stuck', `${id} is no longer given up on`);
+    return { id, retried: 'auto_release_step' };
+  }
+
+  /** Closed without running it (support released or handled the milestone otherwise); who closed it is kept. */
+  private async resolveAutoReleaseStep(id: string, key: string, body: ResolveStuckDto, context: RequestContext) {
+    if (body.externalRefund) {
+      throw unprocessable('external_refund_not_applicable', `externalRefund: settles only a refund given up on; ${id} is an auto-release step`);
+    }
+    await this.assertGivenUp(id, key);
+    const outcome = `resolved by ${context.actor.role} ${context.actor.id} (correlation ${context.correlationId})`;
+    if (!(await this.process.resolveAutoReleaseStep(key, outcome))) throw conflict('not_stuck', `${id} is no longer given up on`);
+    return { id, resolved: true };
+  }
+
+  private async assertGivenUp(id: string, key: string): Promise<void> {
+    const step = await this.process.autoReleaseStep(key);
+    if (!step) throw notFound('stuck_item_not_found', `nothing stuck has the id ${id}`);
+    if (step.status !== 'dead') throw conflict('not_stuck', `${id} is ${step.status}, not stuck`);
+  }
+
   /** Stripe's `charge.refunded` events of this charge that were parked for attention: due again now. */
   private async recheckRefundNotices(chargeId: string): Promise<number> {
     const failed = await this.inbox.list({ status: 'failed', limit: listedMax });
@@ -163,6 +200,22 @@ export class StuckPayments {
 
 function refundFacts(refund: ProviderRefund): ProviderRefundFacts {
   return { chargeId: refund.chargeId, paymentIntentId: refund.paymentIntentId, amountCents: refund.amountCents, status: refund.status };
+}
+
+function autoReleaseStepView(step: AutoReleaseJobRecord) {
+  const { key, contractId, milestoneId, daysBefore, attempts, lastError, pendingSince, updatedAt } = step;
+  return {
+    id: autoReleaseStuckId(key),
+    kind: 'auto_release_step',
+    step: daysBefore === 0 ? 'release' : 'reminder',
+    contractId,
+    milestoneId,
+    daysBefore,
+    attempts,
+    lastError,
+    pendingSince,
+    givenUpAt: updatedAt,
+  };
 }
 
 function effectView(effect: Effect) {

@@ -29,7 +29,8 @@ create table if not exists auto_release_jobs (
   updated_at      timestamptz not null default now()
 );
 create index if not exists auto_release_jobs_due on auto_release_jobs (due_at) where status = 'pending';
-create index if not exists auto_release_jobs_milestone on auto_release_jobs (contract_id, milestone_id) where status = 'pending';`;
+create index if not exists auto_release_jobs_milestone on auto_release_jobs (contract_id, milestone_id) where status = 'pending';
+create index if not exists auto_release_jobs_given_up on auto_release_jobs (contract_id, milestone_id) where status = 'dead';`;
 
 export type AutoReleaseJobStatus = 'pending' | 'done' | 'skipped' | 'cancelled' | 'dead';
 
@@ -50,6 +51,8 @@ export interface AutoReleaseJobRecord extends AutoReleaseJob {
   readonly status: AutoReleaseJobStatus;
   readonly outcome: string | null;
   readonly lastError: string | null;
+  /** When the status last changed: for a dead step, when it was given up. */
+  readonly updatedAt: string;
 }
 
 /** A wait that began: the event (its id, correlation and time) that put the milestone in pending_approval. */
@@ -76,9 +79,16 @@ interface JobRow {
   last_error: string | null;
 }
 
+interface RecordRow extends JobRow {
+  updated_at: string;
+}
+
+const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 const columns = `job_key, cause_event_id, days_before, contract_id, milestone_id, correlation_id,
-  to_char(pending_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as pending_since,
-  to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due_at, attempts, status, outcome, last_error`;
+  ${isoUtc('pending_since')} as pending_since, ${isoUtc('due_at')} as due_at, attempts, status, outcome, last_error`;
+
+const recordColumns = `${columns}, ${isoUtc('updated_at')} as updated_at`;
 
 /** The lifecycle columns of `auto_release_jobs`, for the job queue. */
 export const autoReleaseJobs: JobTable = {
@@ -126,13 +136,19 @@ export class AutoReleaseStore {
     );
   }
 
-  /** Inside the scheduler's transaction: the milestone left pending_approval, its open steps are moot. */
+  /**
+   * Inside the scheduler's transaction: the milestone left pending_approval, its open steps are
+   * moot, and so are those given up on: support need not act on a wait that is over.
+   */
   static async cancelWaits(tx: SqlExecutor, contractId: string, milestoneId: string, why: string): Promise<void> {
-    await tx.query(
-      `update auto_release_jobs set status = 'cancelled', outcome = $3, leased_until = null, lease_owner = null, updated_at = now()
-       where contract_id = $1 and milestone_id = $2 and status = 'pending'`,
-      [contractId, milestoneId, why],
-    );
+    // One statement per status, each matching its partial index, rather than a scan of every step.
+    for (const status of ['pending', 'dead'] as const) {
+      await tx.query(
+        `update auto_release_jobs set status = 'cancelled', outcome = $3, leased_until = null, lease_owner = null, updated_at = now()
+         where contract_id = $1 and milestone_id = $2 and status = '${status}'`,
+        [contractId, milestoneId, why],
+      );
+    }
   }
 
   /** Inside the scheduler's transaction: the step's own event is in the log (its worker died before completing it). */
@@ -185,13 +201,41 @@ export class AutoReleaseStore {
     return this.jobs.giveUp(key, error);
   }
 
+  /** Support's retry of a step given up on: open again from its first attempt, due at `now` (the executor's clock). */
+  async retryGivenUp(key: string, now: Date): Promise<boolean> {
+    return (await this.jobs.rearm(key, { from: ['dead'], to: 'pending', resetAttempts: true, due: { at: now } })) === 1;
+  }
+
+  /** Support closed a step given up on without running it; `outcome` says who and how. */
+  async resolveGivenUp(key: string, outcome: string): Promise<boolean> {
+    return this.jobs.complete(key, { state: 'skipped', outcome, from: ['dead'] });
+  }
+
+  async get(key: string): Promise<AutoReleaseJobRecord | null> {
+    const { rows } = await this.db.query<RecordRow>(`select ${recordColumns} from auto_release_jobs where job_key = $1`, [key]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Steps given up on, the most recently given up first. */
+  async givenUp(limit: number): Promise<AutoReleaseJobRecord[]> {
+    const { rows } = await this.db.query<RecordRow>(
+      `select ${recordColumns} from auto_release_jobs where status = 'dead' order by updated_at desc, job_key limit $1`,
+      [limit],
+    );
+    return rows.map(toRecord);
+  }
+
   async forMilestone(contractId: string, milestoneId: string): Promise<AutoReleaseJobRecord[]> {
-    const { rows } = await this.db.query<JobRow>(
-      `select ${columns} from auto_release_jobs where contract_id = $1 and milestone_id = $2 order by pending_since, days_before desc`,
+    const { rows } = await this.db.query<RecordRow>(
+      `select ${recordColumns} from auto_release_jobs where contract_id = $1 and milestone_id = $2 order by pending_since, days_before desc`,
       [contractId, milestoneId],
     );
-    return rows.map((row) => ({ ...toJob(row), status: row.status, outcome: row.outcome, lastError: row.last_error }));
+    return rows.map(toRecord);
   }
+}
+
+function toRecord(row: RecordRow): AutoReleaseJobRecord {
+  return { ...toJob(row), status: row.status, outcome: row.outcome, lastError: row.last_error, updatedAt: row.updated_at };
 }
 
 function toJob(row: JobRow): AutoReleaseJob {

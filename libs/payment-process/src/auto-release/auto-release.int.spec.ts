@@ -5,6 +5,8 @@ import { PostgresEventStore, comparePositions, type EventStore, type RecordedEve
 import { CommandHandling, type Clock } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase, withDatabase } from '../../../../test/support/databases';
+import { refuseAppendsTo } from '../../../../test/support/refused-appends';
+import { PaymentProcessAdmin } from '../payment-process-admin';
 import { AutoReleaser, autoReleaseActor, type AutoReleaseTiming } from './auto-releaser';
 import { jobKeyOf, stepEventId, type AutoReleaseJob } from './auto-release-store';
 
@@ -313,6 +315,52 @@ describeEachDatabase('auto-release: scheduler and executor on an injected clock'
     const [release] = (await releaser.store.forMilestone(contractId, milestoneId)).filter((j) => j.daysBefore === 0);
     expect(await releaser.perform(release!)).toEqual({ kind: 'skipped', outcome: expect.stringContaining('no longer waits for the approval') });
     expect(await ofType(contractId, 'MilestoneApproved')).toEqual([]);
+  });
+
+  it('a release the database keeps refusing is given up after its attempts; support retries one (approved once) and resolves the other (never run)', async () => {
+    const w = world('2027-11-01T09:00:00.000Z');
+    const retried = await w.pendingApproval();
+    const resolved = await w.pendingApproval();
+    const releaser = w.worker();
+    const admin = new PaymentProcessAdmin(db);
+    await releaser.prepare();
+    await admin.prepare();
+    const undoRefusals = [
+      await refuseAppendsTo(db, contractStream(retried.contractId), 'could not extend file: No space left on device'),
+      await refuseAppendsTo(db, contractStream(resolved.contractId), 'could not extend file: No space left on device'),
+    ];
+    // Each failed attempt is due again a little later by the clock: moved on a minute per round.
+    for (let round = 0; round < timing.attemptsMax; round++) {
+      w.clock.set(w.days(14, round * 60_000));
+      await drain(releaser, resolved.contractId);
+    }
+    const ours = new Set<string>([retried.milestoneId, resolved.milestoneId]);
+    const release = async (milestone: { contractId: string; milestoneId: string }) =>
+      (await releaser.store.forMilestone(milestone.contractId, milestone.milestoneId)).find((job) => job.daysBefore === 0)!;
+    expect(await release(retried)).toMatchObject({ status: 'dead', attempts: timing.attemptsMax, lastError: expect.stringContaining('No space left on device') });
+    const givenUp = (await admin.givenUpAutoReleaseSteps(100)).filter((step) => ours.has(step.milestoneId));
+    expect(givenUp.map((step) => [step.milestoneId, step.daysBefore, step.attempts])).toEqual(
+      expect.arrayContaining([[retried.milestoneId, 0, timing.attemptsMax], [resolved.milestoneId, 0, timing.attemptsMax]]),
+    );
+    expect(givenUp).toHaveLength(2);
+    w.clock.set(w.days(20));
+    await drain(releaser, resolved.contractId);
+    expect(await ofType(retried.contractId, 'MilestoneApproved')).toEqual([]);
+
+    for (const undo of undoRefusals) await undo();
+    expect(await admin.retryAutoReleaseStep((await release(retried)).key, w.clock.now())).toBe(true);
+    expect(await admin.resolveAutoReleaseStep((await release(resolved)).key, 'resolved by support sup_1')).toBe(true);
+    await drain(releaser, resolved.contractId);
+    await drain(releaser, resolved.contractId);
+
+    const approvals = await ofType(retried.contractId, 'MilestoneApproved');
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]!.eventId).toBe(stepEventId(jobKeyOf(retried.requestEventId, 0)));
+    expect(approvals[0]!.metadata).toMatchObject({ actor: autoReleaseActor, occurredAt: w.days(20) });
+    expect(await release(retried)).toMatchObject({ status: 'done', outcome: 'approved' });
+    expect(await ofType(resolved.contractId, 'MilestoneApproved')).toEqual([]);
+    expect(await release(resolved)).toMatchObject({ status: 'skipped', outcome: 'resolved by support sup_1' });
+    expect((await admin.givenUpAutoReleaseSteps(100)).filter((step) => ours.has(step.milestoneId))).toEqual([]);
   });
 
   it('AUTO_RELEASE_DAYS changed: open steps follow the new setting; 0 runs no executor', async () => {

@@ -1,4 +1,4 @@
-/** Shared geometry and colours of the invoice PDF (points; US Letter is 612 × 792). */
+/** Geometry and colours shared by the PDFs (invoices, dispute case files) so they look alike (points; US Letter is 612 × 792). */
 export const pageWidth = 612;
 export const pageHeight = 792;
 export const margin = 50;
