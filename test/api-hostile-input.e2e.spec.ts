@@ -260,6 +260,8 @@ describeEachDatabase('API hostile input', (target) => {
       expectError(command, 400, 'dryRun: unknown query parameter');
       const subscribe = await app.api.request('POST', `/v1/employers/${c.employer.id}/subscription?plan=agency_basic`, { as: c.employer, body: { planId: 'agency_basic' } });
       expectError(subscribe, 400, 'plan: unknown query parameter');
+      const cancel = await app.api.request('DELETE', `/v1/employers/${c.employer.id}/subscription?force=true`, { as: c.employer });
+      expectError(cancel, 400, 'force: unknown query parameter');
     });
 
     it('still takes the parameters a route declares', async () => {

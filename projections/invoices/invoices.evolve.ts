@@ -76,6 +76,8 @@ export const invoiceEventUses = {
   // Subscription invoices are the provider's (id on the event), never one of our E-/T- invoices.
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

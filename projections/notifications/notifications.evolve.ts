@@ -86,6 +86,8 @@ export const notificationEventUses = {
   EmployerCustomerCreated: 'ignored',
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

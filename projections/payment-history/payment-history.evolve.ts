@@ -103,6 +103,8 @@ export const paymentHistoryEventUses = {
   // Subscription billing is separate from milestone payments.
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

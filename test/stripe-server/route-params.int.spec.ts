@@ -19,6 +19,7 @@ const sdkRequestTypes: Record<RouteName, [file: string, name: string]> = {
   'GET /v1/setup_intents/:id': ['SetupIntents', 'SetupIntentRetrieveParams'],
   'POST /v1/subscriptions': ['Subscriptions', 'SubscriptionCreateParams'],
   'GET /v1/subscriptions/:id': ['Subscriptions', 'SubscriptionRetrieveParams'],
+  'DELETE /v1/subscriptions/:id': ['Subscriptions', 'SubscriptionCancelParams'],
   'POST /v1/payment_intents': ['PaymentIntents', 'PaymentIntentCreateParams'],
   'GET /v1/payment_intents/search': ['PaymentIntents', 'PaymentIntentSearchParams'],
   'GET /v1/payment_intents': ['PaymentIntents', 'PaymentIntentListParams'],

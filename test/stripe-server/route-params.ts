@@ -133,6 +133,7 @@ export const routeParams = {
     trial_end: unsupported, trial_from_plan: unsupported, trial_period_days: unsupported, trial_settings: unsupported,
   },
   'GET /v1/subscriptions/:id': retrieve,
+  'DELETE /v1/subscriptions/:id': { expand, cancellation_details: unsupported, invoice_now: unsupported, prorate: unsupported },
 
   'POST /v1/payment_intents': {
     ...confirmation,

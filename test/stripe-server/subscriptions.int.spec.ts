@@ -60,4 +60,28 @@ describe('Stripe-compatible test server: subscriptions (Stripe Billing)', () => 
     const again = await stripe.subscriptions.create(params, { idempotencyKey: 'sub-once' });
     expect(again.id).toBe(first.id);
   });
+
+  it('cancels at once with DELETE, tells the endpoint, and answers a second cancel as Stripe does: no such subscription', async () => {
+    const { customer, paymentMethod } = await customerWith(stripe, 'pm_card_visa');
+    const created = await stripe.subscriptions.create({ customer, items: [{ price: priceId }], default_payment_method: paymentMethod, metadata: { employerId: 'emp_1' } });
+    const canceled = await stripe.subscriptions.cancel(created.id);
+    expect(canceled).toMatchObject({ id: created.id, status: 'canceled', canceled_at: expect.any(Number), ended_at: expect.any(Number),
+      cancellation_details: { reason: 'cancellation_requested' }, metadata: { employerId: 'emp_1' } });
+    const deleted = server.events().filter((event) => event.type === 'customer.subscription.deleted' && (event.data.object as { id: string }).id === created.id);
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.data.object).toMatchObject({ id: created.id, status: 'canceled', canceled_at: canceled.canceled_at });
+    const again = await stripe.subscriptions.cancel(created.id).then(
+      () => { throw new Error('expected a refusal'); }, (error: { statusCode: number; code?: string; message: string }) => error);
+    expect(again).toMatchObject({ statusCode: 404, code: 'resource_missing', message: `No such subscription: '${created.id}'` });
+    expect(await stripe.subscriptions.retrieve(created.id)).toMatchObject({ status: 'canceled', canceled_at: canceled.canceled_at });
+    expect(shapeDifferences(asJson(canceled), stripeExamples['subscription'], 'subscription')).toEqual([]);
+  });
+
+  it('refuses to cancel an unknown subscription, and parameters this server does not model', async () => {
+    await expect(stripe.subscriptions.cancel('sub_missing')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    const { customer, paymentMethod } = await customerWith(stripe, 'pm_card_visa');
+    const created = await stripe.subscriptions.create({ customer, items: [{ price: priceId }], default_payment_method: paymentMethod });
+    await expect(stripe.subscriptions.cancel(created.id, { prorate: true })).rejects.toMatchObject({ statusCode: 400 });
+    expect((await stripe.subscriptions.retrieve(created.id)).status).toBe('active');
+  });
 });

@@ -11,7 +11,12 @@ import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AttachPaymentMethodHandler, ConnectPayoutAccountHandler, StartPaymentMethodSetupHandler } from './billing/billing.commands';
 import { BillingController } from './billing/billing.controller';
-import { EmployerSubscriptionQuery, SetEmployerAccountTypeHandler, SubscribeHandler } from './billing/subscription.commands';
+import {
+  CancelEmployerSubscriptionHandler,
+  EmployerSubscriptionQuery,
+  SetEmployerAccountTypeHandler,
+  SubscribeHandler,
+} from './billing/subscription.commands';
 import {
   ApproveMilestoneHandler,
   ExecuteContractCommandHandler,
@@ -86,6 +91,7 @@ export class AppModule {
         ConnectPayoutAccountHandler,
         StartPaymentMethodSetupHandler,
         SubscribeHandler,
+        CancelEmployerSubscriptionHandler,
         SetEmployerAccountTypeHandler,
         EmployerSubscriptionQuery,
         {

@@ -6,6 +6,8 @@ import contractCreatedV1 from '../schemas/events/ContractCreated.v1.json';
 import employerAccountTypeSetV1 from '../schemas/events/EmployerAccountTypeSet.v1.json';
 import employerCustomerCreatedV1 from '../schemas/events/EmployerCustomerCreated.v1.json';
 import employerSubscriptionStartedV1 from '../schemas/events/EmployerSubscriptionStarted.v1.json';
+import employerSubscriptionUpdatedV1 from '../schemas/events/EmployerSubscriptionUpdated.v1.json';
+import employerSubscriptionCanceledV1 from '../schemas/events/EmployerSubscriptionCanceled.v1.json';
 import employerPaymentMethodAttachedV1 from '../schemas/events/EmployerPaymentMethodAttached.v1.json';
 import milestoneApprovalRequestedV1 from '../schemas/events/MilestoneApprovalRequested.v1.json';
 import milestoneApprovedV1 from '../schemas/events/MilestoneApproved.v1.json';
@@ -47,6 +49,8 @@ export const eventSchemaFiles: readonly EventSchemaFile[] = [
   { type: 'EmployerCustomerCreated', version: 1, schema: employerCustomerCreatedV1 },
   { type: 'EmployerAccountTypeSet', version: 1, schema: employerAccountTypeSetV1 },
   { type: 'EmployerSubscriptionStarted', version: 1, schema: employerSubscriptionStartedV1 },
+  { type: 'EmployerSubscriptionUpdated', version: 1, schema: employerSubscriptionUpdatedV1 },
+  { type: 'EmployerSubscriptionCanceled', version: 1, schema: employerSubscriptionCanceledV1 },
   { type: 'EmployerPaymentMethodAttached', version: 1, schema: employerPaymentMethodAttachedV1 },
   { type: 'MilestoneApprovalRequested', version: 1, schema: milestoneApprovalRequestedV1 },
   { type: 'MilestoneApproved', version: 1, schema: milestoneApprovedV1 },

@@ -81,6 +81,8 @@ export function postingRule(event: AnyDomainEvent): Posting | null {
     // Subscription billing is separate from milestone charges: it posts nothing to the escrow ledger.
     case 'EmployerAccountTypeSet':
     case 'EmployerSubscriptionStarted':
+    case 'EmployerSubscriptionUpdated':
+    case 'EmployerSubscriptionCanceled':
     case 'TrainerPayoutAccountConnected':
     case 'TrainerPayoutAccountUpdated':
       return null;

@@ -160,6 +160,10 @@ describe('posting rules', () => {
     };
     expect(postingOf(started)).toBeNull();
     expect(postingOf({ ...logged(funded(1)), type: 'EmployerAccountTypeSet', data: { employerId: 'emp_1', accountType: 'agency' } })).toBeNull();
+    const updated = { employerId: 'emp_1', subscriptionId: 'sub_1', status: 'past_due', currentPeriodEnd: '2027-01-05T08:00:00.000Z', latestInvoiceId: 'in_2', providerEventAt: '2026-12-10T10:00:00.000Z' };
+    expect(postingOf({ ...logged(funded(1)), type: 'EmployerSubscriptionUpdated', data: updated })).toBeNull();
+    const canceled = { employerId: 'emp_1', subscriptionId: 'sub_1', canceledAt: '2026-12-11T09:00:00.000Z', by: 'employer' };
+    expect(postingOf({ ...logged(funded(1)), type: 'EmployerSubscriptionCanceled', data: canceled })).toBeNull();
   });
 
   it('refuses an approval whose fee and net do not add up to the amount', () => {

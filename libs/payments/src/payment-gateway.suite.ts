@@ -357,5 +357,21 @@ export function paymentGatewaySuite(open: () => Promise<OpenedGateway>, traits: 
       // Another key is another subscription: only the caller's key keeps retries to one.
       expect((await gateway.createSubscription({ ...request, idempotencyKey: key('subscription') })).subscriptionId).not.toBe(first.subscriptionId);
     });
+
+    it('cancels a subscription at once; canceling it again, under any key, answers the same cancel', async () => {
+      const { subscriptionId } = await gateway.createSubscription(await subscriptionRequest());
+      const before = Date.now();
+      const canceled = await gateway.cancelSubscription({ idempotencyKey: key('cancel'), subscriptionId });
+      expect(canceled).toEqual({ subscriptionId, status: 'canceled', canceledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/) });
+      expect(Math.abs(Date.parse(canceled.canceledAt) - before)).toBeLessThan(60_000);
+      // A retry, and a second cancel from elsewhere: the first cancel, not a failure.
+      const cancelRequest = { idempotencyKey: key('cancel'), subscriptionId };
+      expect(await gateway.cancelSubscription(cancelRequest)).toEqual(canceled);
+      expect(await gateway.cancelSubscription(cancelRequest)).toEqual(canceled);
+    });
+
+    it('refuses to cancel a subscription it does not have', async () => {
+      await expect(gateway.cancelSubscription({ idempotencyKey: key('cancel'), subscriptionId: 'sub_doesNotExist0000' })).rejects.toThrow(/No such subscription/);
+    });
   });
 }

@@ -132,6 +132,19 @@ export interface Subscription {
   readonly latestInvoiceId: string | null;
 }
 
+/** Ends a subscription now (no proration, no final invoice): the employer's own cancel. */
+export interface SubscriptionCancelRequest {
+  readonly idempotencyKey: string;
+  readonly subscriptionId: string;
+}
+
+export interface CanceledSubscription {
+  readonly subscriptionId: string;
+  readonly status: 'canceled';
+  /** ISO 8601 instant the provider canceled it: the first cancel's, however often it is asked. */
+  readonly canceledAt: string;
+}
+
 export interface PaymentGateway {
   readonly name: string;
   /**
@@ -144,6 +157,11 @@ export interface PaymentGateway {
   createPayoutAccount(request: PayoutAccountRequest): Promise<PayoutAccount>;
   /** Starts a subscription plan for the employer's customer; one per idempotency key, never two. */
   createSubscription(request: SubscriptionRequest): Promise<Subscription>;
+  /**
+   * Cancels a subscription at once. Canceling one already canceled answers it as it is (Stripe
+   * refuses that as a missing subscription; the adapter looks again), so a retry cannot fail.
+   */
+  cancelSubscription(request: SubscriptionCancelRequest): Promise<CanceledSubscription>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   transfer(request: TransferRequest): Promise<TransferOutcome>;
   /**

@@ -90,3 +90,11 @@ export function buildSubscription(input: {
     customer_account: null, managed_payments: null, billing_schedules: [],
   };
 }
+
+/** Stripe's canceled subscription: ended now, at the customer's request (through our API). */
+export function cancelSubscription(subscription: SubscriptionObject, now: number): void {
+  Object.assign(subscription, {
+    status: 'canceled', canceled_at: now, ended_at: now,
+    cancellation_details: { comment: null, feedback: null, reason: 'cancellation_requested' },
+  });
+}

@@ -1,7 +1,7 @@
-import { invalidRequest, noSuchParam } from '../errors';
+import { invalidRequest, noSuchParam, notFound } from '../errors';
 import type { FormObject } from '../form';
 import { newId } from '../ids';
-import { buildSubscription } from '../objects/subscription';
+import { buildSubscription, cancelSubscription } from '../objects/subscription';
 import { ok, pathParam, type Route } from '../router';
 import { mustGet } from '../state';
 
@@ -54,5 +54,21 @@ export const subscriptionRoutes: Route[] = [
   {
     route: 'GET /v1/subscriptions/:id',
     handle: (context) => ok(mustGet(context.state.subscriptions, pathParam(context), 'subscription')),
+  },
+  {
+    /**
+     * Cancels at once, as Stripe does by default, and tells the endpoint (customer.subscription.deleted).
+     * Stripe answers a cancel of a canceled subscription as if it did not exist, while GET still serves it.
+     */
+    route: 'DELETE /v1/subscriptions/:id',
+    handle(context) {
+      const { state } = context;
+      const id = pathParam(context);
+      const subscription = mustGet(state.subscriptions, id, 'subscription');
+      if (subscription.status === 'canceled') throw notFound('subscription', id);
+      cancelSubscription(subscription, state.nowSeconds());
+      state.emit('customer.subscription.deleted', subscription);
+      return ok(subscription);
+    },
   },
 ];

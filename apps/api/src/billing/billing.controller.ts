@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Actor } from '@escrow/domain';
 import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.guard';
@@ -7,7 +7,7 @@ import { PathId } from '../http/path-id.pipe';
 import { requestContext } from '../http/request-context';
 import { AttachPaymentMethod, ConnectPayoutAccount, StartPaymentMethodSetup } from './billing.commands';
 import { AttachPaymentMethodDto, ConnectPayoutAccountDto, SetAccountTypeDto, SubscribeDto } from './billing.dtos';
-import { EmployerSubscriptionQuery, SetEmployerAccountType, Subscribe } from './subscription.commands';
+import { CancelEmployerSubscription, EmployerSubscriptionQuery, SetEmployerAccountType, Subscribe } from './subscription.commands';
 
 @Controller('v1')
 export class BillingController {
@@ -22,6 +22,14 @@ export class BillingController {
   @Roles('employer')
   subscribe(@Param('id', PathId) employerId: string, @Body() body: SubscribeDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new Subscribe(employerId, body.planId, requestContext(actor, request)) as never);
+  }
+
+  /** The employer ends its own plan at once; an agency then needs a new subscription to fund. */
+  @Delete('employers/:id/subscription')
+  @HttpCode(200)
+  @Roles('employer')
+  cancelSubscription(@Param('id', PathId) employerId: string, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
+    return this.commandBus.execute(new CancelEmployerSubscription(employerId, requestContext(actor, request)) as never);
   }
 
   @Get('employers/:id/subscription')

@@ -6,6 +6,7 @@ import {
   forbidden,
   requireNoOtherSubscription,
   requirePaymentMethodForSubscription,
+  requireSubscriptionToCancel,
   requireThisEmployer,
   unprocessable,
   type Actor,
@@ -49,6 +50,9 @@ export function subscriptionView(employerId: string, state: EmployerState, plans
             currentPeriodEnd: subscription.currentPeriodEnd,
             /** The provider's invoice (Stripe in_...): never one of the ledger's E-/T- milestone invoices. */
             providerInvoiceId: subscription.latestInvoiceId,
+            canceledAt: subscription.canceled?.at ?? null,
+            /** `employer`: its own request; `provider`: Stripe ended it (unpaid, its dashboard). */
+            canceledBy: subscription.canceled?.by ?? null,
           },
   };
 }
@@ -97,6 +101,46 @@ export class SubscribeHandler implements ICommandHandler<Subscribe> {
     const result = await this.commands.employer(
       employerId,
       { type: 'RecordSubscription', actor, data: { employerId, planId, customerId, ...subscription } },
+      { ...context, causationId: context.correlationId },
+    );
+    const after = await this.commands.loadEmployer(employerId);
+    return { ...subscriptionView(employerId, after, this.config.subscriptionPlans), position: result.position };
+  }
+}
+
+export class CancelEmployerSubscription {
+  constructor(
+    readonly employerId: string,
+    readonly context: RequestContext,
+  ) {}
+}
+
+/**
+ * The employer cancels its current subscription, at once: the provider first, then the record. A
+ * repeat (or a subscription the provider ended already) answers the canceled state without
+ * asking the provider again.
+ */
+@CommandHandler(CancelEmployerSubscription)
+export class CancelEmployerSubscriptionHandler implements ICommandHandler<CancelEmployerSubscription> {
+  constructor(
+    private readonly commands: CommandHandling,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ employerId, context }: CancelEmployerSubscription) {
+    const { actor } = context;
+    requireThisEmployer(actor, employerId, 'CancelSubscription');
+    const state = await this.commands.loadEmployer(employerId);
+    const { subscriptionId, canceled } = requireSubscriptionToCancel(state, employerId);
+    if (canceled !== null) return { ...subscriptionView(employerId, state, this.config.subscriptionPlans), position: null };
+    const cancellation = await providerCall(`cancel subscription ${subscriptionId} of employer ${employerId}`, () =>
+      // One cancel per subscription, however the request is retried or raced.
+      this.gateway.cancelSubscription({ subscriptionId, idempotencyKey: `subscription-cancel:${employerId}:${subscriptionId}` }),
+    );
+    const result = await this.commands.employer(
+      employerId,
+      { type: 'CancelSubscription', actor, data: { employerId, subscriptionId, canceledAt: cancellation.canceledAt } },
       { ...context, causationId: context.correlationId },
     );
     const after = await this.commands.loadEmployer(employerId);

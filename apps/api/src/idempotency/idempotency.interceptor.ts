@@ -23,6 +23,8 @@ export const idempotencyKeyLengthMax = 255;
 /** A second request with the same key waits this long for the first one's answer (or its lease to run out). */
 export const inProgressWaitMs = 10_000;
 const inProgressPollMs = 50;
+/** The methods that change something: GET needs no key. */
+const commandMethods = new Set(['POST', 'DELETE']);
 /** Errors a retry may not get again: never replayed, the key is released for the retry. */
 const transientStatuses = new Set([408, 425, 429]);
 
@@ -57,7 +59,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.header('idempotency-key');
-    if (key === undefined || request.method !== 'POST') return next.handle();
+    if (key === undefined || !commandMethods.has(request.method)) return next.handle();
     return from(this.run(context, request, key, next));
   }
 

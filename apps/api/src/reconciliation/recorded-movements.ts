@@ -38,6 +38,8 @@ export const reconciliationEventUses = {
   // Subscription billing is not escrow money: never reconciled against milestone movements.
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

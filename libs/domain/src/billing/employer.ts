@@ -1,7 +1,8 @@
 import { assertNever } from '../shared/assert';
-import { conflict, forbidden, unprocessable } from '../shared/errors';
+import { conflict, forbidden, notFound, unprocessable } from '../shared/errors';
 import type { Actor, DomainEvent } from '../shared/metadata';
 import { requireThisEmployer } from './ownership';
+import { decideEmployerCancel, decideProviderCancel, decideSubscriptionUpdate } from './subscription-lifecycle';
 
 export { requireThisEmployer, type EmployerAction } from './ownership';
 
@@ -32,7 +33,36 @@ export type EmployerSubscriptionStarted = DomainEvent<
     latestInvoiceId: string | null;
   }
 >;
-export type EmployerEvent = EmployerPaymentMethodAttached | EmployerCustomerCreated | EmployerAccountTypeSet | EmployerSubscriptionStarted;
+/**
+ * What the provider reports of the subscription later (Stripe's customer.subscription.updated):
+ * a renewal, a failed payment (`past_due`, `unpaid`), a recovery. `providerEventAt` is when the
+ * provider's event happened, not when it reached us: deliveries come out of order.
+ */
+export type EmployerSubscriptionUpdated = DomainEvent<
+  'EmployerSubscriptionUpdated',
+  {
+    employerId: string;
+    subscriptionId: string;
+    status: LiveSubscriptionStatus;
+    /** ISO 8601 instant the current billing period ends. */
+    currentPeriodEnd: string;
+    latestInvoiceId: string | null;
+    /** ISO 8601 instant of the provider's event that reported it. */
+    providerEventAt: string;
+  }
+>;
+/** The subscription ended, at the employer's request or by the provider (unpaid, canceled in its dashboard). Terminal. */
+export type EmployerSubscriptionCanceled = DomainEvent<
+  'EmployerSubscriptionCanceled',
+  { employerId: string; subscriptionId: string; canceledAt: string; by: SubscriptionCanceledBy }
+>;
+export type EmployerEvent =
+  | EmployerPaymentMethodAttached
+  | EmployerCustomerCreated
+  | EmployerAccountTypeSet
+  | EmployerSubscriptionStarted
+  | EmployerSubscriptionUpdated
+  | EmployerSubscriptionCanceled;
 
 export type EmployerAccountType = 'standard' | 'agency';
 export const employerAccountTypes: readonly EmployerAccountType[] = ['standard', 'agency'];
@@ -41,6 +71,11 @@ export type SubscriptionStatus = 'incomplete' | 'incomplete_expired' | 'trialing
 export const subscriptionStatuses: readonly SubscriptionStatus[] = [
   'incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused',
 ];
+/** A canceled subscription is recorded only as EmployerSubscriptionCanceled, never as an update. */
+export type LiveSubscriptionStatus = Exclude<SubscriptionStatus, 'canceled'>;
+export type SubscriptionCanceledBy = 'employer' | 'provider';
+/** Statuses of a subscription that bills no more: only then may another one start. */
+const endedSubscriptionStatuses: readonly SubscriptionStatus[] = ['canceled', 'incomplete_expired'];
 /** The statuses under which an agency may fund milestones. */
 const activeSubscriptionStatuses: readonly SubscriptionStatus[] = ['active', 'trialing'];
 
@@ -67,9 +102,38 @@ export type RecordSubscription = {
   readonly actor: Actor;
   readonly data: EmployerSubscriptionStarted['data'];
 };
-export type EmployerCommand = AttachPaymentMethod | RecordCustomer | SetAccountType | RecordSubscription;
+/** The provider's report of the subscription (a webhook), recorded by the payment service. */
+export type RecordSubscriptionUpdate = {
+  readonly type: 'RecordSubscriptionUpdate';
+  readonly actor: Actor;
+  readonly data: Omit<EmployerSubscriptionUpdated['data'], 'status'> & { status: SubscriptionStatus };
+};
+/** The provider ended the subscription (customer.subscription.deleted), recorded by the payment service. */
+export type RecordSubscriptionCanceled = {
+  readonly type: 'RecordSubscriptionCanceled';
+  readonly actor: Actor;
+  readonly data: { employerId: string; subscriptionId: string; canceledAt: string };
+};
+/** The employer ended its own subscription: the provider has canceled it, this records it. */
+export type CancelSubscription = {
+  readonly type: 'CancelSubscription';
+  readonly actor: Actor;
+  readonly data: { employerId: string; subscriptionId: string; canceledAt: string };
+};
+export type EmployerCommand =
+  | AttachPaymentMethod
+  | RecordCustomer
+  | SetAccountType
+  | RecordSubscription
+  | RecordSubscriptionUpdate
+  | RecordSubscriptionCanceled
+  | CancelSubscription;
 
-export type EmployerSubscription = Omit<EmployerSubscriptionStarted['data'], 'employerId'>;
+export type EmployerSubscription = Omit<EmployerSubscriptionStarted['data'], 'employerId'> & {
+  /** The provider's event time of the last update applied; an older one arriving later is stale. */
+  readonly lastProviderEventAt: string | null;
+  readonly canceled: { readonly at: string; readonly by: SubscriptionCanceledBy } | null;
+};
 
 export interface EmployerState {
   readonly paymentMethod: { customerId: string; paymentMethodId: string } | null;
@@ -101,6 +165,27 @@ export function requireNoOtherSubscription(state: EmployerState, employerId: str
   if (active !== null && active !== planId) {
     throw conflict('subscription_exists', `employer ${employerId} already has an active subscription to plan ${active}`);
   }
+  // A lapsed subscription (past_due, unpaid, incomplete, paused) is still open at the provider and
+  // may still bill: a second one beside it would charge the employer twice.
+  const open = state.subscription;
+  if (active === null && open !== null && !endedSubscriptionStatuses.includes(open.status)) {
+    throw conflict(
+      'subscription_exists',
+      `employer ${employerId} has subscription ${open.subscriptionId} (${open.status}) still open: update its payment method, or cancel it before subscribing again`,
+    );
+  }
+}
+
+/**
+ * The subscription the employer may cancel: its current one, whatever its status (a lapsed one
+ * still bills). None at all is a 404; a canceled one is returned as it is, so a repeated cancel
+ * answers the canceled state instead of failing.
+ */
+export function requireSubscriptionToCancel(state: EmployerState, employerId: string): EmployerSubscription {
+  if (state.subscription === null) {
+    throw notFound('subscription_not_found', `employer ${employerId} has no subscription to cancel`);
+  }
+  return state.subscription;
 }
 
 /** The customer and payment method a subscription bills: the employer's method on file. */
@@ -129,9 +214,13 @@ export function evolveEmployer(state: EmployerState, event: EmployerEvent): Empl
     case 'EmployerAccountTypeSet':
       return { ...state, accountType: event.data.accountType };
     case 'EmployerSubscriptionStarted': {
-      const { employerId: _, ...subscription } = event.data;
-      return { ...state, subscription };
+      const { employerId: _, ...started } = event.data;
+      return { ...state, subscription: { ...started, lastProviderEventAt: null, canceled: null } };
     }
+    case 'EmployerSubscriptionUpdated':
+      return { ...state, subscription: withUpdate(state.subscription, event.data) };
+    case 'EmployerSubscriptionCanceled':
+      return { ...state, subscription: withCancel(state.subscription, event.data) };
     default:
       return assertNever(event, 'employer event');
   }
@@ -172,9 +261,27 @@ export function decideEmployer(command: EmployerCommand, state: EmployerState): 
       requireNoOtherSubscription(state, data.employerId, data.planId);
       return [{ type: 'EmployerSubscriptionStarted', data }];
     }
+    case 'RecordSubscriptionUpdate':
+      return decideSubscriptionUpdate(command, state);
+    case 'RecordSubscriptionCanceled':
+      return decideProviderCancel(command, state);
+    case 'CancelSubscription':
+      return decideEmployerCancel(command, state);
     default:
       return assertNever(command, 'employer command');
   }
+}
+
+/** Events of another subscription than the current one are history: the fold keeps the current one. */
+function withUpdate(subscription: EmployerSubscription | null, data: EmployerSubscriptionUpdated['data']): EmployerSubscription | null {
+  if (subscription?.subscriptionId !== data.subscriptionId) return subscription;
+  const { status, currentPeriodEnd, latestInvoiceId, providerEventAt } = data;
+  return { ...subscription, status, currentPeriodEnd, latestInvoiceId, lastProviderEventAt: providerEventAt };
+}
+
+function withCancel(subscription: EmployerSubscription | null, data: EmployerSubscriptionCanceled['data']): EmployerSubscription | null {
+  if (subscription?.subscriptionId !== data.subscriptionId) return subscription;
+  return { ...subscription, status: 'canceled', canceled: { at: data.canceledAt, by: data.by } };
 }
 
 export const employerDecider = { decide: decideEmployer, evolve: evolveEmployer, initialState: initialEmployerState };

@@ -15,6 +15,7 @@ const employerActions = {
   /** Starting the provider's payment-method form: no domain command of its own, but the same rule. */
   StartPaymentMethodSetup: 'set up its own payment method',
   Subscribe: 'subscribe itself to a plan',
+  CancelSubscription: 'cancel its own subscription',
 } as const;
 
 export type EmployerAction = keyof typeof employerActions;

@@ -53,6 +53,8 @@ export const eventCatalog = {
   EmployerCustomerCreated: { category: 'employer', schemaVersion: 1 },
   EmployerAccountTypeSet: { category: 'employer', schemaVersion: 1 },
   EmployerSubscriptionStarted: { category: 'employer', schemaVersion: 1 },
+  EmployerSubscriptionUpdated: { category: 'employer', schemaVersion: 1 },
+  EmployerSubscriptionCanceled: { category: 'employer', schemaVersion: 1 },
   EmployerPaymentMethodAttached: { category: 'employer', schemaVersion: 1 },
   // v2: `country` (ISO 3166-1 alpha-2) the account was opened in.
   TrainerPayoutAccountConnected: { category: 'trainer', schemaVersion: 2 },

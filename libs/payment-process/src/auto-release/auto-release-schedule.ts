@@ -46,6 +46,8 @@ export const autoReleaseEventUses = {
   EmployerCustomerCreated: 'ignored',
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'ignored',
   TrainerPayoutAccountUpdated: 'ignored',

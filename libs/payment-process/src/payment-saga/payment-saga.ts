@@ -62,6 +62,8 @@ export const paymentSagaEventUses = {
   // Subscriptions are started by the employer's request, not by the saga.
   EmployerAccountTypeSet: 'ignored',
   EmployerSubscriptionStarted: 'ignored',
+  EmployerSubscriptionUpdated: 'ignored',
+  EmployerSubscriptionCanceled: 'ignored',
   EmployerPaymentMethodAttached: 'ignored',
   TrainerPayoutAccountConnected: 'act',
   TrainerPayoutAccountUpdated: 'act',

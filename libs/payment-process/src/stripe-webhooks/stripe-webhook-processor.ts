@@ -113,6 +113,10 @@ export class StripeWebhookProcessor {
         const result = await this.commands.trainer(action.trainerId, action.command, context);
         return described(action.command.type, result.events.length, result.alreadyApplied);
       }
+      case 'employer': {
+        const result = await this.commands.employer(action.employerId, action.command, context);
+        return described(action.command.type, result.events.length, result.alreadyApplied);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import type { Actor, ContractCommand, TrainerCommand } from '@escrow/domain';
-import { payoutsEnabled } from '@escrow/payments';
+import type { Actor, ContractCommand, EmployerCommand, TrainerCommand } from '@escrow/domain';
+import { PaymentGatewayError, payoutsEnabled, subscriptionOf } from '@escrow/payments';
 
 export const webhookActor: Actor = { role: 'service', id: 'stripe-webhooks' };
 
@@ -14,6 +14,7 @@ export interface PaymentOwner {
 export type WebhookAction =
   | { readonly kind: 'contract'; readonly contractId: string; readonly command: ContractCommand }
   | { readonly kind: 'trainer'; readonly trainerId: string; readonly command: TrainerCommand }
+  | { readonly kind: 'employer'; readonly employerId: string; readonly command: EmployerCommand }
   /** Stripe refunded money on a charge of ours: the ledger must know of (or expect) all of it. */
   | { readonly kind: 'refund_check'; readonly owner: PaymentOwner; readonly chargeId: string; readonly amountRefundedCents: number }
   /** Nothing to record: the reason is kept with the event for whoever replays it. */
@@ -86,6 +87,10 @@ export async function webhookAction(event: Stripe.Event, lookups: WebhookLookups
         command: { type: 'RecordPayoutAccountStatus', actor: webhookActor, data: { trainerId, accountId: account.id, payoutsEnabled: payoutsEnabled(account) } },
       };
     }
+    case 'customer.subscription.updated':
+      return subscriptionUpdate(event.data.object, event.created);
+    case 'customer.subscription.deleted':
+      return subscriptionEnded(event.data.object, event.created);
     case 'charge.refunded': {
       // Our refunds are recorded from the refund call's own answer; this checks none came from elsewhere.
       const charge = event.data.object;
@@ -100,6 +105,44 @@ export async function webhookAction(event: Stripe.Event, lookups: WebhookLookups
     default:
       return { kind: 'ignore', reason: `${event.type} is not used by the ledger` };
   }
+}
+
+/**
+ * The subscription as the event saw it, at the event's time (not its delivery's): the domain
+ * drops what is older than what it applied, as Stripe does not deliver in order.
+ */
+function subscriptionUpdate(subscription: Stripe.Subscription, createdSeconds: number): WebhookAction {
+  const employerId = subscription.metadata?.employerId;
+  if (!employerId) return notAgencyPlan(subscription.id);
+  let reported;
+  try {
+    reported = subscriptionOf(subscription, `customer.subscription.updated ${subscription.id}`);
+  } catch (error) {
+    // A shape this version cannot read: retrying will not change it, so support looks.
+    if (error instanceof PaymentGatewayError) return { kind: 'attention', reason: error.message };
+    throw error;
+  }
+  const data = { employerId, ...reported, providerEventAt: isoOf(createdSeconds) };
+  return { kind: 'employer', employerId, command: { type: 'RecordSubscriptionUpdate', actor: webhookActor, data } };
+}
+
+function subscriptionEnded(subscription: Stripe.Subscription, createdSeconds: number): WebhookAction {
+  const employerId = subscription.metadata?.employerId;
+  if (!employerId) return notAgencyPlan(subscription.id);
+  const canceledAt = isoOf(subscription.canceled_at ?? subscription.ended_at ?? createdSeconds);
+  return {
+    kind: 'employer',
+    employerId,
+    command: { type: 'RecordSubscriptionCanceled', actor: webhookActor, data: { employerId, subscriptionId: subscription.id, canceledAt } },
+  };
+}
+
+function notAgencyPlan(subscriptionId: string): WebhookAction {
+  return { kind: 'ignore', reason: `subscription ${subscriptionId} names no employer of ours (no metadata.employerId)` };
+}
+
+function isoOf(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString();
 }
 
 function contract(owner: PaymentOwner, command: ContractCommand): WebhookAction {

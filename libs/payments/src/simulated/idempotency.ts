@@ -4,7 +4,7 @@ import type { SqlDb, SqlExecutor } from '@escrow/sql';
 import { PaymentGatewayError } from '../payment-gateway';
 
 /** Keys live in one namespace per kind of request, so a charge and a transfer may share one. */
-export type OperationKind = 'charge' | 'transfer' | 'refund' | 'attach' | 'account' | 'setup_intent' | 'subscription';
+export type OperationKind = 'charge' | 'transfer' | 'refund' | 'attach' | 'account' | 'setup_intent' | 'subscription' | 'subscription_cancel';
 
 /** Stripe's own limit on an idempotency key's length. */
 export const idempotencyKeyLengthMax = 255;

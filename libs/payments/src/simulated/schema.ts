@@ -81,4 +81,6 @@ create table if not exists simgw_subscriptions (
   latest_invoice_id  text not null,
   created_at         timestamptz not null default now()
 );
+-- Added after the table: a database made before cancels existed gets the column at its next start.
+alter table simgw_subscriptions add column if not exists canceled_at timestamptz;
 `;

@@ -13,7 +13,9 @@ import {
   type RefundRequest,
   type SetupIntent,
   type SetupIntentRequest,
+  type CanceledSubscription,
   type Subscription,
+  type SubscriptionCancelRequest,
   type SubscriptionRequest,
   type TransferOutcome,
   type TransferRequest,
@@ -142,6 +144,23 @@ export class SimulatedPaymentGateway implements PaymentGateway {
         [subscriptionId, request.customerId, request.paymentMethodId, request.priceId, request.planId, currentPeriodEnd, latestInvoiceId],
       );
       const outcome: Subscription = { subscriptionId, status: 'active', currentPeriodEnd, latestInvoiceId };
+      return { outcome, keep: true };
+    });
+  }
+
+  async cancelSubscription(request: SubscriptionCancelRequest): Promise<CanceledSubscription> {
+    const { idempotencyKey, subscriptionId } = request;
+    return runOnce(this.db, 'subscription_cancel', idempotencyKey, { subscriptionId }, async (tx) => {
+      // The first cancel's time stays: canceling again (under another key) changes nothing.
+      const { rows } = await tx.query<{ canceled_at: Date | string | null }>(
+        `update simgw_subscriptions set status = 'canceled', canceled_at = coalesce(canceled_at, date_trunc('second', now()))
+         where subscription_id = $1 returning canceled_at`,
+        [subscriptionId],
+      );
+      const row = rows[0];
+      if (row === undefined) throw new PaymentRequestRejected('subscriptionId', `No such subscription: '${subscriptionId}'`);
+      assert(row.canceled_at !== null, `simulated subscription ${subscriptionId} has its cancel time`);
+      const outcome: CanceledSubscription = { subscriptionId, status: 'canceled', canceledAt: new Date(row.canceled_at).toISOString() };
       return { outcome, keep: true };
     });
   }

@@ -1,3 +1,3 @@
-export { StripePaymentGateway, payoutsEnabled, type StripeGatewayOptions } from './stripe-gateway';
+export { StripePaymentGateway, payoutsEnabled, subscriptionOf, type StripeGatewayOptions } from './stripe-gateway';
 export { createStripeClient, stripeApiVersion, type StripeClientOptions } from './stripe-client';
 export { toGatewayError } from './stripe-errors';

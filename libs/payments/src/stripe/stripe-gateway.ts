@@ -14,7 +14,9 @@ import {
   type RefundRequest,
   type SetupIntent,
   type SetupIntentRequest,
+  type CanceledSubscription,
   type Subscription,
+  type SubscriptionCancelRequest,
   type SubscriptionRequest,
   type TransferOutcome,
   type TransferRequest,
@@ -114,21 +116,26 @@ export class StripePaymentGateway implements PaymentGateway {
           customer: request.customerId,
           items: [{ price: request.priceId }],
           default_payment_method: request.paymentMethodId,
+          // Webhooks about the subscription name no request of ours: these say whose it is.
           metadata: { employerId: request.employerId, planId: request.planId },
         },
         { idempotencyKey: request.idempotencyKey },
       ),
     );
-    // Since API version 2025-03-31 the billing period is the items'; a one-price plan has one item.
-    const periodEnds = subscription.items.data.map((item) => item.current_period_end);
-    if (periodEnds.length === 0) throw new PaymentGatewayError('create subscription: Stripe returned no items', false, 'unexpected_response');
-    const invoice = subscription.latest_invoice;
-    return {
-      subscriptionId: subscription.id,
-      status: subscriptionStatus(subscription.status),
-      currentPeriodEnd: new Date(Math.min(...periodEnds) * 1000).toISOString(),
-      latestInvoiceId: invoice === null ? null : typeof invoice === 'string' ? invoice : (invoice.id ?? null),
-    };
+    return subscriptionOf(subscription, 'create subscription');
+  }
+
+  async cancelSubscription(request: SubscriptionCancelRequest): Promise<CanceledSubscription> {
+    const { subscriptionId, idempotencyKey } = request;
+    let subscription: Stripe.Subscription;
+    try {
+      subscription = await this.call('cancel subscription', () => this.stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey }));
+    } catch (error) {
+      // Stripe answers a cancel of a canceled subscription "No such subscription", yet still serves it.
+      if (!isResourceMissing(error)) throw error;
+      subscription = await this.call('retrieve subscription', () => this.stripe.subscriptions.retrieve(subscriptionId));
+    }
+    return canceledSubscriptionOf(subscription);
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -430,8 +437,30 @@ function providerRefund(refund: Stripe.Refund): ProviderRefund {
 const subscriptionStatuses: readonly Subscription['status'][] = ['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'];
 
 /** Stripe's status as ours; a status this version does not know is an unexpected answer, not a guess. */
-function subscriptionStatus(status: string): Subscription['status'] {
+function subscriptionStatus(status: string, operation: string): Subscription['status'] {
   const known = subscriptionStatuses.find((candidate) => candidate === status);
-  if (known === undefined) throw new PaymentGatewayError(`create subscription: unknown subscription status ${status}`, false, 'unexpected_response');
+  if (known === undefined) throw new PaymentGatewayError(`${operation}: unknown subscription status ${status}`, false, 'unexpected_response');
   return known;
+}
+
+/**
+ * A Stripe subscription in the port's words, from an API answer or a webhook's object. Since API
+ * version 2025-03-31 the billing period is the items'; a one-price plan has one item.
+ */
+export function subscriptionOf(subscription: Stripe.Subscription, operation: string): Subscription {
+  const periodEnds = subscription.items.data.map((item) => item.current_period_end);
+  if (periodEnds.length === 0) throw new PaymentGatewayError(`${operation}: subscription ${subscription.id} has no items`, false, 'unexpected_response');
+  return {
+    subscriptionId: subscription.id,
+    status: subscriptionStatus(subscription.status, operation),
+    currentPeriodEnd: new Date(Math.min(...periodEnds) * 1000).toISOString(),
+    latestInvoiceId: idOf(subscription.latest_invoice),
+  };
+}
+
+function canceledSubscriptionOf(subscription: Stripe.Subscription): CanceledSubscription {
+  if (subscription.status !== 'canceled' || subscription.canceled_at === null) {
+    throw new PaymentGatewayError(`cancel subscription: ${subscription.id} is ${subscription.status} after the cancel`, false, 'unexpected_response');
+  }
+  return { subscriptionId: subscription.id, status: 'canceled', canceledAt: createdAt(subscription.canceled_at).toISOString() };
 }
