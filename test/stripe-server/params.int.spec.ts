@@ -16,10 +16,12 @@ interface Answer {
 /** A raw request: the exact form (query for GET, body for POST) and headers, no SDK in between. */
 async function send(server: StripeTestServer, method: string, path: string, form: string,
   headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(method === 'GET' ? `${server.url}${path}${form === '' ? '' : `?${form}`}` : `${server.url}${path}`, {
+  // The SDK sends GET and DELETE parameters in the query string, POST parameters in the body.
+  const inQuery = method === 'GET' || method === 'DELETE';
+  const response = await fetch(inQuery ? `${server.url}${path}${form === '' ? '' : `?${form}`}` : `${server.url}${path}`, {
     method,
     headers: { authorization: 'Bearer sk_test_spec', 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    ...(method === 'GET' ? {} : { body: form }),
+    ...(inQuery ? {} : { body: form }),
   });
   const body = await response.json() as Record<string, unknown>;
   return { status: response.status, error: body['error'] as Record<string, unknown> | undefined, body };
