@@ -298,6 +298,106 @@ export function eventStoreSuite(openStore: () => Promise<OpenedStore>, traits: E
     }
   });
 
+  describe('concurrent appends', () => {
+    // Every call below is made before any is awaited. On a store that commits appends in groups
+    // (PostgreSQL), the first one goes out alone and the rest queue behind it, so they are sent
+    // together as one group: each assertion then holds within one transaction.
+    const lead = () => store.append(stream(), [event('Lead')], 'no_stream');
+
+    it('gives each of many concurrent appends to different streams its own revisions and position, and the log every event once', async () => {
+      const streams = Array.from({ length: 24 }, stream);
+      const first = await Promise.all(streams.map((id) => store.append(id, [event('First')], 'no_stream')));
+      const second = await Promise.all(streams.map((id) => store.append(id, [event('Second'), event('Third')], 0)));
+      expect(first.map((r) => [r.nextExpectedRevision, r.duplicate])).toEqual(streams.map(() => [0, false]));
+      expect(second.map((r) => [r.nextExpectedRevision, r.duplicate])).toEqual(streams.map(() => [2, false]));
+
+      const log = await readEverything();
+      expect(log).toHaveLength(streams.length * 3);
+      for (let i = 1; i < log.length; i++) expect(comparePositions(log[i - 1]!.position, log[i]!.position)).toBe(-1);
+      const positionOf = new Map(log.map((e) => [`${e.streamId}/${e.revision}`, e.position]));
+      streams.forEach((id, i) => {
+        expect(first[i]!.position).toBe(positionOf.get(`${id}/0`));
+        expect(second[i]!.position).toBe(positionOf.get(`${id}/2`));
+      });
+      for (const id of streams) expect((await store.readStream(id)).map((e) => [e.revision, e.type])).toEqual([[0, 'First'], [1, 'Second'], [2, 'Third']]);
+      // Gap-free: paging through the log from any event's position gives exactly the events after it.
+      const fromMiddle = await store.readAll({ fromPosition: log[30]!.position, limit: 1000 });
+      expect(fromMiddle.map((e) => e.eventId)).toEqual(log.slice(31).map((e) => e.eventId));
+    });
+
+    it('refuses only the appends with a wrong expected revision among concurrent ones, each naming its actual revision', async () => {
+      const [a, b, c, missing] = [stream(), stream(), stream(), stream()];
+      await Promise.all([a, b, c].map((id) => store.append(id, [event()], 'no_stream')));
+      const outcomes = await Promise.allSettled([
+        lead(),
+        store.append(a, [event()], 0),
+        store.append(b, [event()], 5),
+        store.append(c, [event()], 'stream_exists'),
+        store.append(missing, [event()], 'stream_exists'),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      const reasons = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+      expect(reasons[0]).toBeInstanceOf(WrongExpectedVersion);
+      expect(reasons[0]).toMatchObject({ streamId: b, expected: 5, actual: 0 });
+      expect(reasons[1]).toMatchObject({ name: 'WrongExpectedVersion', streamId: missing, expected: 'stream_exists', actual: 'no_stream' });
+      expect((outcomes[1] as PromiseFulfilledResult<{ nextExpectedRevision: number }>).value.nextExpectedRevision).toBe(1);
+      expect(await store.readStream(a)).toHaveLength(2);
+      expect(await store.readStream(b)).toHaveLength(1);
+      expect(await store.readStream(c)).toHaveLength(2);
+      expect(await store.readStream(missing)).toEqual([]);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: 6 });
+    });
+
+    it('lets exactly one of two concurrent appends with the same expected revision win, among other appends', async () => {
+      const id = stream();
+      await store.append(id, [event()], 'no_stream');
+      const outcomes = await Promise.allSettled([lead(), store.append(id, [event('X')], 0), store.append(id, [event('Y')], 0), lead()]);
+      const racing = outcomes.slice(1, 3);
+      expect(racing.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const lost = racing.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+      expect(lost.reason).toBeInstanceOf(WrongExpectedVersion);
+      expect(lost.reason).toMatchObject({ expected: 0, actual: 1 });
+      expect(outcomes[0]!.status).toBe('fulfilled');
+      expect(outcomes[3]!.status).toBe('fulfilled');
+      expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0, 1]);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: 4 });
+    });
+
+    it('answers a repeated append among concurrent ones as a duplicate, writing nothing twice', async () => {
+      const id = stream();
+      const batch = [event('A'), event('B')];
+      const first = await store.append(id, batch, 'no_stream');
+      const [, again, againAny] = await Promise.all([lead(), store.append(id, batch, 'no_stream'), store.append(id, batch, 'any'), lead()]);
+      expect(again).toEqual({ ...first, duplicate: true });
+      expect(againAny).toEqual({ ...first, duplicate: true });
+
+      // The same new batch twice at once: written once, the other call answered as its duplicate.
+      const other = stream();
+      const fresh = [event('C')];
+      const both = await Promise.all([lead(), store.append(other, fresh, 'no_stream'), store.append(other, fresh, 'no_stream')]);
+      expect(both.slice(1).map((r) => r.duplicate).sort()).toEqual([false, true]);
+      expect(both[1]!.position).toBe(both[2]!.position);
+      expect(await store.readStream(other)).toHaveLength(1);
+      expect(await readEverything()).toHaveLength(2 + 2 + 1 + 1);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: 6 });
+    });
+
+    it('keeps every stream\'s chain verifiable when many appends to the same streams run at once', async () => {
+      const streams = [stream(), stream(), stream()];
+      await Promise.all(streams.map((id) => store.append(id, [event('Start')], 'no_stream')));
+      const sizes = Array.from({ length: 30 }, (_, i) => 1 + (i % 3));
+      const results = await Promise.all(sizes.map((size, i) => store.append(streams[i % 3]!, Array.from({ length: size }, () => event('Raced', { i })), 'any')));
+      expect(results.every((r) => !r.duplicate)).toBe(true);
+      for (const id of streams) {
+        const read = await store.readStream(id);
+        expect(read.map((e) => e.revision)).toEqual(Array.from({ length: read.length }, (_, n) => n));
+      }
+      const total = 3 + sizes.reduce((sum, n) => sum + n, 0);
+      expect(await readEverything()).toHaveLength(total);
+      expect(await verifyChain(audit)).toMatchObject({ ok: true, checked: total, brokenLink: null });
+    });
+  });
+
   describe('hash chain', () => {
     const n = (value: number) => event('Counted', { n: value });
 

@@ -1,5 +1,6 @@
 import type { SqlDb } from '@escrow/sql';
 import { chainLink, contentDigest, genesisHash } from '../hash-chain/canonical';
+import { streamLockClass } from './schema';
 
 /** Streams hashed per transaction while filling in a log written before the chain existed. */
 export const backfillStreamsPerBatch = 200;
@@ -36,6 +37,10 @@ export async function backfillChainHashes(db: SqlDb): Promise<number> {
       if (streams.length === 0) return true;
       const ids = streams.map((s) => s.stream_id);
       // Lock the streams: an append racing this batch waits for it (and then finds the hashes).
+      // Their advisory locks first, in the order appends take them (schema.ts, streamLockClass):
+      // an append holding a stream's row holds its advisory lock, so the rows then wait for no one.
+      const { rows: keys } = await tx.query<{ key: number }>('select distinct hashtext(id) as key from unnest($1::text[]) id order by 1', [ids]);
+      for (const { key } of keys) await tx.query('select pg_advisory_xact_lock($1, $2)', [streamLockClass, key]);
       await tx.query('select stream_id from es_streams where stream_id = any($1::text[]) order by stream_id for update', [ids]);
       const { rows } = await tx.query<BackfillRow>(
         `select sequence::text, stream_id, stream_revision::text, event_id::text, event_type, data, metadata,
