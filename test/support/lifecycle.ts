@@ -46,8 +46,10 @@ export function lifecycle(api: RunningApp) {
       expect(approved.body).toMatchObject({ status: 'approved' });
       return approved.body;
     },
-    async contract(cid: string, as: Actor = employer) {
-      const view = await api.request('GET', `/v1/contracts/${cid}`, { as });
+    /** The contract view; with `minPosition`, once the view has applied that event (read-your-writes). */
+    async contract(cid: string, as: Actor = employer, minPosition?: string) {
+      const query = minPosition === undefined ? '' : `?minPosition=${encodeURIComponent(minPosition)}`;
+      const view = await api.request('GET', `/v1/contracts/${cid}${query}`, { as });
       expect(view.status).toBe(200);
       return view.body;
     },
