@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SimulatedPaymentGateway } from '@escrow/payments';
-import { defaultPayoutCountries } from '@escrow/runtime';
+import { SimulatedPaymentGateway, type PaymentGateway } from '@escrow/payments';
+import { defaultPayoutCountries, PAYMENT_GATEWAY } from '@escrow/runtime';
 import { type HttpResponse, withApp } from './support/app';
 import { describeEachDatabase } from './support/databases';
 import { expectError, expectRefusedWithoutWrites, freshTrainer } from './support/api-checks';
@@ -72,6 +72,18 @@ describeEachDatabase('trainer payout country (simulated gateway, default list)',
     const response = await refused(() => onboard(trainer, { country: 'IE' }), 409, `country: trainer ${trainer.id}'s payout account ${opened.body.accountId} is in FR; an account's country cannot change to IE`);
     expect(response.body.code).toBe('payout_country_mismatch');
     expect(await connectedEvents(trainer.id)).toHaveLength(1);
+  });
+
+  it('after a crash between opening the account and recording it, the account keeps its country: another is a 409 naming it', async () => {
+    const trainer = freshTrainer();
+    // The provider call of a request that then died: the account is open, the log never heard of it.
+    const gateway = app.api.app.get<PaymentGateway>(PAYMENT_GATEWAY);
+    const { accountId } = await gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainer.id}`, trainerId: trainer.id, accountId: null, country: 'DE' });
+    const response = await refused(() => onboard(trainer, { country: 'FR' }), 409, `country: trainer ${trainer.id}'s payout account ${accountId} is in DE; an account's country cannot change to FR`);
+    expect(response.body.code).toBe('payout_country_mismatch');
+    // Asked again in its own country: that account is recorded, no second one opened.
+    expect((await onboard(trainer, { country: 'DE' })).body).toMatchObject({ accountId, country: 'DE' });
+    expect((await connectedEvents(trainer.id)).map((e) => e.data)).toEqual([{ trainerId: trainer.id, accountId, payoutsEnabled: true, country: 'DE' }]);
   });
 
   it('reads an account recorded before countries (event v1) as a US account', async () => {
@@ -168,5 +180,19 @@ describeEachDatabase('trainer payout country (Stripe adapter)', (target) => {
     await expectRefusedWithoutWrites(app.db, app.store,
       () => app.api.request('POST', `/v1/trainers/${other.id}/payout-account`, { as: other, body: { country: 'IN' } }), 422, /^country: IN is not a supported payout country/);
     expect(accountsCreated()).toBe(before);
+  });
+
+  it('after a crash between opening the account at Stripe and recording it, another country is a 409, the same one records that account', async () => {
+    const trainer = freshTrainer();
+    const gateway = app.api.app.get<PaymentGateway>(PAYMENT_GATEWAY);
+    const { accountId } = await gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainer.id}`, trainerId: trainer.id, accountId: null, country: 'DE' });
+    // Stripe refuses the trainer's key with another country (a reused key): the caller's 409, not a 5xx.
+    const response = await expectRefusedWithoutWrites(app.db, app.store,
+      () => app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: { country: 'FR' } }),
+      409, `country: trainer ${trainer.id}'s payout account was opened by an earlier request in another country than FR; an account's country cannot change (ask again with that country)`);
+    expect(response.body.code).toBe('payout_country_mismatch');
+    const again = await app.api.request('POST', `/v1/trainers/${trainer.id}/payout-account`, { as: trainer, body: { country: 'DE' } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ accountId, country: 'DE' });
   });
 });

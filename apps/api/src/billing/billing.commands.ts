@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { customerOf, payoutCountryOf, requireSamePayoutCountry, requireThisEmployer, requireThisTrainer } from '@escrow/domain';
+import { customerOf, payoutCountryCannotChange, payoutCountryOf, requireSamePayoutCountry, requireThisEmployer, requireThisTrainer } from '@escrow/domain';
 import type { PaymentGateway } from '@escrow/payments';
 import { APP_CONFIG, CommandHandling, PAYMENT_GATEWAY, defaultPayoutCountry, requestScopedId, type AppConfig } from '@escrow/runtime';
 import type { RequestContext } from '../http/request-context';
-import { requireSupportedPayoutCountry } from './payout-country';
+import { openPayoutAccount, requireSupportedPayoutCountry } from './payout-country';
 import { providerCall } from './provider-call';
 
 /** The gateway keeps the method (we never see card data); the employer stream records which one. */
@@ -79,9 +79,10 @@ export class ConnectPayoutAccountHandler implements ICommandHandler<ConnectPayou
       requireSupportedPayoutCountry(country, this.config.payoutCountries, asked === undefined);
     }
     if (asked !== undefined) requireSamePayoutCountry(state, trainerId, asked);
-    const account = await providerCall(`payout account for trainer ${trainerId}`, () =>
-      this.gateway.createPayoutAccount({ idempotencyKey: `payout-account:${trainerId}`, trainerId, accountId: known?.accountId ?? null, country }),
-    );
+    const account = await openPayoutAccount(this.gateway, { trainerId, accountId: known?.accountId ?? null, country });
+    // An account the provider opened for an earlier request that did not get recorded (a crash
+    // between the two) keeps its country: asking for another one is the same 409 as above.
+    if (asked !== undefined && account.country !== asked) throw payoutCountryCannotChange(trainerId, account.accountId, account.country, asked);
     const result = await this.commands.trainer(
       trainerId,
       {

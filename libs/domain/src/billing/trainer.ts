@@ -87,12 +87,12 @@ export function decideTrainer(command: TrainerCommand, state: TrainerState): Tra
  */
 export function requireSamePayoutCountry(state: TrainerState, trainerId: string, country: string): void {
   const current = state.payoutAccount;
-  if (current?.country != null && current.country !== country) {
-    throw conflict(
-      'payout_country_mismatch',
-      `country: trainer ${trainerId}'s payout account ${current.accountId} is in ${current.country}; an account's country cannot change to ${country}`,
-    );
-  }
+  if (current?.country != null && current.country !== country) throw payoutCountryCannotChange(trainerId, current.accountId, current.country, country);
+}
+
+/** The 409 for asking a trainer's payout account to be in another country than the one it was opened in. */
+export function payoutCountryCannotChange(trainerId: string, accountId: string, opened: string, asked: string) {
+  return conflict('payout_country_mismatch', `country: trainer ${trainerId}'s payout account ${accountId} is in ${opened}; an account's country cannot change to ${asked}`);
 }
 
 /** The country a trainer's recorded payout account is in; null without an account (or before one names it). */
