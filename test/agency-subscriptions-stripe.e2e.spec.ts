@@ -2,6 +2,7 @@ import type { Actor } from '@escrow/domain';
 import { StripeWebhookInbox, createStripeClient } from '@escrow/payments';
 import { nowSeconds, signedDelivery } from '../libs/payments/src/webhooks/testing/stripe-event.fixture';
 import { eventually, withApp } from './support/app';
+import { subscribedAgency as subscribedAgencyOf } from './support/agency';
 import { describeEachDatabase } from './support/databases';
 import { expectRefusedWithoutWrites, freshEmployer, freshTrainer, validHire } from './support/api-checks';
 import { startStripeTestServer, type StripeEvent, type StripeTestServer } from './stripe-server';
@@ -74,16 +75,8 @@ describeEachDatabase('agency plans through Stripe Billing (adapter)', (target) =
       stripe.events().find((event) => event.type === type && (event.data.object as { id?: string }).id === subscriptionId);
 
     async function subscribedAgency() {
-      const employer = freshEmployer();
-      expect((await post(`/v1/employers/${employer.id}/payment-method`, employer, { paymentMethodId: 'pm_card_visa' })).status).toBe(200);
-      expect((await post(`/v1/employers/${employer.id}/account-type`, support, { accountType: 'agency' })).status).toBe(200);
-      const subscribed = await post(`/v1/employers/${employer.id}/subscription`, employer, { planId: 'agency_basic' });
-      expect(subscribed.status).toBe(201);
-      const subscriptionId = subscribed.body.subscription.subscriptionId as string;
-      const hired = await post('/v1/contracts', employer, validHire(freshTrainer().id));
-      const { contractId, milestoneId } = hired.body as { contractId: string; milestoneId: string };
-      const fund = () => post(`/v1/contracts/${contractId}/milestones/${milestoneId}/fund`, employer, {});
-      return { employer, subscriptionId, fund };
+      const { employer, subscription, fund } = await subscribedAgencyOf(app.api, support);
+      return { employer, subscriptionId: subscription.subscriptionId, fund };
     }
 
     /** Waits until the webhook processor has handled a Stripe event the app received. */

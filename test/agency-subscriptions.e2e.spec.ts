@@ -3,6 +3,7 @@ import { comparePositions } from '@escrow/event-store';
 import { SimulatedPaymentGateway, StripeWebhookInbox } from '@escrow/payments';
 import { nowSeconds, signedDelivery, stripeEventFixture } from '../libs/payments/src/webhooks/testing/stripe-event.fixture';
 import { eventually, type HttpResponse, withApp } from './support/app';
+import { subscribedAgency as subscribedAgencyOf } from './support/agency';
 import { describeEachDatabase } from './support/databases';
 import { expectRefusedWithoutWrites, freshEmployer, freshTrainer, validHire } from './support/api-checks';
 
@@ -170,19 +171,7 @@ describeEachDatabase('agency subscription lifecycle (simulated gateway, signed w
   const subscriptionEvents = async (employerId: string) =>
     (await app.store.readStream(`employer-${employerId}`)).filter((event) => event.type.startsWith('EmployerSubscription')).map(({ type, data }) => ({ type, data }));
 
-  /** A subscribed agency with a pending milestone to fund. */
-  async function subscribedAgency() {
-    const employer = freshEmployer();
-    expect((await post(`/v1/employers/${employer.id}/payment-method`, employer, { paymentMethodId: 'pm_card_visa' })).status).toBe(200);
-    expect((await post(`/v1/employers/${employer.id}/account-type`, support, { accountType: 'agency' })).status).toBe(200);
-    const subscribed = await post(`/v1/employers/${employer.id}/subscription`, employer, { planId: 'agency_basic' });
-    expect(subscribed.status).toBe(201);
-    const subscription = subscribed.body.subscription as { subscriptionId: string; currentPeriodEnd: string; providerInvoiceId: string };
-    const hired = await post('/v1/contracts', employer, validHire(freshTrainer().id));
-    const { contractId, milestoneId } = hired.body as { contractId: string; milestoneId: string };
-    const fund = () => post(`/v1/contracts/${contractId}/milestones/${milestoneId}/fund`, employer, {});
-    return { employer, subscription, fund };
-  }
+  const subscribedAgency = () => subscribedAgencyOf(app.api, support);
 
   /** Stripe's subscription object as its webhooks carry it (the fields the ledger reads, and ours stamped on it). */
   function stripeSubscription(employerId: string | null, subscriptionId: string, fields: { status: string; periodEnd?: string; invoice?: string; canceledAt?: number }) {

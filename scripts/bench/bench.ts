@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SqlDb } from '@escrow/sql';
 import { Pool } from 'pg';
 import { appendBench } from './append-bench';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';
-import type { BenchReport, TargetVerdict } from './bench-report';
+import { machineLine, printTable, type BenchReport, type TargetVerdict } from './bench-report';
 import { feedBench, feedReport } from './feed-bench';
 import { lifecycleBench } from './lifecycle-bench';
 import { rebuildBench } from './rebuild-bench';
@@ -92,7 +92,7 @@ function selectedBenches(): ReadonlySet<BenchName> {
 
 async function main(): Promise<void> {
   const only = selectedBenches();
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(machineLine());
   console.log(`benches: ${[...only].join(', ')}`);
   if (!process.env.DATABASE_URL) console.log('DATABASE_URL is not set: PostgreSQL rows skipped');
   const natsMissing = only.has('relay') ? await natsUnavailable(natsUrl) : null;
@@ -155,14 +155,6 @@ async function main(): Promise<void> {
   printTable(rows);
   for (const note of notes) console.log(`- ${note}`);
   for (const verdict of verdicts) console.log(`target: ${verdict.target}: ${verdict.met ? 'met' : 'NOT MET'} (${verdict.measured})`);
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(rows[0]!));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows.slice(1)) console.log(line(row));
 }
 
 main().then(

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { Pool } from 'pg';
+import { loadAverages, machineLine, printTable } from './bench-report';
 import { peerEvents, type PeerEvent } from './peers/payload';
 import { openSystem, streamName, systemNames, systemTitles, type SystemName } from './peers/systems';
 import { round2, summarize } from './stats';
@@ -98,7 +98,6 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 };
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function selected<T extends string>(variable: string, known: readonly T[]): T[] {
   const raw = process.env[variable];
@@ -115,7 +114,7 @@ async function main(): Promise<void> {
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const systems = selected('BENCH_PEERS_SYSTEMS', systemNames);
   const cases = selected('BENCH_PEERS_CASES', allCases.map(caseName)).map((name) => allCases.find((c) => caseName(c) === name)!);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load()}`);
+  console.log(machineLine());
   const adminPool = new Pool({ connectionString: admin, max: 1 });
   const { rows } = await adminPool.query<{ server_version: string }>('show server_version');
   console.log(`PostgreSQL ${rows[0]!.server_version}; ${repeats} repeat(s); systems ${systems.join(', ')}; cases ${cases.map(caseName).join(', ')}`);
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
             const result = await runInChild(system, databaseUrl(admin, database), c);
             const key = `${system} ${caseName(c)}`;
             results.set(key, [...(results.get(key) ?? []), result]);
-            console.log(`run ${repeat + 1}/${repeats} ${caseName(c).padEnd(5)} ${system.padEnd(6)} ${String(result.eventsPerSecond).padStart(6)} events/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.events} events in ${result.elapsedMs} ms, load ${load()})`);
+            console.log(`run ${repeat + 1}/${repeats} ${caseName(c).padEnd(5)} ${system.padEnd(6)} ${String(result.eventsPerSecond).padStart(6)} events/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.events} events in ${result.elapsedMs} ms, load ${loadAverages()})`);
           } finally {
             await adminPool.query(`drop database if exists ${database} with (force)`);
           }
@@ -162,15 +161,7 @@ async function main(): Promise<void> {
   }
   printTable(table);
   for (const verdict of verdicts) console.log(verdict);
-  console.log(`load at the end: ${load()}`);
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(rows[0]!));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows.slice(1)) console.log(line(row));
+  console.log(`load at the end: ${loadAverages()}`);
 }
 
 const entry =

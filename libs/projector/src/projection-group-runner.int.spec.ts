@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
 import { catchUpToCommitted } from '../../../test/support/catch-up';
-import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
+import { describeEachDatabase } from '../../../test/support/databases';
+import { withNumberedLog } from '../../../test/support/numbered-log';
 import { readCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 import { ProjectionGroupRunner } from './projection-group-runner';
@@ -38,24 +38,11 @@ function countingTransactions(db: SqlDb): { db: SqlDb; transactions: () => numbe
 }
 
 describeEachDatabase('ProjectionGroupRunner', (target) => {
-  // Emptied before each test: the tests count every row and read the whole log.
-  const database = withDatabase(target, { emptyBeforeEach: true });
+  const log = withNumberedLog(target);
+  const { appendNumbered } = log;
   let db: SqlDb;
   let store: PostgresEventStore;
-
-  beforeEach(async () => {
-    db = database.db;
-    store = await PostgresEventStore.open(db);
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-
-  async function appendNumbered(from: number, count: number) {
-    for (let n = from; n < from + count; n++) {
-      await store.append(`contract-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Numbered', data: { n }, metadata: {} }], 'no_stream');
-    }
-  }
+  beforeEach(() => ({ db, store } = log));
   const counted = async (name: string) => (await db.query<{ n: number }>(`select n from test_group_${name} order by n`)).rows.map((r) => r.n);
   const numbers = (count: number, from = 0) => Array.from({ length: count }, (_, i) => from + i);
 

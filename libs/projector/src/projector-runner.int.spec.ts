@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { describeEachDatabase, withDatabase } from '../../../test/support/databases';
+import { describeEachDatabase } from '../../../test/support/databases';
+import { withNumberedLog } from '../../../test/support/numbered-log';
 import { catchUpToCommitted } from '../../../test/support/catch-up';
 import type { Projection } from './projection';
 import { ProjectorRunner } from './projector-runner';
@@ -25,24 +25,11 @@ function countingProjection(failOn?: { n: number }): Projection {
 }
 
 describeEachDatabase('ProjectorRunner', (target) => {
-  // Emptied before each test: the tests count every row and read the whole log.
-  const database = withDatabase(target, { emptyBeforeEach: true });
+  const log = withNumberedLog(target);
+  const { appendNumbered } = log;
   let db: SqlDb;
   let store: PostgresEventStore;
-
-  beforeEach(async () => {
-    db = database.db;
-    store = await PostgresEventStore.open(db);
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-
-  async function appendNumbered(from: number, count: number) {
-    for (let n = from; n < from + count; n++) {
-      await store.append(`contract-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Numbered', data: { n }, metadata: {} }], 'no_stream');
-    }
-  }
+  beforeEach(() => ({ db, store } = log));
   const counted = async () => (await db.query<{ n: number }>('select n from test_counted order by n')).rows.map((r) => r.n);
 
   it('applies every event once and resumes from its checkpoint after a restart', async () => {
