@@ -9,6 +9,7 @@ import { appendBench } from './append-bench';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';
 import { machineLine, printTable, type BenchReport, type TargetVerdict } from './bench-report';
 import { feedBench, feedReport } from './feed-bench';
+import { httpBench } from './http-bench';
 import { lifecycleBench } from './lifecycle-bench';
 import { rebuildBench } from './rebuild-bench';
 import { natsUnavailable, relayBench, relayReport } from './relay-bench';
@@ -21,11 +22,12 @@ import { verifyBench, verifyReport } from './verify-bench';
  * below) runs a selection.
  * Targets live here and in docs/BENCHMARKS.md, never in tests.
  */
-const benchNames = ['append', 'lifecycle', 'rebuild', 'feed', 'relay', 'verify'] as const;
+const benchNames = ['append', 'lifecycle', 'http', 'rebuild', 'feed', 'relay', 'verify'] as const;
 type BenchName = (typeof benchNames)[number];
 const appendsTotal = Number(process.env.BENCH_APPENDS ?? 4_000);
 const lifecycles = Number(process.env.BENCH_LIFECYCLES ?? 100);
 const lifecycleConcurrency = 8;
+const httpOptions = { durationSeconds: Number(process.env.BENCH_HTTP_SECONDS ?? 10), connections: 16, countQueries: process.env.BENCH_COUNT_QUERIES === '1' };
 const rebuildContracts = Number(process.env.BENCH_REBUILD_CONTRACTS ?? 3_000);
 const feedOptions = { events: Number(process.env.BENCH_FEED_EVENTS ?? 20_000), slowClientTimeoutMs: 2_000 };
 const relayEvents = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
@@ -39,15 +41,17 @@ interface Target {
 }
 
 function targets(): Target[] {
-  const list: Target[] = [
-    {
+  const list: Target[] = [];
+  // BENCH_SKIP_PGLITE=1: PostgreSQL rows only (profiling one store, or a shorter run).
+  if (process.env.BENCH_SKIP_PGLITE !== '1') {
+    list.push({
       name: 'PGlite (embedded, on disk)',
       async locate() {
         const dir = mkdtempSync(join(tmpdir(), 'escrow-bench-'));
         return { where: { kind: 'pglite', dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
       },
-    },
-  ];
+    });
+  }
   const url = process.env.DATABASE_URL;
   if (url) {
     list.push({
@@ -119,6 +123,14 @@ async function main(): Promise<void> {
       const result = await lifecycleBench(db, lifecycles, lifecycleConcurrency);
       rows.push([target.name, `HTTP lifecycle ×${result.lifecycles}, ${result.concurrency} concurrent`, `${result.lifecyclesPerSecond} lifecycles/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
       await dispose();
+    }
+    if (only.has('http')) {
+      const place = await target.locate();
+      try {
+        add(target.name, await httpBench(place.where, httpOptions));
+      } finally {
+        await place.dispose();
+      }
     }
     if (only.has('rebuild')) {
       const { db, dispose } = await open(target);

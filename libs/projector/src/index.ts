@@ -4,3 +4,4 @@ export * from './projector-runner';
 export * from './rebuild';
 export * from './apply-at-checkpoint';
 export * from './projection-group-runner';
+export * from './deferred-checkpoint';

@@ -85,5 +85,5 @@ export async function memoryBound(api: ApiChild, token: string, writer: EventSto
   await until(async () => (await api.call<FeedStats>('stats')).subscribers === 0, 10_000);
   const statsAfterClose = await api.call<FeedStats>('stats');
   const memory = await api.call<MemoryReport>('memoryStop');
-  return { scenario, rssAtStart: api.startup.rssAtStart, memory, ...result, droppedSlowCounted: statsAfterClose.droppedSlow - droppedBefore, statsAtEnd, statsAfterClose };
+  return { scenario, rssAtStart: api.ready.startup.rssAtStart, memory, ...result, droppedSlowCounted: statsAfterClose.droppedSlow - droppedBefore, statsAtEnd, statsAfterClose };
 }

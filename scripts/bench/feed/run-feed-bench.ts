@@ -39,7 +39,7 @@ export async function feedBench(where: BenchDatabase, options: FeedBenchOptions)
       const catchUpOne = await catchUp(api, token, 1, options.events);
       const catchUpMany = await catchUp(api, token, catchUpClientsMany, options.events);
       const liveResult = await live(api, token, writer);
-      throughput = { startup: api.startup, catchUpOne, catchUpMany, live: liveResult, batchHeapBytes: await api.call<number>('batchHeap') };
+      throughput = { startup: api.ready.startup, catchUpOne, catchUpMany, live: liveResult, batchHeapBytes: await api.call<number>('batchHeap') };
     } finally {
       await api.close();
     }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   assert,
   assertNever,
@@ -16,7 +16,7 @@ import {
 } from '@escrow/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@escrow/event-store';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '@escrow/payments';
-import { ensureCheckpointSchema, readCheckpoint, writeCheckpoint } from '@escrow/projector';
+import { DeferredCheckpoint, ensureCheckpointSchema, readCheckpoint } from '@escrow/projector';
 import { backoffMs } from '@escrow/retry';
 import { CommandHandling, EVENT_STORE, SQL_DB } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
@@ -28,6 +28,9 @@ import type { SagaStore } from './saga-store';
 export { fundingOutcome, sagaActor } from './saga-outcomes';
 
 export const sagaCheckpointName = 'payment-saga';
+/** The saga's checkpoint is written at most this often: one commit for many events under load. */
+export const sagaCheckpointDelayMs = 100;
+const logger = new Logger('PaymentSaga');
 export const payoutRetryBaseMs = 1_000;
 export const payoutRetryCapMs = 5 * 60_000;
 
@@ -86,6 +89,7 @@ export type Unkeyed<R> = Omit<R, 'idempotencyKey'>;
 export class PaymentSaga {
   private subscription: Subscription | null = null;
   readonly effects: EffectStore;
+  private readonly checkpoint: DeferredCheckpoint;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -95,6 +99,10 @@ export class PaymentSaga {
     private readonly commands: CommandHandling,
   ) {
     this.effects = new EffectStore(db);
+    // Replaying what was handled after the last write is safe: effects and outcomes are keyed by their cause.
+    this.checkpoint = new DeferredCheckpoint(db, sagaCheckpointName, sagaCheckpointDelayMs, (error) =>
+      logger.warn(`saga checkpoint not written (written with the next one): ${String(error)}`),
+    );
   }
 
   get sagaStore(): SagaStore {
@@ -115,6 +123,7 @@ export class PaymentSaga {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = null;
+    await this.checkpoint.flush();
     await this.runner.stop();
   }
 
@@ -161,7 +170,7 @@ export class PaymentSaga {
       default:
         return assertNever(record, 'payment saga event');
     }
-    await writeCheckpoint(this.db, sagaCheckpointName, record.position);
+    this.checkpoint.passed(record.position);
   }
 
   /**
