@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { preProcessFile } from 'typescript';
 
 /**
- * The domain is pure (DESIGN.md, "Layout"): it imports nothing but its own files and decimal.js.
+ * The domain is pure (docs/ARCHITECTURE.md, "Layers and the dependency rule"): it imports nothing but its own files and decimal.js.
  * No Nest, pg, Stripe, EventStoreDB, Node built-ins or sibling libs. Tests and the testing/
  * helpers are outside the rule.
  */

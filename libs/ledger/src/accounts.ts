@@ -1,7 +1,7 @@
 import { assert } from '@escrow/domain';
 
 /**
- * The chart of accounts (DESIGN.md, "Double-entry ledger"). The names are public: reports,
+ * The chart of accounts (README, "Double-entry ledger"). The names are public: reports,
  * routes and finance's spreadsheets use them, so they never change.
  */
 export const platformStripeBalance = 'platform:stripe_balance';

@@ -25,7 +25,7 @@ export interface Posting {
 export type LoggedEvent = Pick<StoredEvent, 'eventId' | 'type' | 'data' | 'metadata' | 'position'>;
 
 /**
- * The posting rules (DESIGN.md, "Double-entry ledger"): a money event → its entries; any other
+ * The posting rules (README, "Double-entry ledger"): a money event → its entries; any other
  * event → null. The domain already split fee and net (and a dispute's release and refund), so
  * the rules take those amounts as they are and never redo the arithmetic.
  */

@@ -6,7 +6,7 @@ import { AccountEntriesQueryDto, BalancesQueryDto, EntriesCsvQueryDto, TrialBala
 import { LedgerQueries } from './ledger.query';
 
 /**
- * The escrow ledger (DESIGN.md, "Double-entry ledger"). Account names contain ':' and may come
+ * The escrow ledger (README, "Double-entry ledger"). Account names contain ':' and may come
  * URL-encoded or not; Express decodes the path parameter either way.
  */
 @Controller('v1/ledger')
