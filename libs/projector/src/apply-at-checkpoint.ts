@@ -41,3 +41,10 @@ export function eventsAfter(batch: readonly RecordedEvent[], from: string | null
   while (first < batch.length && comparePositions(batch[first]!.position, from) <= 0) first++;
   return first === 0 ? batch : batch.slice(first);
 }
+
+/** The lowest position among appliers (null, nothing applied yet, is the lowest of all): where a shared read starts. */
+export function lowestPosition(appliers: readonly { readonly position: string | null }[]): string | null {
+  let lowest = appliers[0]!.position;
+  for (const applier of appliers) if (comparePositions(applier.position, lowest) < 0) lowest = applier.position;
+  return lowest;
+}

@@ -7,7 +7,7 @@ import { readCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 import { ProjectionGroupRunner } from './projection-group-runner';
 import { ProjectorRunner } from './projector-runner';
-import { rebuildProjection } from './rebuild';
+import { rebuildProjection, rebuildProjections } from './rebuild';
 
 /** A read model keyed by event id (applying an event twice fails loudly); fails on `failOn.n` while it is set. */
 function countingProjection(name: string, failOn: { n: number | null } = { n: null }): Projection {
@@ -114,6 +114,35 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     expect(await counted('b')).toEqual(numbers(25));
     expect(group.failureOf('test-group-b')).toBeNull();
     expect(reported).toHaveLength(1);
+  });
+
+  it('rebuilds several read models in one pass over the log (each batch read once), while the group runs live, each event once to each', async () => {
+    await appendNumbered(0, 1100);
+    const errors: unknown[] = [];
+    const group = new ProjectionGroupRunner(store, db, [countingProjection('a'), countingProjection('b'), countingProjection('c')], (name, error) => errors.push(error), (error) => errors.push(error));
+    await group.prepare();
+    group.start();
+    let batchesRead = 0;
+    const reading = Object.create(store) as PostgresEventStore;
+    reading.readAll = async (options) => {
+      batchesRead++;
+      return store.readAll(options);
+    };
+    const progress: string[] = [];
+    const rebuilding = rebuildProjections(reading, db, [countingProjection('c'), countingProjection('b')], (p) => progress.push(p.projection), 250);
+    await appendNumbered(1100, 50);
+    const rebuilt = await rebuilding;
+    // In the order asked; each replayed every event it had not been given live.
+    expect(rebuilt.map((r) => r.projection)).toEqual(['test-group-c', 'test-group-b']);
+    for (const r of rebuilt) expect(r.applied).toBeGreaterThanOrEqual(1100);
+    // One read per batch for both read models (plus, at most, re-reads where the live group moved one).
+    expect(batchesRead).toBeLessThan(2 * Math.ceil(1150 / 250) + 2);
+    expect(new Set(progress)).toEqual(new Set(['test-group-b', 'test-group-c']));
+    const head = (await store.committedHeadPosition())!;
+    for (const name of ['a', 'b', 'c']) expect(await ProjectorRunner.waitForPosition(db, `test-group-${name}`, head, 20_000)).toBe(true);
+    await group.stop();
+    expect(errors).toEqual([]);
+    for (const name of ['a', 'b', 'c']) expect(await counted(name)).toEqual(numbers(1150));
   });
 
   it('rebuilds one read model from position 0 while the group runs live, applying each event exactly once to each', async () => {

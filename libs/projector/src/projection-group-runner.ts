@@ -3,7 +3,7 @@ import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/e
 import { PollLoop } from '@escrow/jobs';
 import { backoffMs, type Backoff } from '@escrow/retry';
 import type { SqlDb } from '@escrow/sql';
-import { applyAtCheckpoint, type CheckpointOutcome } from './apply-at-checkpoint';
+import { applyAtCheckpoint, lowestPosition, type CheckpointOutcome } from './apply-at-checkpoint';
 import type { Projection } from './projection';
 import { prepareProjection, projectorBatchSizeMax, projectorIdleWaitMs } from './projector-runner';
 
@@ -167,11 +167,4 @@ export class ProjectionGroupRunner {
     }
     return outcomes;
   }
-}
-
-/** Null (nothing applied yet) is the lowest position of all. */
-function lowestPosition(members: readonly Member[]): string | null {
-  let lowest = members[0]!.position;
-  for (const member of members) if (comparePositions(member.position, lowest) < 0) lowest = member.position;
-  return lowest;
 }
