@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { projections } from '@escrow/projections/registry';
-import { rebuildProjection, type Projection, type RebuildProgress } from '@escrow/projector';
+import { rebuildProjections, type Projection, type RebuildProgress } from '@escrow/projector';
 import { loadConfig, openEventStore } from '@escrow/runtime';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 
@@ -23,11 +23,11 @@ async function main(argv: readonly string[]): Promise<void> {
     // EventStoreDB has no cheap count of our events: progress is then shown without a total.
     const total = config.eventStore.kind === 'sql' ? await countEvents(db) : null;
     const chosen: readonly Projection[] = wanted === 'all' ? projections : projections.filter((p) => p.name === wanted);
-    for (const projection of chosen) {
-      const done = await rebuildProjection(store, db, projection, (progress) => drawProgress(progress, total));
-      process.stderr.write('\n');
-      console.log(`${done.projection}: ${done.applied} events in ${(done.elapsedMs / 1000).toFixed(1)} s (${rate(done)} events/s)`);
-    }
+    // All of them in one pass over the log: each batch is read once for every read model.
+    const label = wanted === 'all' ? `all ${chosen.length}` : wanted;
+    const done = await rebuildProjections(store, db, chosen, (progress) => drawProgress({ ...progress, projection: label }, total));
+    process.stderr.write('\n');
+    for (const rebuilt of done) console.log(`${rebuilt.projection}: ${rebuilt.applied} events in ${(rebuilt.elapsedMs / 1000).toFixed(1)} s (${rate(rebuilt)} events/s)`);
   } finally {
     await store.close();
     await db.close();

@@ -134,9 +134,12 @@ async function main(): Promise<void> {
     }
     if (only.has('rebuild')) {
       const { db, dispose } = await open(target);
-      for (const rebuilt of await rebuildBench(db, rebuildContracts)) {
+      const { results, rssPeakMb, oneByOneSeconds, onePassSeconds } = await rebuildBench(db, rebuildContracts);
+      for (const rebuilt of results) {
         rows.push([target.name, `rebuild ${rebuilt.projection}, ${rebuilt.events} events`, `${rebuilt.eventsPerSecond} events/s`, '', '']);
       }
+      notes.push(`${target.name}: every read model rebuilt one by one took ${oneByOneSeconds.toFixed(1)} s in all, in one pass ${onePassSeconds.toFixed(1)} s`);
+      notes.push(`${target.name}: rebuild peak RSS ${rssPeakMb} MB (the bench process while the read models were rebuilt)`);
       await dispose();
     }
     if (only.has('feed')) {
