@@ -1,6 +1,6 @@
 import { roles, type Role } from '@escrow/domain';
 import { ConfigError, loadConfig } from '@escrow/runtime';
-import { isPartyId, mintToken, subjectRule } from '../apps/api/src/auth/tokens';
+import { HsSecretMissing, isPartyId, mintToken, subjectRule } from '../apps/api/src/auth/tokens';
 
 export interface TokenCommandResult {
   /** 0: printed a token; 1: the configuration is refused; 2: the arguments are. */
@@ -29,6 +29,8 @@ export function tokenCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (error instanceof ConfigError) return { exitCode: 1, stdout: '', stderr: `${error.message}\n` };
     throw error;
   }
+  // With AUTH_JWKS_URL and no AUTH_SECRET, tokens come from the provider only: there is nothing to sign with.
+  if (config.auth.secret === null) return { exitCode: 1, stdout: '', stderr: `${new HsSecretMissing().message}\n` };
   return { exitCode: 0, stdout: `${mintToken(config.auth, { role: role as Role, id })}\n`, stderr: '' };
 }
 

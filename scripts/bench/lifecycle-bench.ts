@@ -18,7 +18,7 @@ export interface LifecycleResult extends LatencySummary {
 /** Full lifecycles through HTTP: hire → fund → funded → request approval → approve → paid. */
 export async function lifecycleBench(db: SqlDb, lifecycles: number, concurrency: number): Promise<LifecycleResult> {
   const config = loadConfig({ AUTH_SECRET: secret, NODE_ENV: 'test' });
-  const app = await createApp({ config, db, logLevels: ['error'] });
+  const app = await createApp({ config, db, log: { level: 'error' } });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const employer = mintToken(secret, { role: 'employer', id: 'emp_bench' });

@@ -4,7 +4,7 @@ import { PostgresEventStore } from '@escrow/event-store';
 import { loadConfig, type AppConfig } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../apps/api/src/app';
+import { createApp, type AppLogOptions } from '../../apps/api/src/app';
 import type { AppOptions } from '../../apps/api/src/app.module';
 import { mintToken } from '../../apps/api/src/auth/tokens';
 import { withDatabase, type DatabaseTarget } from './databases';
@@ -26,12 +26,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export type StartAppOptions = Partial<AppOptions> & { env?: Record<string, string> };
+/** `log`: errors only to stdout unless a test asks for more (a level, or a destination that captures the lines). */
+export type StartAppOptions = Partial<AppOptions> & { env?: Record<string, string>; log?: AppLogOptions; onResponse?: ResponseHook };
+
+/** Opt-in: sees every answer `request` gets, and fails the request by throwing (openapi-responses.ts checks them). */
+export type ResponseHook = (exchange: { baseUrl: string; method: string; path: string; response: HttpResponse }) => void | Promise<void>;
 
 /** The real app over HTTP on a random port, on a database the test owns (so it can restart the app). */
 export async function startApp(db: SqlDb, options: StartAppOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig({ AUTH_SECRET: testAuthSecret, NODE_ENV: 'test', ...options.env }), ...options.config };
-  const app = await createApp({ ...options, config, db, logLevels: ['error'] });
+  const app = await createApp({ ...options, config, db, log: options.log ?? { level: 'error' } });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -53,7 +57,9 @@ export async function startApp(db: SqlDb, options: StartAppOptions = {}): Promis
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+      const answer = { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+      await options.onResponse?.({ baseUrl, method, path, response: answer });
+      return answer;
     },
     async close() {
       await app.close();

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ObservabilityModule } from '@escrow/observability';
 import type { SagaFaults } from '@escrow/payment-process';
-import { APP_CONFIG, InfrastructureModule, SQL_DB, type AppConfig, type InfrastructureOptions } from '@escrow/runtime';
+import { APP_CONFIG, InfrastructureModule, loggingModule, SQL_DB, type AppConfig, type InfrastructureOptions } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
+import type { Logger as PinoLogger } from 'pino';
 import { WorkerModule } from '@escrow/worker-host';
 import { AdminController } from './admin/admin.controller';
 import { StuckPayments } from './admin/stuck-payments';
@@ -28,6 +30,7 @@ import { ContractsController } from './contracts/contracts.controller';
 import { DisputesController } from './disputes/disputes.controller';
 import { EventFeed } from './events/event-feed';
 import { EventsController } from './events/events.controller';
+import { FeedMetrics } from './events/feed-metrics';
 import { HealthController } from './health/health.controller';
 import { DeclaredQueryGuard } from './http/declared-query.guard';
 import { ErrorsFilter } from './http/domain-errors.filter';
@@ -38,6 +41,7 @@ import { InvoicesController } from './invoices/invoices.controller';
 import { ReadModelSchemas } from './read-model-schemas';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerQueries } from './ledger/ledger.query';
+import { MetricsController } from './metrics/metrics.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PaymentHistoryController } from './payment-history/payment-history.controller';
 import { PaymentHistoryQueries } from './payment-history/payment-history.query';
@@ -51,15 +55,18 @@ export interface AppOptions extends InfrastructureOptions {
 
 @Module({})
 export class AppModule {
-  static forRoot(options: AppOptions): DynamicModule {
+  /** `rootLogger`: what every log line of the app is written through (createRootLogger). */
+  static forRoot(options: AppOptions, rootLogger: PinoLogger): DynamicModule {
     const runsWorker = options.config.processRole === 'all';
     return {
       module: AppModule,
       imports: [
+        loggingModule(rootLogger),
         InfrastructureModule.forRoot(options),
         CqrsModule.forRoot(),
         StripeWebhooksModule,
         AuditModule,
+        ObservabilityModule,
         ...(runsWorker ? [WorkerModule.forRoot({ faults: options.sagaFaults })] : []),
       ],
       controllers: [
@@ -74,6 +81,7 @@ export class AppModule {
         AdminController,
         EventsController,
         DisputesController,
+        MetricsController,
       ],
       providers: [
         ContractQueries,
@@ -83,6 +91,7 @@ export class AppModule {
         LedgerQueries,
         ReconciliationQuery,
         EventFeed,
+        FeedMetrics,
         ExecuteContractCommandHandler,
         FundMilestoneHandler,
         ApproveMilestoneHandler,

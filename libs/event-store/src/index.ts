@@ -1,4 +1,6 @@
 export * from './event-store';
+export { ForwardingEventStore } from './forwarding-event-store';
+export { MeasuredEventStore, streamCategoryOf, type AppendObserver, type AppendOutcome } from './measured-event-store';
 export { AppendSignal, pollingSubscription, subscriptionBatchSizeMax } from './polling-subscription';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { encodePosition, decodePosition, isPosition, InvalidPosition } from './postgres/position';

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { parseOidcConfig, type OidcConfig } from './oidc-config';
 import { parsePayoutCountries } from './payout-countries';
 import { parseSubscriptionPlans, type SubscriptionPlan } from './subscription-plans';
+import { isLogLevelName, type LogConfig } from './logging/log-config';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 
@@ -17,7 +19,7 @@ export interface AppConfig {
   /** Bearer tokens: the secret, the optional iss/aud they must carry, the longest lifetime accepted. */
   readonly auth: AuthConfig;
   /** The same as `auth.secret` (kept for existing readers). */
-  readonly authSecret: string;
+  readonly authSecret: string | null;
   /** The same as `auth.secretIsDevelopmentDefault` (kept for existing readers). */
   readonly authSecretIsDevelopmentDefault: boolean;
   readonly platformFeeBps: number;
@@ -44,11 +46,30 @@ export interface AppConfig {
    * by the service, reason auto_release; the employer is reminded 7 and 1 days before. 0 disables.
    */
   readonly autoReleaseDays: number;
+  /** Prometheus metrics and readiness (METRICS_TOKEN, METRICS_PORT, READY_MAX_PROJECTION_LAG_EVENTS). */
+  readonly observability: ObservabilityConfig;
+  /** LOG_LEVEL; JSON lines, or pretty ones in development. */
+  readonly log: LogConfig;
+}
+
+export interface ObservabilityConfig {
+  /**
+   * METRICS_TOKEN: the bearer credential `GET /metrics` asks for (a static secret, as Prometheus'
+   * `authorization` setting sends). Null: /metrics refuses everyone.
+   */
+  readonly metricsToken: string | null;
+  /** METRICS_PORT: where the worker process (which has no HTTP api) serves /metrics and /health/*; null = not served. */
+  readonly metricsPort: number | null;
+  /** READY_MAX_PROJECTION_LAG_EVENTS: /health/ready fails while a read model is more events than this behind the log. */
+  readonly readyMaxProjectionLagEvents: number;
 }
 
 export interface AuthConfig {
-  /** HS256 secret of bearer tokens. */
-  readonly secret: string;
+  /**
+   * HS256 secret of bearer tokens. Null when AUTH_JWKS_URL is set without AUTH_SECRET: then only
+   * the provider's tokens are accepted (the public development secret is never a fallback there).
+   */
+  readonly secret: string | null;
   /** True when `secret` is the public development secret (the app warns; production refuses it). */
   readonly secretIsDevelopmentDefault: boolean;
   /** When set, every token must carry this `iss`, and minted tokens do. */
@@ -57,6 +78,8 @@ export interface AuthConfig {
   readonly audience: string | null;
   /** Longest accepted token lifetime: exp - iat, or exp - now when a token has no iat. */
   readonly tokenLifetimeMaxS: number;
+  /** RS256/ES256 tokens of an OpenID Connect provider, checked with its published keys (AUTH_JWKS_URL); null = none. */
+  readonly oidc: OidcConfig | null;
 }
 
 export type EventStoreConfig = { readonly kind: 'sql' } | { readonly kind: 'eventstoredb'; readonly url: string };
@@ -150,7 +173,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       slowClientTimeoutMs: integer(env.FEED_SLOW_CLIENT_TIMEOUT_MS, 'FEED_SLOW_CLIENT_TIMEOUT_MS', 30_000, 100, 600_000),
     },
     autoReleaseDays: integer(env.AUTO_RELEASE_DAYS, 'AUTO_RELEASE_DAYS', autoReleaseDaysDefault, 0, autoReleaseDaysMax),
+    observability: observabilityConfig(env),
+    log: logConfig(env.LOG_LEVEL, nodeEnv),
   };
+}
+
+/** Projection lag is counted up to this many events (one bounded read per checkpoint); the readiness bound stays below it. */
+export const projectionLagEventsCountMax = 5_000;
+export const readyMaxProjectionLagEventsDefault = 1_000;
+
+function observabilityConfig(env: NodeJS.ProcessEnv): ObservabilityConfig {
+  const token = env.METRICS_TOKEN;
+  // As long as AUTH_SECRET: it is compared as a secret, and a short one could be guessed.
+  if (token !== undefined && token !== '' && (token.length < authSecretLengthMin || /\s/.test(token))) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${authSecretLengthMin} characters without spaces`);
+  }
+  return {
+    metricsToken: token ? token : null,
+    metricsPort: env.METRICS_PORT ? integer(env.METRICS_PORT, 'METRICS_PORT', 0, 0, 65_535) : null,
+    readyMaxProjectionLagEvents: integer(
+      env.READY_MAX_PROJECTION_LAG_EVENTS,
+      'READY_MAX_PROJECTION_LAG_EVENTS',
+      readyMaxProjectionLagEventsDefault,
+      0,
+      projectionLagEventsCountMax - 1,
+    ),
+  };
+}
+
+function logConfig(rawLevel: string | undefined, nodeEnv: NodeEnv): LogConfig {
+  const level = rawLevel || 'info';
+  if (!isLogLevelName(level)) throw new ConfigError(`LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent, not ${JSON.stringify(level)}`);
+  // Production's collectors parse JSON lines; tests capture them; only a person at a terminal gets pretty ones.
+  return { level, pretty: nodeEnv === 'development' };
 }
 
 function nodeEnvironment(raw: string | undefined): NodeEnv {
@@ -164,17 +219,25 @@ function nodeEnvironment(raw: string | undefined): NodeEnv {
 
 function authConfig(env: NodeJS.ProcessEnv, nodeEnv: NodeEnv): AuthConfig {
   const secret = env.AUTH_SECRET;
-  if (nodeEnv === 'production' && !secret) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production');
+  const issuer = claimValue(env.AUTH_ISSUER, 'AUTH_ISSUER');
+  const audience = claimValue(env.AUTH_AUDIENCE, 'AUTH_AUDIENCE');
+  const parsedOidc = parseOidcConfig(env, { production: nodeEnv === 'production', issuer, audience });
+  if ('problem' in parsedOidc) throw new ConfigError(parsedOidc.problem);
+  const { oidc } = parsedOidc;
+  if (nodeEnv === 'production' && !secret && !oidc) {
+    throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production (or AUTH_JWKS_URL, to accept only the tokens of an OpenID Connect provider)');
+  }
   if (secret !== undefined && secret.length < authSecretLengthMin) throw new ConfigError(`AUTH_SECRET must be at least ${authSecretLengthMin} characters`);
   if (nodeEnv === 'production' && secret === developmentAuthSecret) {
     throw new ConfigError('AUTH_SECRET is the public development secret: anyone can sign tokens with it; set a secret of your own when NODE_ENV=production');
   }
-  const effective = secret ?? developmentAuthSecret;
+  // Beside a provider's real identities, HS256 tokens pass only with a secret of one's own.
+  const effective = secret ?? (oidc ? null : developmentAuthSecret);
   return {
     secret: effective,
     secretIsDevelopmentDefault: effective === developmentAuthSecret,
-    issuer: claimValue(env.AUTH_ISSUER, 'AUTH_ISSUER'),
-    audience: claimValue(env.AUTH_AUDIENCE, 'AUTH_AUDIENCE'),
+    issuer,
+    audience,
     tokenLifetimeMaxS: integer(
       env.AUTH_TOKEN_LIFETIME_MAX_S,
       'AUTH_TOKEN_LIFETIME_MAX_S',
@@ -182,6 +245,7 @@ function authConfig(env: NodeJS.ProcessEnv, nodeEnv: NodeEnv): AuthConfig {
       authTokenLifetimeMaxLowestS,
       authTokenLifetimeMaxHighestS,
     ),
+    oidc,
   };
 }
 

@@ -93,6 +93,7 @@ describe('environment and auth configuration', () => {
       issuer: null,
       audience: null,
       tokenLifetimeMaxS: authTokenLifetimeMaxDefaultS,
+      oidc: null,
     });
     // Older readers keep working.
     expect(config.authSecret).toBe(developmentAuthSecret);
@@ -113,6 +114,7 @@ describe('environment and auth configuration', () => {
       issuer: 'https://auth.example.com/',
       audience: 'escrow-api',
       tokenLifetimeMaxS: 3_600,
+      oidc: null,
     });
     expect(config.authSecret).toBe(ownSecret);
     expect(config.authSecretIsDevelopmentDefault).toBe(false);

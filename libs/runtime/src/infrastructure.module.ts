@@ -1,11 +1,13 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@escrow/event-store';
+import { EventStoreDbEventStore, MeasuredEventStore, PostgresEventStore, type EventStore } from '@escrow/event-store';
 import { UpcastingEventStore } from '@escrow/event-schemas';
 import { SimulatedPaymentGateway, StripePaymentGateway, type PaymentGateway } from '@escrow/payments';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { CommandHandling } from './command-handling';
 import type { AppConfig } from './config';
 import { systemClock, type Clock } from './ids';
+import { createMetricsRegistry, eventStoreMetrics, METRICS_REGISTRY } from './metrics';
+import type { Registry } from 'prom-client';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const SQL_DB = Symbol('SQL_DB');
@@ -81,7 +83,13 @@ export class InfrastructureModule {
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: OWNED_RESOURCES, useValue: { closeDb: options.db === undefined } },
       { provide: SQL_DB, useFactory: () => options.db ?? openDatabase(options.config) },
-      { provide: EVENT_STORE, useFactory: (db: SqlDb) => openEventStore(options.config, db), inject: [SQL_DB] },
+      { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
+      {
+        provide: EVENT_STORE,
+        // Measured at the port, whatever the adapter: append latency and conflicts (metrics/event-store-metrics.ts).
+        useFactory: async (db: SqlDb, registry: Registry) => new MeasuredEventStore(await openEventStore(options.config, db), eventStoreMetrics(registry)),
+        inject: [SQL_DB, METRICS_REGISTRY],
+      },
       {
         provide: PAYMENT_GATEWAY,
         useFactory: (db: SqlDb) => options.gateway ?? openPaymentGateway(options.config, db),
@@ -97,7 +105,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       providers,
-      exports: [APP_CONFIG, CLOCK, SQL_DB, EVENT_STORE, PAYMENT_GATEWAY, CommandHandling],
+      exports: [APP_CONFIG, CLOCK, SQL_DB, EVENT_STORE, PAYMENT_GATEWAY, METRICS_REGISTRY, CommandHandling],
     };
   }
 }

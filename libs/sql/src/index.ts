@@ -1,3 +1,3 @@
 export * from './sql-db';
-export { openPostgres, type PostgresOptions } from './postgres-db';
+export { openPostgres, poolSizeMaxDefault, type PostgresOptions } from './postgres-db';
 export { openPglite } from './pglite-db';

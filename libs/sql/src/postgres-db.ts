@@ -8,7 +8,7 @@ export interface PostgresOptions {
   readonly poolSizeMax?: number;
 }
 
-const poolSizeMaxDefault = 20;
+export const poolSizeMaxDefault = 20;
 const statementTimeoutMs = 30_000;
 
 function executor(client: Pool | PoolClient): SqlExecutor {

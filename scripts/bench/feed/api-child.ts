@@ -29,7 +29,7 @@ async function runApiChild(config: ChildConfig): Promise<void> {
   const app = await createApp({
     config: loadConfig({ AUTH_SECRET: authSecret, NODE_ENV: 'test', PROCESS_ROLE: 'api', FEED_SLOW_CLIENT_TIMEOUT_MS: String(config.slowClientTimeoutMs) }),
     db,
-    logLevels: ['error'],
+    log: { level: 'error' },
   });
   await app.listen(0, '127.0.0.1');
   const store = app.get<EventStore>(EVENT_STORE);

@@ -21,7 +21,7 @@ async function runAppChild(config: AppChildConfig): Promise<void> {
   const app = await createApp({
     config: loadConfig({ AUTH_SECRET: httpBenchSecret, NODE_ENV: 'test', PROCESS_ROLE: config.processRole }),
     db,
-    logLevels: ['error'],
+    log: { level: 'error' },
   });
   await app.listen(0, '127.0.0.1');
   let delay: IntervalHistogram | null = null;

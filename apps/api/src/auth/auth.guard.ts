@@ -4,6 +4,7 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  ServiceUnavailableException,
   SetMetadata,
   UnauthorizedException,
   createParamDecorator,
@@ -12,8 +13,9 @@ import { Reflector } from '@nestjs/core';
 import type { Actor, Role } from '@escrow/domain';
 import { APP_CONFIG, type AppConfig } from '@escrow/runtime';
 import type { Request } from 'express';
-import { createSecretKey } from 'node:crypto';
-import { InvalidToken, verifyToken, type TokenOptions } from './tokens';
+import { bearerVerifier, type BearerVerifier } from './bearer-verifier';
+import { KeySetUnavailable } from './oidc-tokens';
+import { InvalidToken } from './tokens';
 
 const ROLES = 'escrow:roles';
 const PUBLIC = 'escrow:public';
@@ -35,17 +37,17 @@ const bearerScheme = /^Bearer(?=\s|$)/i;
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  /** The configured secret (as a key built once), issuer, audience and longest token lifetime. */
-  private readonly tokens: TokenOptions;
+  /** HS256 by the configured secret, RS256/ES256 by the provider's keys (cached here, one set per app). */
+  private readonly verify: BearerVerifier;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.tokens = { ...config.auth, secret: createSecretKey(Buffer.from(config.auth.secret, 'utf8')) };
+    this.verify = bearerVerifier(config.auth);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -55,9 +57,10 @@ export class AuthGuard implements CanActivate {
     const token = header.slice('Bearer'.length).trim();
     if (token === '') throw new UnauthorizedException('missing bearer token: nothing follows Bearer in the Authorization header');
     try {
-      request.actor = verifyToken(this.tokens, token);
+      request.actor = await this.verify(token);
     } catch (error) {
       if (error instanceof InvalidToken) throw new UnauthorizedException(error.message);
+      if (error instanceof KeySetUnavailable) throw new ServiceUnavailableException(error.message);
       throw error;
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

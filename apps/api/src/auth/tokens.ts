@@ -15,8 +15,11 @@ export const isPartyId = (id: unknown): id is string => typeof id === 'string' &
 
 /** How tokens are signed and checked; `AppConfig.auth` is one. */
 export interface TokenOptions {
-  /** The HS256 secret; a KeyObject spares jsonwebtoken from trying it as a public key on every call. */
-  readonly secret: string | KeyObject;
+  /**
+   * The HS256 secret; a KeyObject spares jsonwebtoken from trying it as a public key on every call.
+   * Null (AUTH_JWKS_URL without AUTH_SECRET): no HS256 token can be minted or checked.
+   */
+  readonly secret: string | KeyObject | null;
   /** When set, tokens must carry this iss (and minted tokens do). */
   readonly issuer?: string | null;
   /** When set, a token's aud must be or include this (and minted tokens carry it). */
@@ -28,6 +31,14 @@ export interface TokenOptions {
 export type TokenAuth = string | KeyObject | TokenOptions;
 
 export class InvalidToken extends Error {}
+
+/** Minting or checking an HS256 token where no AUTH_SECRET is configured (only a provider's tokens are). */
+export class HsSecretMissing extends Error {
+  constructor() {
+    super("no HS256 secret: AUTH_SECRET is not set, and with AUTH_JWKS_URL only the OpenID Connect provider's tokens are accepted");
+    this.name = 'HsSecretMissing';
+  }
+}
 
 export function mintToken(auth: TokenAuth, actor: Actor, lifetimeS?: number): string {
   const options = tokenOptions(auth);
@@ -58,21 +69,8 @@ export function verifyToken(auth: TokenAuth, token: string): Actor {
     throw invalid(jwtProblem(error));
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('payload is not an object');
-  const { exp, iat, iss, aud, role, sub } = payload as Record<string, unknown>;
-  const nowS = Math.floor(Date.now() / 1000);
-
-  // jsonwebtoken checks exp only when present, and never iat: a token without exp would never expire.
-  if (exp === undefined) throw invalid('exp is required');
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid('exp must be a number (seconds since 1970)');
-  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw invalid('iat must be a number (seconds since 1970)');
-  if (iat !== undefined && iat > nowS + tokenClockSkewS) {
-    throw invalid(`iat is in the future (${Math.ceil(iat - nowS)} s ahead; at most ${tokenClockSkewS} s of clock skew is allowed)`);
-  }
-  const lifetimeS = iat === undefined ? exp - nowS : exp - iat;
-  const lifetimeMaxS = options.tokenLifetimeMaxS + (iat === undefined ? tokenClockSkewS : 0);
-  if (lifetimeS > lifetimeMaxS) {
-    throw invalid(`lifetime exp - ${iat === undefined ? 'now' : 'iat'} is ${Math.ceil(lifetimeS)} s, more than the ${options.tokenLifetimeMaxS} s allowed`);
-  }
+  const { iss, aud, role, sub } = payload as Record<string, unknown>;
+  checkTokenTimes(payload as Record<string, unknown>, options.tokenLifetimeMaxS);
 
   if (options.issuer && iss !== options.issuer) throw invalid(`iss must be ${JSON.stringify(options.issuer)}`);
   if (options.audience && !(Array.isArray(aud) ? aud : [aud]).includes(options.audience)) {
@@ -85,7 +83,30 @@ export function verifyToken(auth: TokenAuth, token: string): Actor {
   return { role: role as Role, id: sub };
 }
 
-const invalid = (problem: string) => new InvalidToken(`invalid bearer token: ${problem}`);
+/**
+ * exp is required, iat not in the future, and the lifetime bounded (whoever signed the token):
+ * the libraries check exp only when present, and never iat, so a token without exp would never
+ * expire. Called after the signature, exp and nbf were checked.
+ */
+export function checkTokenTimes(claims: Record<string, unknown>, tokenLifetimeMaxS: number): void {
+  const { exp, iat } = claims;
+  const nowS = Math.floor(Date.now() / 1000);
+  if (exp === undefined) throw invalid('exp is required');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid('exp must be a number (seconds since 1970)');
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw invalid('iat must be a number (seconds since 1970)');
+  if (iat !== undefined && iat > nowS + tokenClockSkewS) {
+    throw invalid(`iat is in the future (${Math.ceil(iat - nowS)} s ahead; at most ${tokenClockSkewS} s of clock skew is allowed)`);
+  }
+  const lifetimeS = iat === undefined ? exp - nowS : exp - iat;
+  const lifetimeMaxS = tokenLifetimeMaxS + (iat === undefined ? tokenClockSkewS : 0);
+  if (lifetimeS > lifetimeMaxS) {
+    throw invalid(`lifetime exp - ${iat === undefined ? 'now' : 'iat'} is ${Math.ceil(lifetimeS)} s, more than the ${tokenLifetimeMaxS} s allowed`);
+  }
+}
+
+/** Every refusal says "invalid bearer token: " and then the claim or the problem. */
+export const invalidToken = (problem: string) => new InvalidToken(`invalid bearer token: ${problem}`);
+const invalid = invalidToken;
 
 /** jsonwebtoken's errors, said in terms of the claim or header field at fault. */
 function jwtProblem(error: unknown): string {
@@ -118,6 +139,7 @@ interface ResolvedTokenOptions {
 
 function tokenOptions(auth: TokenAuth): ResolvedTokenOptions {
   const options: TokenOptions = typeof auth === 'string' || auth instanceof KeyObject ? { secret: auth } : auth;
+  if (options.secret === null) throw new HsSecretMissing();
   return {
     key: secretKey(options.secret),
     issuer: options.issuer ?? null,

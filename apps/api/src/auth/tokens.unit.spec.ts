@@ -190,6 +190,11 @@ describe('npm run token', () => {
     expect(tokenCommand(argv, env)).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringMatching(/^usage: npm run -s token -- <employer\|/) });
   });
 
+  it('refuses to mint where only an OpenID Connect provider signs (AUTH_JWKS_URL without AUTH_SECRET): exit 1', () => {
+    const providerOnly = { NODE_ENV: 'test', AUTH_JWKS_URL: 'https://idp.example.test/certs', AUTH_ISSUER: 'https://idp.example.test', AUTH_AUDIENCE: 'escrow-api' };
+    expect(tokenCommand(['employer', 'emp_1'], providerOnly)).toEqual({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/no HS256 secret: AUTH_SECRET is not set/) });
+  });
+
   it('refuses a configuration error (exit 1, the reason on stderr)', () => {
     expect(tokenCommand(['employer', 'emp_1'], { NODE_ENV: 'prod' })).toEqual({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/NODE_ENV must be/) });
   });

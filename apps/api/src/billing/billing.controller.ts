@@ -1,14 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@escrow/domain';
 import { CurrentActor, Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { EmptyDto } from '../contracts/contract.dtos';
+import { ApiErrors } from '../http/error.responses';
 import { PathId } from '../http/path-id.pipe';
+import { ApiIdempotencyKey, ApiPartyToken, ApiPathId } from '../openapi/operation-docs';
 import { requestContext } from '../http/request-context';
 import { AttachPaymentMethod, ConnectPayoutAccount, StartPaymentMethodSetup } from './billing.commands';
+import {
+  EmployerSubscriptionChangedResponse,
+  EmployerSubscriptionResponse,
+  PaymentMethodAttachedResponse,
+  PayoutAccountResponse,
+  SetupIntentResponse,
+} from './billing.responses';
 import { AttachPaymentMethodDto, ConnectPayoutAccountDto, SetAccountTypeDto, SubscribeDto } from './billing.dtos';
 import { CancelEmployerSubscription, EmployerSubscriptionQuery, SetEmployerAccountType, Subscribe } from './subscription.commands';
 
+@ApiTags('billing')
+@ApiPartyToken()
 @Controller('v1')
 export class BillingController {
   constructor(
@@ -20,6 +32,11 @@ export class BillingController {
   @Post('employers/:id/subscription')
   @HttpCode(201)
   @Roles('employer')
+  @ApiOperation({ summary: 'Subscribe the employer to an agency plan (employer).' })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The employer.')
+  @ApiCreatedResponse({ type: EmployerSubscriptionChangedResponse })
+  @ApiErrors(409, 422, 502, 503)
   subscribe(@Param('id', PathId) employerId: string, @Body() body: SubscribeDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new Subscribe(employerId, body.planId, requestContext(actor, request)) as never);
   }
@@ -28,12 +45,20 @@ export class BillingController {
   @Delete('employers/:id/subscription')
   @HttpCode(200)
   @Roles('employer')
+  @ApiOperation({ summary: "End the employer's plan at once (employer)." })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The employer.')
+  @ApiOkResponse({ type: EmployerSubscriptionChangedResponse })
+  @ApiErrors(409, 422, 502, 503)
   cancelSubscription(@Param('id', PathId) employerId: string, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new CancelEmployerSubscription(employerId, requestContext(actor, request)) as never);
   }
 
   @Get('employers/:id/subscription')
   @Roles('employer', 'finance', 'support')
+  @ApiOperation({ summary: "The employer's account type and plan." })
+  @ApiPathId('id', 'The employer.')
+  @ApiOkResponse({ type: EmployerSubscriptionResponse })
   subscription(@Param('id', PathId) employerId: string, @CurrentActor() actor: Actor) {
     return this.subscriptions.read(employerId, actor);
   }
@@ -42,6 +67,11 @@ export class BillingController {
   @Post('employers/:id/account-type')
   @HttpCode(200)
   @Roles('support', 'finance')
+  @ApiOperation({ summary: 'Mark an employer as an agency or a standard account (support, finance).' })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The employer.')
+  @ApiOkResponse({ type: EmployerSubscriptionChangedResponse })
+  @ApiErrors(409, 422)
   accountType(@Param('id', PathId) employerId: string, @Body() body: SetAccountTypeDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new SetEmployerAccountType(employerId, body.accountType, requestContext(actor, request)) as never);
   }
@@ -49,6 +79,11 @@ export class BillingController {
   @Post('employers/:id/payment-method')
   @HttpCode(200)
   @Roles('employer')
+  @ApiOperation({ summary: 'Attach a payment method to the employer (employer).' })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The employer.')
+  @ApiOkResponse({ type: PaymentMethodAttachedResponse })
+  @ApiErrors(409, 422, 502, 503)
   attach(@Param('id', PathId) employerId: string, @Body() body: AttachPaymentMethodDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new AttachPaymentMethod(employerId, body.paymentMethodId, requestContext(actor, request)) as never);
   }
@@ -56,6 +91,11 @@ export class BillingController {
   @Post('employers/:id/setup-intent')
   @HttpCode(200)
   @Roles('employer')
+  @ApiOperation({ summary: 'Start adding a payment method in the browser: a SetupIntent (employer).' })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The employer.')
+  @ApiOkResponse({ type: SetupIntentResponse })
+  @ApiErrors(409, 422, 502, 503)
   setupIntent(@Param('id', PathId) employerId: string, @Body() _: EmptyDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new StartPaymentMethodSetup(employerId, requestContext(actor, request)) as never);
   }
@@ -63,6 +103,11 @@ export class BillingController {
   @Post('trainers/:id/payout-account')
   @HttpCode(200)
   @Roles('trainer')
+  @ApiOperation({ summary: "Open or refresh the trainer's payout account (trainer)." })
+  @ApiIdempotencyKey()
+  @ApiPathId('id', 'The trainer.')
+  @ApiOkResponse({ type: PayoutAccountResponse })
+  @ApiErrors(409, 422, 502, 503)
   connect(@Param('id', PathId) trainerId: string, @Body() body: ConnectPayoutAccountDto, @CurrentActor() actor: Actor, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new ConnectPayoutAccount(trainerId, requestContext(actor, request), body.country ?? undefined) as never);
   }

@@ -1,14 +1,19 @@
 import { Controller, Get, Header, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { asyncApiDocument } from '@escrow/event-schemas';
 import { toFeedMessage, type EventStore } from '@escrow/event-store';
 import { EVENT_STORE } from '@escrow/runtime';
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.guard';
+import { ApiFile, ApiPartyToken } from '../openapi/operation-docs';
+import { FeedPageResponse } from './events.responses';
 import { EventFeed } from './event-feed';
 import { knownEventTypes } from './known-event-types';
 import { FeedPageQueryDto, FeedQueryDto, feedRequest, pageLimit } from './feed-query';
 
 /** The public event feed for internal services and audits: every event, in log order, resumable by position. */
+@ApiTags('events')
+@ApiPartyToken()
 @Controller('v1/events')
 @Roles('service', 'finance', 'support')
 export class EventsController {
@@ -19,6 +24,13 @@ export class EventsController {
 
   /** Server-Sent Events: catch-up from `from` / `Last-Event-ID`, then live. */
   @Get()
+  @ApiOperation({ summary: 'Every event as Server-Sent Events: catch-up from `from` or Last-Event-ID, then live (service, finance, support).' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The position of the last event received: wins over `from` on a reconnect.' })
+  @ApiResponse({
+    status: 200,
+    description: 'An endless stream: `id:` is the position, `event:` the type, `data:` a FeedMessageResponse as JSON.',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   stream(@Query() query: FeedQueryDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response): void {
     // Validated before the stream opens, so a bad request is an ordinary 400 naming the field.
     this.feed.open(feedRequest(query, lastEventId, knownEventTypes), response);
@@ -26,6 +38,8 @@ export class EventsController {
 
   /** The feed's and the NATS subjects' contract: every event type and version, as AsyncAPI 3. */
   @Get('asyncapi')
+  @ApiOperation({ summary: "The feed's and the NATS subjects' contract, as AsyncAPI 3 (YAML)." })
+  @ApiFile('application/yaml', 'The AsyncAPI document.')
   @Header('content-type', 'application/yaml; charset=utf-8')
   asyncApi(): string {
     return asyncApiDocument();
@@ -33,6 +47,8 @@ export class EventsController {
 
   /** For batch consumers: pass `next` back as `from`; an empty page means caught up for now. */
   @Get('page')
+  @ApiOperation({ summary: 'The same events a page at a time, for batch consumers.' })
+  @ApiOkResponse({ type: FeedPageResponse })
   async page(@Query() query: FeedPageQueryDto) {
     const request = feedRequest(query, undefined, knownEventTypes);
     const limit = pageLimit(query.limit);

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { contractStream } from '@escrow/domain';
 import { isPosition, type EventFilter } from '@escrow/event-store';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { externalIdPattern } from '../http/validators';
 
@@ -10,17 +11,21 @@ export const pageLimitMax = 1_000;
 
 /** Declared so that an unknown parameter is refused by name; `feedRequest` gives the values meaning. */
 export class FeedQueryDto {
+  @ApiPropertyOptional({ description: 'Exclusive: start after this position (the id of an event received).' })
   @IsOptional() @IsString() @MaxLength(queryValueLengthMax)
   from?: string;
 
+  @ApiPropertyOptional({ description: 'Comma-separated event types; an unknown one is a 400.' })
   @IsOptional() @IsString() @MaxLength(queryValueLengthMax)
   types?: string;
 
+  @ApiPropertyOptional({ description: "Only this contract's events.", pattern: '^[A-Za-z0-9_-]{1,64}$' })
   @IsOptional() @IsString() @MaxLength(queryValueLengthMax)
   contractId?: string;
 }
 
 export class FeedPageQueryDto extends FeedQueryDto {
+  @ApiPropertyOptional({ description: `Events per page, 1 to ${pageLimitMax} (default ${pageLimitDefault}).` })
   @IsOptional() @IsString() @MaxLength(10)
   limit?: string;
 }

@@ -9,10 +9,12 @@ import {
   Req,
   type RawBodyRequest,
 } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { StripeWebhookInbox, verifyStripeWebhook } from '@escrow/payments';
 import { APP_CONFIG, CLOCK, type AppConfig, type Clock } from '@escrow/runtime';
 import type { Request } from 'express';
 import { Public } from '../auth/auth.guard';
+import { ApiErrors } from '../http/error.responses';
 import { readJsonText } from '../http/json-text';
 
 /** Stripe's objects nest a dozen levels at most, expansions included. */
@@ -30,16 +32,19 @@ function stripePayloadProblem(rawBody: Buffer | undefined): string | null {
   return reading.ok ? null : reading.problem;
 }
 
-export interface StripeWebhookReceipt {
-  readonly received: true;
+export class StripeWebhookReceipt {
+  @ApiProperty({ enum: [true] })
+  readonly received!: true;
   /** Stripe sent this event before; nothing changed. */
-  readonly duplicate: boolean;
+  @ApiProperty({ description: 'Stripe sent this event before; nothing changed.' })
+  readonly duplicate!: boolean;
 }
 
 /**
  * Stripe's deliveries: verified, recorded, acknowledged. The worker acts on them later, so Stripe
  * gets its 2xx fast and a crash after the answer loses nothing.
  */
+@ApiTags('webhooks')
 @Controller()
 export class StripeWebhooksController {
   private readonly logger = new Logger('StripeWebhooks');
@@ -54,6 +59,12 @@ export class StripeWebhooksController {
   @Post('v1/webhooks/stripe')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: "Stripe's event deliveries: verified by signature, recorded, acknowledged; the worker acts on them later." })
+  @ApiHeader({ name: 'Stripe-Signature', required: true, description: 'Stripe signs the exact body bytes: `t=<unix time>,v1=<HMAC-SHA256>`.' })
+  @ApiConsumes('application/json')
+  @ApiBody({ description: 'A Stripe event, read as raw bytes (the signature covers them exactly).', schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: StripeWebhookReceipt })
+  @ApiErrors(400, 404, 413)
   async receive(@Req() request: RawBodyRequest<Request>): Promise<StripeWebhookReceipt> {
     const payments = this.config.payments;
     if (payments.kind !== 'stripe') {

@@ -180,10 +180,10 @@ export class AutoReleaser {
       case 'skipped':
         return this.store.skipped(job.key, result.outcome);
       case 'retry':
-        this.logger.warn(`auto-release step ${job.key} failed, again at ${result.at.toISOString()}: ${result.error}`);
+        this.logger.warn({ msg: `auto-release step ${job.key} failed, again at ${result.at.toISOString()}: ${result.error}`, ...logFieldsOf(job) });
         return this.store.retryAt(job.key, result.error, { at: result.at });
       case 'dead':
-        this.logger.error(`auto-release step ${job.key} given up: ${result.error}`);
+        this.logger.error({ msg: `auto-release step ${job.key} given up: ${result.error}`, ...logFieldsOf(job) });
         return this.store.dead(job.key, result.error);
     }
   }
@@ -215,4 +215,9 @@ function timedContractEvents(recorded: readonly RecordedEvent[]): TimedContractE
     const record = readDomainEvent(stored);
     return record !== null && isContractEvent(record.event) ? [{ eventId: record.eventId, occurredAt: record.occurredAt, event: record.event }] : [];
   });
+}
+
+/** On a step's log lines: the ids that find the request and the event that scheduled it. */
+function logFieldsOf(job: AutoReleaseJob) {
+  return { correlationId: job.correlationId, causeEventId: job.causeEventId, contractId: job.contractId };
 }

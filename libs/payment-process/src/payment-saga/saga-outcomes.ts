@@ -42,7 +42,7 @@ export class SagaOutcomes {
       // The contract refused the outcome (it moved on meanwhile): money may have moved, so a
       // person must look; stopping the whole saga would block every other payment.
       if (!(error instanceof DomainError)) throw error;
-      this.logger.error(`contract ${contractId} refused ${command.type}: ${error.message}`);
+      this.logger.error({ msg: `contract ${contractId} refused ${command.type}: ${error.message}`, correlationId: cause.correlationId, causeEventId: cause.eventId, contractId });
       const { milestoneId } = command.data as { milestoneId?: string };
       await this.sagaStore.deadLetter({ eventId: cause.eventId, eventType: cause.eventType, contractId, milestoneId, error: error.message });
     }

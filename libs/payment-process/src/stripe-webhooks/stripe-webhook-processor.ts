@@ -76,7 +76,7 @@ export class StripeWebhookProcessor {
       action = await webhookAction(event.payload, { paymentOwner: (id) => this.gateway.paymentMetadata(id) });
       if (action.kind === 'attention') {
         // Nothing to retry: it stays failed, listed as stuck, until support has looked.
-        this.logger.warn(`${event.type} ${event.id}: ${action.reason}`);
+        this.logger.warn({ msg: `${event.type} ${event.id}: ${action.reason}`, correlationId: correlationIdOf(event) });
         await this.inbox.markFailed(event.id, `needs attention: ${action.reason}`, new Date(Date.now() + parkedForMs));
         return;
       }
@@ -85,7 +85,7 @@ export class StripeWebhookProcessor {
       else await this.inbox.markProcessed(event.id, outcome);
     } catch (error) {
       if (error instanceof RefundOutsideLedger) {
-        this.logger.warn(`${event.type} ${event.id}: ${error.message}`);
+        this.logger.warn({ msg: `${event.type} ${event.id}: ${error.message}`, correlationId: correlationIdOf(event) });
         await this.inbox.markFailed(event.id, `needs attention: ${error.message}`, new Date(Date.now() + parkedForMs));
         return;
       }
@@ -96,8 +96,8 @@ export class StripeWebhookProcessor {
   private async apply(event: InboxEvent, action: Exclude<WebhookAction, { kind: 'attention' }>): Promise<string> {
     const context: CommandContext = {
       actor: webhookActor,
-      correlationId: `stripe:${event.id}`,
-      causationId: `stripe:${event.id}`,
+      correlationId: correlationIdOf(event),
+      causationId: correlationIdOf(event),
       eventIds: [deterministicId(`stripe-event:${event.id}`)],
     };
     switch (action.kind) {
@@ -148,7 +148,7 @@ export class StripeWebhookProcessor {
     const attempts = event.attempts + 1;
     const message = error instanceof DomainError ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
     const delay = attempts >= webhookAttemptsMax ? parkedForMs : backoffMs(retryBackoff, attempts);
-    this.logger.warn(`${event.type} ${event.id} failed (attempt ${attempts}): ${message}`);
+    this.logger.warn({ msg: `${event.type} ${event.id} failed (attempt ${attempts}): ${message}`, correlationId: correlationIdOf(event) });
     await this.inbox.markFailed(event.id, message, new Date(Date.now() + delay));
   }
 }
@@ -159,4 +159,9 @@ class RefundOutsideLedger extends Error {}
 function described(commandType: string, appended: number, alreadyApplied: boolean): string {
   if (alreadyApplied) return `${commandType}: this event was applied before`;
   return appended === 0 ? `${commandType}: already recorded, nothing new` : `${commandType}: ${appended} event(s) appended`;
+}
+
+/** The correlation id of the events a Stripe event leads to, and of the log lines about it. */
+function correlationIdOf(event: InboxEvent): string {
+  return `stripe:${event.id}`;
 }

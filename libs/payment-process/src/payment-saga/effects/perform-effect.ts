@@ -65,10 +65,12 @@ export class PerformEffect {
       if (!(error instanceof PaymentGatewayError)) throw error;
       const attempts = effect.attempts + 1;
       if (error.retryable && attempts < effectAttemptsMax) {
-        return { kind: 'retry', error: error.message, delayMs: backoffMs({ baseMs: this.config.paymentRetryBaseMs, capMs: effectRetryCapMs, jitter: 'proportional' }, attempts) };
+        const delayMs = backoffMs({ baseMs: this.config.paymentRetryBaseMs, capMs: effectRetryCapMs, jitter: 'proportional' }, attempts);
+        this.logger.warn({ msg: `${effect.kind} ${effect.key} for milestone ${effect.milestoneId}: attempt ${attempts} failed, again in ${delayMs} ms: ${error.message}`, ...logFieldsOf(effect) });
+        return { kind: 'retry', error: error.message, delayMs };
       }
       const why = error.retryable ? `gave up after ${attempts} attempts: ${error.message}` : error.message;
-      this.logger.error(`${effect.kind} ${effect.key} for milestone ${effect.milestoneId}: ${why}`);
+      this.logger.error({ msg: `${effect.kind} ${effect.key} for milestone ${effect.milestoneId}: ${why}`, ...logFieldsOf(effect) });
       return this.giveUp(effect, why);
     }
   }
@@ -167,7 +169,7 @@ export class PerformEffect {
    */
   private integrationError(effect: Effect, error: PaymentProviderRefused | PaymentRequestRejected): EffectResult {
     const why = `integration error: ${describeProviderRefusal(error)}`;
-    this.logger.error(`${why} [${effect.kind} ${effect.key}, contract ${effect.contractId}, milestone ${effect.milestoneId}]`);
+    this.logger.error({ msg: `${why} [${effect.kind} ${effect.key}, contract ${effect.contractId}, milestone ${effect.milestoneId}]`, ...logFieldsOf(effect) });
     return { kind: 'dead', error: why };
   }
 
@@ -183,4 +185,9 @@ function keyMayBeForgotten(effect: Effect, now: Date): boolean {
 
 function causeOf(effect: Effect): OutcomeCause {
   return { eventId: effect.causeEventId, eventType: effect.causeEventType, correlationId: effect.correlationId };
+}
+
+/** On an effect's log lines: the ids that find the request and the events it came from. */
+function logFieldsOf(effect: Effect) {
+  return { correlationId: effect.correlationId, causeEventId: effect.causeEventId, contractId: effect.contractId, milestoneId: effect.milestoneId };
 }
