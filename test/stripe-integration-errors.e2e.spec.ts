@@ -43,7 +43,10 @@ describeEachDatabase('integration errors: requests the payment provider refuses 
   });
 
   const integrationErrorsLogged = () =>
-    errors.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith('integration error: '));
+    // A line is a message, or pino-style fields with the message in `msg`.
+    errors.mock.calls
+      .map(([line]) => (typeof line === 'object' && line !== null && 'msg' in line ? String((line as { msg: unknown }).msg) : String(line)))
+      .filter((line) => line.startsWith('integration error: '));
   const lastRefusalId = () => proxy.refusedRequestIds().at(-1)!;
   const typesOf = async (stream: string) => (await app.store.readStream(stream)).map((e) => e.type);
   const stuckEffectOf = (milestoneId: string, kind: string) =>
