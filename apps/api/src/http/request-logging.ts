@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { correlationIdHeader, correlationIdOf } from './request-context';
+import { routePatternOf } from './route-pattern';
 
 /**
  * One line per request once it is answered (method, url, route, status, duration), and every
@@ -28,8 +29,8 @@ export function requestLogging(rootLogger: Logger): HttpLogger {
       req: (request: { id: unknown; method: string; url: string }) => ({ method: request.method, url: request.url }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
-    customSuccessObject: (request, _response, fields) => ({ ...fields, route: routeOf(request) }),
-    customErrorObject: (request, _response, _error, fields) => ({ ...fields, route: routeOf(request) }),
+    customSuccessObject: (request, _response, fields) => ({ ...fields, route: routePatternOf(request) }),
+    customErrorObject: (request, _response, _error, fields) => ({ ...fields, route: routePatternOf(request) }),
     customSuccessMessage: (request, response) => `${request.method} ${urlOf(request)} ${response.statusCode}`,
     customErrorMessage: (request, response) => `${request.method} ${urlOf(request)} ${response.statusCode}`,
     customLogLevel: (request, response, error) => {
@@ -48,12 +49,6 @@ const probePathPrefixes = ['/health/', '/metrics'];
 function isProbe(request: IncomingMessage): boolean {
   const url = urlOf(request) ?? '';
   return probePathPrefixes.some((prefix) => url.startsWith(prefix));
-}
-
-/** The route pattern Express matched (`/v1/contracts/:contractId`), for grouping lines; null when none did. */
-function routeOf(request: IncomingMessage): string | null {
-  const route = (request as IncomingMessage & { route?: { path?: unknown } }).route;
-  return typeof route?.path === 'string' ? route.path : null;
 }
 
 /** As received: Express rewrites `url` while routing, not `originalUrl`. */

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
 import { metricsPrefix } from '@escrow/runtime';
+import { routePatternOf } from '../http/route-pattern';
 
 /** From a cached read to a slow provider call behind a command. */
 const requestDurationBucketsS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -28,14 +29,7 @@ export function httpRequestMetrics(registry: Registry) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const end = duration.startTimer();
     // 'close' comes after 'finish', and also when the client leaves before the answer ends.
-    response.once('close', () => end({ method: request.method, route: routePattern(request), status: String(response.statusCode) }));
+    response.once('close', () => end({ method: request.method, route: routePatternOf(request) ?? unmatchedRoute, status: String(response.statusCode) }));
     next();
   };
-}
-
-/** The router sets `request.route` to the route that took the request; its path is the pattern. */
-function routePattern(request: Request): string {
-  const path = (request.route as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string') return unmatchedRoute;
-  return `${request.baseUrl}${path}`;
 }
