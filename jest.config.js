@@ -7,9 +7,9 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: t
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
-  // jose (JWT/JWKS) is ESM-only too; compiled to CommonJS here like @nestjs. The built app needs
+  // jose (JWT/JWKS) and kysely (migrations) are ESM-only too; compiled to CommonJS here like @nestjs. The built app needs
   // no such step: Node >= 20.19 loads it with require().
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|jose|kysely)/)'],
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/projections', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper: {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { BadRequestException } from '@nestjs/common';
 import { currentAnchor, EventStoreDbEventStore, PostgresEventStore, verifyChain, type VerifyOptions, type VerifyReport } from '@escrow/event-store';
-import { loadConfig } from '@escrow/runtime';
-import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { loadConfig, openDatabase } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
 import { parseVerifyQuery } from '../apps/api/src/audit/audit.params';
 
 /**
@@ -71,7 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return exitCode.badArguments;
   }
   const config = loadConfig();
-  const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
+  const db: SqlDb = await openDatabase(config);
   // The raw adapter, never the upcasting one: the chain covers events as stored.
   const store = config.eventStore.kind === 'eventstoredb' ? await EventStoreDbEventStore.connect(config.eventStore.url) : await PostgresEventStore.open(db);
   try {

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '@escrow/domain';
 import { renderCaseFilePdf } from '@escrow/projections/contract-replay';
-import { loadConfig, openEventStore } from '@escrow/runtime';
-import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { loadConfig, openDatabase, openEventStore } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
 import { caseFileName, loadCaseFile } from '../apps/api/src/contracts/case-file';
 import { caseFileUsage, InvalidCaseFileArguments, parseCaseFileArgs } from '../apps/api/src/contracts/case-file-cli';
 
@@ -24,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
+  const db: SqlDb = await openDatabase(config);
   const store = await openEventStore(config, db);
   try {
     const file = await loadCaseFile({ store, db }, args.contractId);

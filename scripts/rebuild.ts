@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { projections } from '@escrow/projections/registry';
 import { rebuildProjections, type Projection, type RebuildProgress } from '@escrow/projector';
-import { loadConfig, openEventStore } from '@escrow/runtime';
-import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { loadConfig, openDatabase, openEventStore } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
 
 /**
  * `npm run projections:rebuild -- <name|all>`: drops and replays read models from position 0,
@@ -17,7 +17,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
+  const db: SqlDb = await openDatabase(config);
   const store = await openEventStore(config, db);
   try {
     // EventStoreDB has no cheap count of our events: progress is then shown without a total.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { loadConfig, openEventStore, openPaymentGateway } from '@escrow/runtime';
-import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
+import { loadConfig, openDatabase, openEventStore, openPaymentGateway } from '@escrow/runtime';
+import type { SqlDb } from '@escrow/sql';
 import { exitCodeOf, InvalidArguments, parseReconcileArgs, reconcileExitCode, reconcileUsage, reportLines } from '../apps/api/src/reconciliation/reconcile-cli';
 import { runReconciliation } from '../apps/api/src/reconciliation/run-reconciliation';
 
@@ -20,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return reconcileExitCode.badArguments;
   }
   const config = loadConfig();
-  const db: SqlDb = config.database.kind === 'postgres' ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
+  const db: SqlDb = await openDatabase(config);
   const store = await openEventStore(config, db);
   try {
     const report = await runReconciliation(store, await openPaymentGateway(config, db), period);

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { lastValueFrom, map, of, timer } from 'rxjs';
 import type { Actor } from '@escrow/domain';
 import { PostgresEventStore, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@escrow/event-store';
+import { applyMigrations } from '@escrow/migrations';
 import { EVENT_STORE } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { IdempotencyInterceptor } from '../apps/api/src/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../apps/api/src/idempotency/idempotency.store';
 import { eventually, withApp } from './support/app';
-import { describeEachDatabase } from './support/databases';
+import { describeEachDatabase, emptySchema } from './support/databases';
 import { allEvents, expectError, freshEmployer, freshTrainer, uid, validHire } from './support/api-checks';
 
 
@@ -487,18 +488,20 @@ describeEachDatabase('API Idempotency-Key', (target) => {
       expect(await other.claim(scopeOf(employer), key, hash)).toEqual({ outcome: 'replay', status: 201, body: { done: true } });
     });
 
-    it('upgrades a table made before leases; a claim left there without a lease expires a lease after its creation', async () => {
+    it('adopts a keys table made before leases and before versioned migrations; a claim left there without a lease expires a lease after its creation', async () => {
       const old = await target.open();
       try {
+        // What a database of that release held: no migration history, the keys table without its lease columns.
+        await emptySchema(old, { migrated: false });
         await old.exec(`create table idempotency_keys (
           scope text not null, key text not null, request_hash text not null, state text not null,
           response_status int, response_body jsonb, created_at timestamptz not null default now(), primary key (scope, key));
           insert into idempotency_keys (scope, key, request_hash, state, created_at) values
             ('employer:emp_old', 'stale', 'h1', 'in_progress', now() - interval '2 minutes'),
             ('employer:emp_old', 'recent', 'h1', 'in_progress', now());`);
+        expect((await applyMigrations(old)).applied).toContain('0002_idempotency_keys');
+        expect((await applyMigrations(old)).applied).toEqual([]); // every start runs it again
         const upgraded = new IdempotencyStore(old);
-        await upgraded.prepare();
-        await upgraded.prepare(); // every start runs it again
         expect(await upgraded.claim('employer:emp_old', 'stale', 'h2')).toEqual({ outcome: 'mismatch' });
         expect(await upgraded.claim('employer:emp_old', 'stale', 'h1')).toMatchObject({ outcome: 'claimed', takenOver: true });
         expect(await upgraded.claim('employer:emp_old', 'recent', 'h1')).toMatchObject({ outcome: 'in_progress' });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PostgresEventStore, type EventStore } from '@escrow/event-store';
 import { NatsRelay, natsRelayDefaults, relayDuplicateWindowMs } from '@escrow/nats-relay';
 import { readCheckpoint } from '@escrow/projector';
+import { applyMigrations } from '@escrow/migrations';
 import { openPostgres, type SqlDb } from '@escrow/sql';
 import { DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
@@ -141,6 +142,7 @@ describeEachDatabase('NATS relay to JetStream', (target: DatabaseTarget) => {
     const relayTarget = uniqueRelayTarget();
     const schema = `t_relay_${randomBytes(5).toString('hex')}`;
     const db = await openPostgres({ connectionString: databaseUrl!, schema });
+    await applyMigrations(db);
     const store = await PostgresEventStore.open(db);
     const processes = new RelayProcesses(schema, relayTarget);
     try {

@@ -1,5 +1,6 @@
 import { PostgresEventStore } from '@escrow/event-store';
 import { NatsRelay, type WindowAck } from '@escrow/nats-relay';
+import { applyMigrations } from '@escrow/migrations';
 import { openPostgres } from '@escrow/sql';
 import { slowCheckpoints } from './checkpoint-faults';
 
@@ -29,6 +30,7 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   const db = await openPostgres({ connectionString: required('DATABASE_URL'), poolSizeMax: 4 });
+  await applyMigrations(db);
   const store = await PostgresEventStore.open(db);
   const onWindow = (ack: WindowAck) => report({ kind: 'window', stored: ack.storedCount, duplicates: ack.duplicateCount });
   const checkpointDelayMs = Number(process.env.RELAY_CHECKPOINT_DELAY_MS ?? 0);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { applyMigrations } from '@escrow/migrations';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { Pool } from 'pg';
 import { pgliteTemplate } from './pglite-template';
@@ -15,7 +16,10 @@ export interface DatabaseTarget {
 
 const databaseUrl = process.env.DATABASE_URL;
 
-/** An empty in-memory PGlite, started from a dump of a fresh data directory (`pglite-template.ts`). */
+/**
+ * An in-memory PGlite with the versioned migrations applied and nothing else, started from a dump
+ * of such a data directory (`pglite-template.ts`).
+ */
 export const pgliteTarget: DatabaseTarget = { name: 'pglite', open: async () => openPglite(undefined, { loadDataDir: await pgliteTemplate() }) };
 
 export const postgresTarget: DatabaseTarget | null = databaseUrl
@@ -36,9 +40,11 @@ export function describeEachDatabase(title: string, body: (target: DatabaseTarge
   }
 }
 
+/** A schema of its own on the server, with the versioned migrations applied (as the app does at start). */
 export async function openIsolatedPostgres(connectionString: string): Promise<SqlDb> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const db = await openPostgres({ connectionString, schema });
+  await applyMigrations(db);
   const close = db.close.bind(db);
   return {
     ...db,
@@ -105,9 +111,14 @@ export function withDatabase(target: DatabaseTarget, options: DatabaseFixtureOpt
   return fixture;
 }
 
-/** Drops the schema the database writes to, with everything in it, and creates it again empty. */
-export async function emptySchema(db: SqlDb): Promise<void> {
+/**
+ * Drops the schema the database writes to, with everything in it, and creates it again with only
+ * the versioned migrations applied (what the app's start leaves on a new database), or with
+ * nothing at all (`migrated: false`: a database as an older release, before migrations, left it).
+ */
+export async function emptySchema(db: SqlDb, options: { readonly migrated?: boolean } = {}): Promise<void> {
   const { rows } = await db.query<{ schema: string }>('select current_schema() as schema');
   const schema = rows[0]!.schema;
   await db.exec(`drop schema "${schema}" cascade; create schema "${schema}"`);
+  if (options.migrated ?? true) await applyMigrations(db);
 }

@@ -31,7 +31,6 @@ describeEachDatabase('PaymentProcessAdmin', (target) => {
   beforeEach(async () => {
     db = database.db;
     admin = new PaymentProcessAdmin(db);
-    await admin.prepare();
     effects = new EffectStore(db);
     saga = new SagaStore(db);
     autoRelease = new AutoReleaseStore(db);

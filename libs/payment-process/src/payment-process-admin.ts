@@ -20,13 +20,6 @@ export class PaymentProcessAdmin {
     this.autoRelease = new AutoReleaseStore(db);
   }
 
-  /** The tables may not exist yet when the API runs without a worker. */
-  async prepare(): Promise<void> {
-    await this.effects.prepare();
-    await this.saga.prepare();
-    await this.autoRelease.prepare();
-  }
-
   /** Effects the saga gave up on, newest first. */
   deadEffects(limit: number): Promise<Effect[]> {
     return this.effects.list({ status: 'dead', limit });

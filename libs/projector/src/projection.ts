@@ -7,7 +7,7 @@ import type { SqlExecutor } from '@escrow/sql';
  */
 export interface Projection {
   readonly name: string;
-  /** Idempotent DDL for the read model's tables. */
+  /** Idempotent DDL for the read model's tables ('' when they are a versioned migration's). */
   readonly schema: string;
   /** Tables a rebuild empties before replaying from position 0. */
   readonly tables: readonly string[];

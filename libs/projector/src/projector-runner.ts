@@ -17,7 +17,7 @@ export const catchUpPollIntervalMs = 20;
 /** Creates the read model's tables and checkpoint row when missing; answers its stored checkpoint. */
 export async function prepareProjection(db: SqlDb, projection: Projection): Promise<string | null> {
   await ensureCheckpointSchema(db);
-  await migrate(db, `projection_schema_${projection.name}`, projection.schema);
+  if (projection.schema !== '') await migrate(db, `projection_schema_${projection.name}`, projection.schema);
   await ensureCheckpointRow(db, projection.name);
   return readCheckpoint(db, projection.name);
 }

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationS
 import { EventStoreDbEventStore, MeasuredEventStore, PostgresEventStore, type EventStore } from '@escrow/event-store';
 import { UpcastingEventStore } from '@escrow/event-schemas';
 import { SimulatedPaymentGateway, StripePaymentGateway, type PaymentGateway } from '@escrow/payments';
+import { applyMigrations } from '@escrow/migrations';
 import { openPglite, openPostgres, type SqlDb } from '@escrow/sql';
 import { CommandHandling } from './command-handling';
 import type { AppConfig } from './config';
@@ -28,9 +29,30 @@ interface OwnedResources {
   readonly closeDb: boolean;
 }
 
-async function openDatabase(config: AppConfig): Promise<SqlDb> {
-  if (config.database.kind === 'postgres') return openPostgres({ connectionString: config.database.url });
-  return openPglite(config.database.dataDir);
+/** The configured database as it stands: `npm run migrate` looks before it applies. */
+export function connectDatabase(config: AppConfig): Promise<SqlDb> {
+  return config.database.kind === 'postgres' ? openPostgres({ connectionString: config.database.url }) : openPglite(config.database.dataDir);
+}
+
+/**
+ * The configured database (PostgreSQL, or embedded PGlite), its schema brought up to the newest
+ * versioned migration: the app and every script start here, so none meets a table it lacks.
+ */
+export async function openDatabase(config: AppConfig): Promise<SqlDb> {
+  const db = await connectDatabase(config);
+  try {
+    await migrateDatabase(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+async function migrateDatabase(db: SqlDb): Promise<SqlDb> {
+  const { applied } = await applyMigrations(db);
+  if (applied.length > 0) new Logger('Migrations').log(`applied ${applied.join(', ')}`);
+  return db;
 }
 
 /**
@@ -82,7 +104,7 @@ export class InfrastructureModule {
       { provide: APP_CONFIG, useValue: options.config },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: OWNED_RESOURCES, useValue: { closeDb: options.db === undefined } },
-      { provide: SQL_DB, useFactory: () => options.db ?? openDatabase(options.config) },
+      { provide: SQL_DB, useFactory: () => (options.db ? migrateDatabase(options.db) : openDatabase(options.config)) },
       { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
       {
         provide: EVENT_STORE,

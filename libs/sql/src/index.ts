@@ -1,3 +1,3 @@
 export * from './sql-db';
 export { openPostgres, poolSizeMaxDefault, type PostgresOptions } from './postgres-db';
-export { openPglite } from './pglite-db';
+export { openPglite, pgliteSqlDb, type PgliteInstance } from './pglite-db';

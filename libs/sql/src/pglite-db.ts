@@ -27,7 +27,18 @@ function executor(db: PgliteLike): SqlExecutor {
 export async function openPglite(dataDir?: string, options: { readonly loadDataDir?: Blob } = {}): Promise<SqlDb> {
   // PGlite is an ES module: load it at run time so the CommonJS build can use it.
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+  return pgliteSqlDb(await PGlite.create(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}));
+}
+
+/** The parts of a PGlite instance a `SqlDb` needs. */
+export interface PgliteInstance extends PgliteLike {
+  transaction<T>(work: (tx: PgliteLike) => Promise<T>): Promise<T>;
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** An open PGlite as a `SqlDb` (for callers that also need PGlite's own API, such as dumping it). */
+export function pgliteSqlDb(db: PgliteInstance): SqlDb {
   return {
     kind: 'pglite',
     ...executor(db),

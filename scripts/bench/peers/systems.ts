@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@escrow/event-store';
+import { applyMigrations } from '@escrow/migrations';
 import { openPostgres } from '@escrow/sql';
 import { Pool } from 'pg';
 import type { PeerEvent } from './payload';
@@ -91,6 +92,7 @@ async function emmettSystem(url: string, connections: number): Promise<PeerSyste
 /** This project's store, on as many pooled connections as the others plus the one LISTEN holds. */
 async function escrowSystem(url: string, connections: number): Promise<PeerSystem> {
   const db = await openPostgres({ connectionString: url, poolSizeMax: connections + 1 });
+  await applyMigrations(db);
   const store = await PostgresEventStore.open(db);
   return {
     writer() {

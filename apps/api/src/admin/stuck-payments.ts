@@ -33,7 +33,6 @@ export class StuckPayments {
   }
 
   async list() {
-    await this.prepare();
     const [dead, retrying, refused, webhooks, autoReleaseSteps] = await Promise.all([
       this.process.deadEffects(listedMax),
       this.process.retryingEffects(listedMax),
@@ -62,7 +61,6 @@ export class StuckPayments {
    * so is an auto-release step given up on.
    */
   async retry(id: string) {
-    await this.prepare();
     const stepKey = autoReleaseJobKeyOf(id);
     if (stepKey !== null) return this.retryAutoReleaseStep(id, stepKey);
     const effect = await this.process.effect(id);
@@ -87,7 +85,6 @@ export class StuckPayments {
    * the ledger then records: closing it without that would leave the milestone waiting forever.
    */
   async resolve(id: string, body: ResolveStuckDto, context: RequestContext) {
-    await this.prepare();
     const stepKey = autoReleaseJobKeyOf(id);
     if (stepKey !== null) return this.resolveAutoReleaseStep(id, stepKey, body, context);
     const effect = await this.process.effect(id);
@@ -181,20 +178,6 @@ export class StuckPayments {
       // A charge given up on was recorded as a failed funding: the employer funds again instead.
       throw conflict('effect_no_longer_wanted', `the milestone is ${status}: retrying this ${effect.kind} could move money nobody asked for`);
     }
-  }
-
-  private prepared: Promise<void> | null = null;
-
-  /** The tables may not exist yet when the API runs without a worker: created once, on first use. */
-  private prepare(): Promise<void> {
-    this.prepared ??= (async () => {
-      await this.process.prepare();
-      await this.inbox.prepare();
-    })().catch((error: unknown) => {
-      this.prepared = null;
-      throw error;
-    });
-    return this.prepared;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { migrate, type SqlDb } from '@escrow/sql';
+import type { SqlDb } from '@escrow/sql';
 
 /**
  * How long a claim holds its key without news from the request that made it (the request renews
@@ -8,26 +8,6 @@ import { migrate, type SqlDb } from '@escrow/sql';
  * never come.
  */
 export const idempotencyLeaseMsDefault = 60_000;
-
-// The lease columns came later: `add column if not exists` upgrades databases made before them.
-// A claim without a lease (left by an older process) counts from its creation.
-export const idempotencySchema = `
-create table if not exists idempotency_keys (
-  scope            text not null,
-  key              text not null,
-  request_hash     text not null,
-  state            text not null,
-  response_status  int,
-  response_body    jsonb,
-  created_at       timestamptz not null default now(),
-  claimed_at       timestamptz,
-  lease_expires_at timestamptz,
-  claim_id         text,
-  primary key (scope, key)
-);
-alter table idempotency_keys add column if not exists claimed_at timestamptz;
-alter table idempotency_keys add column if not exists lease_expires_at timestamptz;
-alter table idempotency_keys add column if not exists claim_id text;`;
 
 export type Claim =
   | { readonly outcome: 'claimed'; readonly owner: ClaimOwner; readonly takenOver: boolean }
@@ -64,9 +44,6 @@ export class IdempotencyStore {
     if (!Number.isSafeInteger(this.leaseMs) || this.leaseMs <= 0) throw new RangeError(`idempotency lease: ${this.leaseMs} is not a positive number of ms`);
   }
 
-  async prepare(): Promise<void> {
-    await migrate(this.db, 'idempotency_schema', idempotencySchema);
-  }
 
   static requestHash(method: string, path: string, body: unknown): string {
     return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');

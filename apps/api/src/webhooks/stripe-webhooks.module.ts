@@ -4,16 +4,10 @@ import { SQL_DB } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { StripeWebhooksController } from './stripe-webhooks.controller';
 
-async function openInbox(db: SqlDb): Promise<StripeWebhookInbox> {
-  const inbox = new StripeWebhookInbox(db);
-  await inbox.prepare();
-  return inbox;
-}
-
 /** POST /v1/webhooks/stripe and its inbox. The raw body comes from `prepareStripeWebhookRoute`. */
 @Module({
   controllers: [StripeWebhooksController],
-  providers: [{ provide: StripeWebhookInbox, useFactory: openInbox, inject: [SQL_DB] }],
+  providers: [{ provide: StripeWebhookInbox, useFactory: (db: SqlDb) => new StripeWebhookInbox(db), inject: [SQL_DB] }],
   exports: [StripeWebhookInbox],
 })
 export class StripeWebhooksModule {}

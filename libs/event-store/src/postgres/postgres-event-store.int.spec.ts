@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { applyMigrations } from '@escrow/migrations';
 import type { SqlDb } from '@escrow/sql';
 import { describeEachDatabase, emptySchema, withDatabase } from '../../../../test/support/databases';
 import { comparePositions } from '../event-store';
@@ -45,8 +46,10 @@ describeEachDatabase('PostgresEventStore hash chain on an upgraded log', (target
     await store.append(a, [event(3)], 1);
     const chained = await verifyChain(onceCommittedReadable(store.auditLog(), store));
     await store.close();
-    // The log as it was before the chain existed: no hash column at all.
-    await database.db.exec('drop index es_events_unhashed; alter table es_events drop column hash');
+    // The log as it was before the chain existed, and before versioned migrations: no hash column
+    // at all, no migration history. The baseline migration adopts it and adds the column.
+    await database.db.exec('drop index es_events_unhashed; alter table es_events drop column hash; drop table schema_migrations');
+    expect((await applyMigrations(database.db)).applied).toContain('0001_event_store');
 
     const upgraded = await PostgresEventStore.open(database.db);
     const report = await verifyChain(onceCommittedReadable(upgraded.auditLog(), upgraded));

@@ -1,5 +1,5 @@
 import { assert } from '@escrow/domain';
-import { migrate, sqlStateOf, uniqueViolation, type SqlDb } from '@escrow/sql';
+import { sqlStateOf, uniqueViolation, type SqlDb } from '@escrow/sql';
 import {
   IdempotencyConflict,
   WrongExpectedVersion,
@@ -20,11 +20,8 @@ import { backfillChainHashes } from './chain-backfill';
 import { PostgresAuditLog } from './postgres-audit-log';
 import { decodePosition, encodePosition } from './position';
 import {
-  appendFunction,
-  appendGroupFunction,
   appendedOutcome,
   duplicateOutcome,
-  eventStoreSchema,
   eventsChannel,
   hashChainState,
   idempotencyConflictState,
@@ -99,8 +96,8 @@ export class PostgresEventStore implements EventStore {
 
   private constructor(private readonly db: SqlDb) {}
 
+  /** On a database brought up to date by `applyMigrations` (libs/migrations): it creates no tables. */
   static async open(db: SqlDb): Promise<PostgresEventStore> {
-    await migrate(db, 'es_schema', `${eventStoreSchema}\n${appendGroupFunction}\n${appendFunction}`);
     await backfillChainHashes(db);
     const store = new PostgresEventStore(db);
     store.unlisten = await db.listen(eventsChannel, () => store.signal.notify());

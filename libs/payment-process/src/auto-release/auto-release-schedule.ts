@@ -11,7 +11,7 @@ import {
 import type { RecordedEvent } from '@escrow/event-store';
 import type { Projection } from '@escrow/projector';
 import type { SqlExecutor } from '@escrow/sql';
-import { AutoReleaseStore, autoReleaseSchema, jobKeyOf, stepEventId } from './auto-release-store';
+import { AutoReleaseStore, jobKeyOf, stepEventId } from './auto-release-store';
 
 /** The checkpoint (in `projection_checkpoints`) of the scheduler: not a read model, never rebuilt. */
 export const autoReleaseScheduleName = 'auto-release-schedule';
@@ -69,7 +69,8 @@ export const autoReleaseSteps: readonly number[] = [0, ...autoReleaseReminderDay
 export function autoReleaseSchedule(afterDays: () => number): Projection {
   return {
     name: autoReleaseScheduleName,
-    schema: autoReleaseSchema,
+    // Its table is a versioned migration (0005_auto_release_jobs): jobs are not rebuilt from the log.
+    schema: '',
     tables: [],
     async applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
       for (const recorded of events) {

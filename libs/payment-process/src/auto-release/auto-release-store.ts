@@ -1,36 +1,6 @@
 import { JobQueue, type DueTime, type JobTable } from '@escrow/jobs';
 import { deterministicId } from '@escrow/runtime';
-import { migrate, type SqlDb, type SqlExecutor } from '@escrow/sql';
-
-/**
- * The due dates of auto-release: for every wait for approval (a milestone entering
- * `pending_approval`), one job that releases it and one per reminder, keyed by the event that
- * began the wait. Due times are `pending_since` + (AUTO_RELEASE_DAYS - days_before) days, so a
- * changed setting re-plans the open jobs (`replan`). A job is worked under an owner lease; the
- * command it runs has a deterministic event id, so even a job run twice appends once.
- */
-export const autoReleaseSchema = `
-create table if not exists auto_release_jobs (
-  job_key         text primary key,
-  cause_event_id  text not null,
-  days_before     int not null check (days_before >= 0),
-  contract_id     text not null,
-  milestone_id    text not null,
-  correlation_id  text not null,
-  pending_since   timestamptz not null,
-  due_at          timestamptz not null,
-  status          text not null default 'pending' check (status in ('pending', 'done', 'skipped', 'cancelled', 'dead')),
-  attempts        int not null default 0,
-  last_error      text,
-  outcome         text,
-  leased_until    timestamptz,
-  lease_owner     text,
-  created_at      timestamptz not null default now(),
-  updated_at      timestamptz not null default now()
-);
-create index if not exists auto_release_jobs_due on auto_release_jobs (due_at) where status = 'pending';
-create index if not exists auto_release_jobs_milestone on auto_release_jobs (contract_id, milestone_id) where status = 'pending';
-create index if not exists auto_release_jobs_given_up on auto_release_jobs (contract_id, milestone_id) where status = 'dead';`;
+import type { SqlDb, SqlExecutor } from '@escrow/sql';
 
 export type AutoReleaseJobStatus = 'pending' | 'done' | 'skipped' | 'cancelled' | 'dead';
 
@@ -110,6 +80,14 @@ export const jobKeyOf = (causeEventId: string, daysBefore: number): string => (d
 /** The id of the event a step writes: the same for every run of the step. */
 export const stepEventId = (jobKey: string): string => deterministicId(`auto-release:${jobKey}`);
 
+/**
+ * The due dates of auto-release: for every wait for approval (a milestone entering
+ * `pending_approval`), one job that releases it and one per reminder, keyed by the event that
+ * began the wait. Due times are `pending_since` + (AUTO_RELEASE_DAYS - days_before) days, so a
+ * changed setting re-plans the open jobs (`replan`). A job is worked under an owner lease; the
+ * command it runs has a deterministic event id, so even a job run twice appends once.
+ * Its table is versioned migration 0005_auto_release_jobs (libs/migrations).
+ */
 export class AutoReleaseStore {
   private readonly jobs: JobQueue;
 
@@ -117,9 +95,6 @@ export class AutoReleaseStore {
     this.jobs = new JobQueue(db, autoReleaseJobs);
   }
 
-  async prepare(): Promise<void> {
-    await migrate(this.db, 'auto_release_schema', autoReleaseSchema);
-  }
 
   /**
    * Inside the scheduler's transaction: the wait's steps (release, then each reminder), due

@@ -324,7 +324,6 @@ describeEachDatabase('auto-release: scheduler and executor on an injected clock'
     const releaser = w.worker();
     const admin = new PaymentProcessAdmin(db);
     await releaser.prepare();
-    await admin.prepare();
     const undoRefusals = [
       await refuseAppendsTo(db, contractStream(retried.contractId), 'could not extend file: No space left on device'),
       await refuseAppendsTo(db, contractStream(resolved.contractId), 'could not extend file: No space left on device'),

@@ -96,9 +96,8 @@ export class AutoReleaser {
     });
   }
 
-  /** Tables, the scheduler's checkpoint, and open steps re-planned to the current AUTO_RELEASE_DAYS. */
+  /** The scheduler's checkpoint, and open steps re-planned to the current AUTO_RELEASE_DAYS. */
   async prepare(): Promise<void> {
-    await this.store.prepare();
     await this.scheduler.prepare();
     await this.store.replan(this.config.autoReleaseDays);
   }

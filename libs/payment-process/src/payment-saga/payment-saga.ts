@@ -111,7 +111,6 @@ export class PaymentSaga {
 
   async start(onError: (error: unknown) => void): Promise<void> {
     await ensureCheckpointSchema(this.db);
-    await this.sagaStore.prepare();
     await this.runner.start(onError);
     const fromPosition = await readCheckpoint(this.db, sagaCheckpointName);
     this.subscription = this.store.subscribe(

@@ -1,27 +1,5 @@
 import { JobQueue, type JobTable } from '@escrow/jobs';
-import { migrate, type SqlDb } from '@escrow/sql';
-
-export const sagaSchema = `
-create table if not exists saga_payouts (
-  contract_id     text not null,
-  milestone_id    text not null,
-  trainer_id      text not null,
-  attempts        int not null,
-  last_reason     text,
-  next_attempt_at timestamptz not null,
-  primary key (contract_id, milestone_id)
-);
-create index if not exists saga_payouts_due on saga_payouts (next_attempt_at);
-create table if not exists saga_dead_letters (
-  id           bigserial primary key,
-  event_id     uuid not null,
-  event_type   text not null,
-  contract_id  text,
-  milestone_id text,
-  error        text not null,
-  created_at   timestamptz not null default now(),
-  resolved_at  timestamptz
-);`;
+import type { SqlDb } from '@escrow/sql';
 
 export interface DeadLetter {
   readonly id: string;
@@ -66,9 +44,6 @@ export class SagaStore {
     this.payouts = new JobQueue(db, payoutJobs);
   }
 
-  async prepare(): Promise<void> {
-    await migrate(this.db, 'saga_schema', sagaSchema);
-  }
 
   /**
    * Written from the failure event: its attempt number, not a count of its own, so handling the

@@ -37,7 +37,6 @@ export class StripeWebhookProcessor {
   }
 
   async start(onError: (error: unknown) => void): Promise<void> {
-    await this.inbox.prepare();
     // Listening before the first round: an event recorded meanwhile wakes the loop, not lost.
     this.unlisten = await this.inbox.onRecorded(() => this.loop?.wake());
     // A round drains everything due, so it idles after each; a failed round ends the loop and

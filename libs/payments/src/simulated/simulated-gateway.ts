@@ -1,5 +1,5 @@
 import { assert } from '@escrow/domain';
-import { migrate, type SqlDb, type SqlExecutor } from '@escrow/sql';
+import type { SqlDb, SqlExecutor } from '@escrow/sql';
 import {
   PaymentRequestRejected,
   type ChargeOutcome,
@@ -34,7 +34,6 @@ import { stripeLikeId } from './ids';
 import { actedCount, runOnce } from './idempotency';
 import { applyCharge, applyTransfer, assertAmountCents, centsFromText } from './money';
 import { applyRefund } from './refunds';
-import { simulatedGatewaySchema } from './schema';
 import { testPaymentMethods } from './test-payment-methods';
 
 export type { SimulatedFault } from './faults';
@@ -79,7 +78,6 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   private constructor(private readonly db: SqlDb) {}
 
   static async open(db: SqlDb): Promise<SimulatedPaymentGateway> {
-    await migrate(db, 'simulated_gateway_schema', simulatedGatewaySchema);
     return new SimulatedPaymentGateway(db);
   }
 

@@ -12,8 +12,6 @@ describeEachDatabase('StripeWebhookInbox', (target) => {
 
   beforeEach(async () => {
     inbox = new StripeWebhookInbox(database.db);
-    await inbox.prepare();
-    await inbox.prepare(); // idempotent: a second starter must not fail
   });
 
   it('records a verified event once, keeping the whole payload, and reads it back', async () => {

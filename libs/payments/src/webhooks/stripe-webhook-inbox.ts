@@ -1,31 +1,12 @@
 import { assert } from '@escrow/domain';
 import { JobQueue, type JobTable } from '@escrow/jobs';
-import { migrate, type SqlDb } from '@escrow/sql';
+import type { SqlDb } from '@escrow/sql';
 import type Stripe from 'stripe';
 
 /** Told, after commit, of every newly recorded event; the payload is the Stripe event id. */
 export const stripeWebhookInboxChannel = 'stripe_webhook_inbox';
 /** Upper bound on one `due` or `list` page. */
 export const inboxPageSizeMax = 1_000;
-
-export const stripeWebhookInboxSchema = `
-create table if not exists stripe_webhook_inbox (
-  event_id        text primary key,
-  event_type      text not null,
-  created         bigint not null,
-  livemode        boolean not null,
-  payload         jsonb not null,
-  receipt         bigserial not null unique,
-  received_at     timestamptz not null default clock_timestamp(),
-  attempts        int not null default 0,
-  status          text not null default 'pending'
-                  check (status in ('pending', 'processed', 'failed', 'ignored')),
-  outcome         text,
-  error           text,
-  next_attempt_at timestamptz
-);
-create index if not exists stripe_webhook_inbox_due on stripe_webhook_inbox (created, receipt)
-  where status in ('pending', 'failed');`;
 
 export type InboxStatus = 'pending' | 'processed' | 'failed' | 'ignored';
 
@@ -100,9 +81,6 @@ export class StripeWebhookInbox {
     this.jobs = new JobQueue(db, stripeWebhookInboxJobs);
   }
 
-  async prepare(): Promise<void> {
-    await migrate(this.db, 'stripe_webhook_inbox_schema', stripeWebhookInboxSchema);
-  }
 
   async record(event: Stripe.Event): Promise<'recorded' | 'duplicate'> {
     // One statement: the NOTIFY is sent only if the insert commits, and only for a new row.

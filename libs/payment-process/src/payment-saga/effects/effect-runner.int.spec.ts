@@ -39,7 +39,6 @@ describeEachDatabase('EffectRunner', (target) => {
   beforeEach(async () => {
     db = database.db;
     store = new EffectStore(db);
-    await store.prepare();
   });
 
   async function enqueue(contractId: string, n: number): Promise<string> {

@@ -40,7 +40,6 @@ export class EffectRunner {
   }
 
   async start(onError: (error: unknown) => void): Promise<void> {
-    await this.store.prepare();
     // A failed round (a crash of the process, simulated in tests, or a lost database) ends the
     // loop: the host restarts us.
     this.loop = PollLoop.start({ idleMs: effectPollMs, round: (loop) => this.round(loop), onError });

@@ -1,5 +1,5 @@
 import { JobQueue, type JobTable } from '@escrow/jobs';
-import { migrate, type SqlDb } from '@escrow/sql';
+import type { SqlDb } from '@escrow/sql';
 
 export type EffectKind = 'charge' | 'transfer' | 'refund';
 export type EffectStatus = 'pending' | 'done' | 'dead';
@@ -30,30 +30,6 @@ export interface Effect extends NewEffect {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
-
-export const effectSchema = `
-create table if not exists saga_effects (
-  idempotency_key    text primary key,
-  kind               text not null check (kind in ('charge', 'transfer', 'refund')),
-  contract_id        text not null,
-  milestone_id       text not null,
-  cause_event_id     uuid not null,
-  cause_event_type   text not null,
-  correlation_id     text not null,
-  request            jsonb not null,
-  status             text not null default 'pending' check (status in ('pending', 'done', 'dead')),
-  attempts           int not null default 0,
-  next_attempt_at    timestamptz not null default now(),
-  leased_until       timestamptz,
-  lease_owner        text,
-  first_attempted_at timestamptz,
-  last_error         text,
-  outcome            jsonb,
-  created_at         timestamptz not null default now(),
-  updated_at         timestamptz not null default now()
-);
-create index if not exists saga_effects_due on saga_effects (next_attempt_at) where status = 'pending';
-create index if not exists saga_effects_milestone on saga_effects (contract_id, milestone_id);`;
 
 interface EffectRow {
   idempotency_key: string;
@@ -100,9 +76,6 @@ export class EffectStore {
     this.jobs = new JobQueue(db, effectJobs);
   }
 
-  async prepare(): Promise<void> {
-    await migrate(this.db, 'saga_effects_schema', effectSchema);
-  }
 
   /** Persists an effect once: handling the same event again (after a crash) finds it there. */
   async enqueue(effect: NewEffect): Promise<void> {

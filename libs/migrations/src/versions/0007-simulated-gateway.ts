@@ -1,8 +1,13 @@
+import type { SchemaMigration } from '../schema-migration';
+
 /**
- * The simulated provider keeps everything in the database, like Stripe keeps it on its side: a
- * restart of the process must not forget a charge, a transfer, a refund or an idempotency key.
+ * The simulated payment provider's whole state (the embedded default's stand-in for Stripe).
+ * Baseline: written with `if not exists` so that a database created before versioned migrations is
+ * adopted as it stands. Frozen: a change to these tables is a new migration, never an edit here.
  */
-export const simulatedGatewaySchema = `
+export const simulatedGateway: SchemaMigration = {
+  name: '0007_simulated_gateway',
+  sql: `
 create table if not exists simgw_idempotency (
   kind            text not null,
   idempotency_key text not null,
@@ -83,4 +88,5 @@ create table if not exists simgw_subscriptions (
 );
 -- Added after the table: a database made before cancels existed gets the column at its next start.
 alter table simgw_subscriptions add column if not exists canceled_at timestamptz;
-`;
+`,
+};

@@ -1,0 +1,3 @@
+export * from './schema-migration';
+export * from './migrator';
+export { schemaMigrations } from './versions';
