@@ -26,16 +26,9 @@ describeEachDatabase('rebuilding read models', (target) => {
     const api = await startApp(db, { env: { PLATFORM_FEE_BPS: '750' } });
     const steps = lifecycle(api);
     await steps.setUpBilling();
-    const paid = await steps.hire('150.00');
-    await steps.fund(paid.contractId, paid.milestoneId);
-    await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'funded');
-    await steps.requestApproval(paid.contractId, paid.milestoneId);
-    await steps.approve(paid.contractId, paid.milestoneId);
-    await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'paid');
+    const paid = await steps.paidMilestone('150.00');
 
-    const split = await steps.hire('99.99');
-    await steps.fund(split.contractId, split.milestoneId);
-    await steps.milestoneReaches(split.contractId, split.milestoneId, 'funded');
+    const split = await steps.fundedMilestone('99.99');
     const milestonePath = `/v1/contracts/${split.contractId}/milestones/${split.milestoneId}`;
     await api.request('POST', `${milestonePath}/dispute`, { as: trainer, body: { reason: 'scope' } });
     await api.request('POST', `${milestonePath}/resolve`, { as: support, body: { resolution: 'split', trainerAmount: '33.33', note: 'partial' } });

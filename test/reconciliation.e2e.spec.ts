@@ -27,16 +27,9 @@ async function runLifecycles(api: RunningApp, onPayoutAccount: (accountId: strin
   expect(connected.status).toBe(200);
   onPayoutAccount(connected.body.accountId);
 
-  const paid = await steps.hire('150.00');
-  await steps.fund(paid.contractId, paid.milestoneId);
-  await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'funded');
-  await steps.requestApproval(paid.contractId, paid.milestoneId);
-  await steps.approve(paid.contractId, paid.milestoneId);
-  await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'paid');
+  const paid = await steps.paidMilestone('150.00');
 
-  const refunded = await steps.hire('80.00');
-  await steps.fund(refunded.contractId, refunded.milestoneId);
-  await steps.milestoneReaches(refunded.contractId, refunded.milestoneId, 'funded');
+  const refunded = await steps.fundedMilestone('80.00');
   const milestone = `/v1/contracts/${refunded.contractId}/milestones/${refunded.milestoneId}`;
   expect((await api.request('POST', `${milestone}/dispute`, { as: employer, body: { reason: 'not delivered' } })).status).toBe(200);
   expect((await api.request('POST', `${milestone}/resolve`, { as: support, body: { resolution: 'refund', note: 'refund in full' } })).status).toBe(200);

@@ -49,16 +49,9 @@ describeEachDatabase('the schema: migrated at start, never changed by a request'
 
       const steps = lifecycle(api);
       await steps.setUpBilling();
-      const paid = await steps.hire('150.00');
-      await steps.fund(paid.contractId, paid.milestoneId);
-      await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'funded');
-      await steps.requestApproval(paid.contractId, paid.milestoneId);
-      await steps.approve(paid.contractId, paid.milestoneId);
-      await steps.milestoneReaches(paid.contractId, paid.milestoneId, 'paid');
+      const paid = await steps.paidMilestone('150.00');
 
-      const disputed = await steps.hire('80.00');
-      await steps.fund(disputed.contractId, disputed.milestoneId);
-      await steps.milestoneReaches(disputed.contractId, disputed.milestoneId, 'funded');
+      const disputed = await steps.fundedMilestone('80.00');
       const milestone = `/v1/contracts/${disputed.contractId}/milestones/${disputed.milestoneId}`;
       expect((await api.request('POST', `${milestone}/dispute`, { as: trainer, body: { reason: 'the employer went silent' } })).status).toBe(200);
       expect((await api.request('POST', `${milestone}/resolve`, { as: support, body: { resolution: 'refund', note: 'not delivered' } })).status).toBe(200);

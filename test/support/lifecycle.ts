@@ -61,5 +61,20 @@ export function lifecycle(api: RunningApp) {
         return milestone?.status === status ? milestone : undefined;
       }, `milestone ${mid} to become ${status}`, timeoutMs);
     },
+    /** A new contract whose first milestone is funded (the charge made). */
+    async fundedMilestone(amount = '150.00') {
+      const hired = await this.hire(amount);
+      await this.fund(hired.contractId, hired.milestoneId);
+      await this.milestoneReaches(hired.contractId, hired.milestoneId, 'funded');
+      return hired;
+    },
+    /** A new contract whose first milestone went all the way to paid. */
+    async paidMilestone(amount = '150.00') {
+      const funded = await this.fundedMilestone(amount);
+      await this.requestApproval(funded.contractId, funded.milestoneId);
+      await this.approve(funded.contractId, funded.milestoneId);
+      await this.milestoneReaches(funded.contractId, funded.milestoneId, 'paid');
+      return funded;
+    },
   };
 }

@@ -1,12 +1,14 @@
 import {
   Kysely,
   PostgresAdapter,
-  PostgresIntrospector,
   PostgresQueryCompiler,
   type CompiledQuery,
   type DatabaseConnection,
+  type DatabaseIntrospector,
   type Driver,
   type QueryResult,
+  type SchemaMetadata,
+  type TableMetadata,
 } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import type { SqlDb, SqlExecutor } from '@escrow/sql';
@@ -70,7 +72,7 @@ async function withMigrator<T>(tx: SqlExecutor, migrations: readonly SchemaMigra
     dialect: {
       createAdapter: () => new HeldTransactionAdapter(),
       createDriver: () => new HeldTransactionDriver(new ExecutorConnection(tx)),
-      createIntrospector: (db) => new PostgresIntrospector(db),
+      createIntrospector: () => new CurrentSchemaIntrospector(tx, schema),
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
@@ -121,6 +123,31 @@ class HeldTransactionDriver implements Driver {
   async rollbackTransaction(): Promise<void> {}
   async releaseConnection(): Promise<void> {}
   async destroy(): Promise<void> {}
+}
+
+/**
+ * What the migrator asks of the catalog (does our schema, does our history table exist), answered
+ * for our schema only. Kysely's Postgres introspector lists every table of every schema: slow on a
+ * shared server, and it failed ("schema … does not exist") when another schema was dropped
+ * while it read the catalog.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(
+    private readonly tx: SqlExecutor,
+    private readonly schema: string,
+  ) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    return [{ name: this.schema }];
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await this.tx.query<{ name: string }>(
+      `select table_name as name from information_schema.tables where table_schema = $1 and table_name = any($2::text[])`,
+      [this.schema, [migrationTable, migrationLockTable]],
+    );
+    return rows.map((row) => ({ name: row.name, schema: this.schema, isView: false, isForeign: false, columns: [] }));
+  }
 }
 
 class ExecutorConnection implements DatabaseConnection {
