@@ -82,7 +82,9 @@ describeWithPostgres(`worker killed ${killCount} times (SIGKILL) during ${milest
     const admin = new Pool({ connectionString: databaseUrl!, max: 1 });
     await admin.query(`drop schema if exists "${schema}" cascade`);
     await admin.end();
-  });
+    // In full runs on two busy cores the teardown has outlasted Jest's 60 s hook limit (kill, app
+    // close, pool end); alone it takes well under a second. Not understood yet: see the closing note.
+  }, 180_000);
 
   it('loses no event and moves no money twice', async () => {
     const since = new Date();
