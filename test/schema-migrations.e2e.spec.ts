@@ -1,32 +1,11 @@
 import { migrationStates, schemaMigrations } from '@escrow/migrations';
-import type { SqlDb, SqlExecutor } from '@escrow/sql';
+import { watchStatements } from '@escrow/sql';
 import { eventually, startApp } from './support/app';
 import { describeEachDatabase, emptySchema, withDatabase } from './support/databases';
 import { employer, lifecycle, support, trainer } from './support/lifecycle';
 
 /** Statements that change the schema rather than the rows (after any leading SQL comments). */
 const ddl = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(create|alter|drop|truncate|comment\s+on|grant|revoke|do)\b/i;
-
-/** The database as the app sees it, telling `seen` of every statement it sends, in transactions too. */
-function recordingStatements(db: SqlDb, seen: (sql: string) => void): SqlDb {
-  const watched = (executor: SqlExecutor): SqlExecutor => ({
-    query(sql, params) {
-      seen(sql);
-      return executor.query(sql, params);
-    },
-    exec(sql) {
-      seen(sql);
-      return executor.exec(sql);
-    },
-  });
-  return {
-    ...db,
-    ...watched(db),
-    transaction: (work) => db.transaction((tx) => work(watched(tx))),
-    // The app closes what it did not open only when it owns it; the describe closes the real one.
-    close: () => db.close(),
-  };
-}
 
 describeEachDatabase('the schema: migrated at start, never changed by a request', (target) => {
   const database = withDatabase(target);
@@ -36,7 +15,7 @@ describeEachDatabase('the schema: migrated at start, never changed by a request'
     const statements: string[] = [];
     let serving = false;
     const api = await startApp(
-      recordingStatements(database.db, (sql) => serving && statements.push(sql)),
+      watchStatements(database.db, (sql) => serving && statements.push(sql)),
       { env: { PLATFORM_FEE_BPS: '1000' } },
     );
     try {

@@ -1,3 +1,4 @@
 export * from './sql-db';
 export { openPostgres, poolSizeMaxDefault, type PostgresOptions } from './postgres-db';
 export { openPglite, pgliteSqlDb, type PgliteInstance } from './pglite-db';
+export { watchStatements } from './watched-db';

@@ -1,4 +1,4 @@
-import type { SqlDb, SqlExecutor } from '@escrow/sql';
+import { watchStatements, type SqlDb } from '@escrow/sql';
 
 /** Statements the app sent, by their first words, and transactions: what one request costs the database. */
 export class QueryCounter {
@@ -7,25 +7,14 @@ export class QueryCounter {
 
   /** `db` with every statement (in or out of a transaction) counted. */
   wrap(db: SqlDb): SqlDb {
-    const counting = Object.create(db) as SqlDb;
-    const count = (sql: string) => {
-      const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-      this.statements.set(key, (this.statements.get(key) ?? 0) + 1);
-    };
-    const countOn = (executor: SqlExecutor): SqlExecutor => {
-      const wrapped = Object.create(executor) as SqlExecutor;
-      wrapped.query = ((sql: string, params?: unknown[]) => {
-        count(sql);
-        return executor.query(sql, params);
-      }) as SqlExecutor['query'];
-      return wrapped;
-    };
-    counting.query = countOn(db).query;
-    counting.transaction = (work) => {
-      this.transactions++;
-      return db.transaction((tx) => work(countOn(tx)));
-    };
-    return counting;
+    return watchStatements(
+      db,
+      (sql) => {
+        const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+        this.statements.set(key, (this.statements.get(key) ?? 0) + 1);
+      },
+      () => this.transactions++,
+    );
   }
 
   /** The counts since the last take, most frequent first, and resets them. */
