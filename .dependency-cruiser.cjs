@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^(apps|libs|projections)/', pathNot: '^libs/(jobs|sql|retry)/src/' },
     },
     {
+      name: 'console-talks-http-only',
+      comment: 'apps/console runs in the browser: it reaches the api over HTTP only, never its code (nor Node built-ins), and of packages only Preact, which it bundles.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { pathNot: ['^apps/console/', '^node_modules/preact/'] },
+    },
+    {
       name: 'migrations-build-on-sql-only',
       comment: 'libs/migrations (the versioned schema of the tables that cannot be rebuilt) is applied before any store opens, so it knows none of them: its SQL is frozen text, not built from their code.',
       severity: 'error',

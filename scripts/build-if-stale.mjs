@@ -29,7 +29,7 @@ function newestSource() {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') visit(path);
-      } else if (/\.(ts|json)$/.test(entry.name)) {
+      } else if (/\.(ts|tsx|json|css|html)$/.test(entry.name)) {
         newest = Math.max(newest, mtimeMs(path) ?? 0);
       }
     }

@@ -27,7 +27,7 @@ export interface RunningApp {
 }
 
 /** `log`: errors only to stdout unless a test asks for more (a level, or a destination that captures the lines). */
-export type StartAppOptions = Partial<AppOptions> & { env?: Record<string, string>; log?: AppLogOptions; onResponse?: ResponseHook };
+export type StartAppOptions = Partial<AppOptions> & { env?: Record<string, string>; log?: AppLogOptions; onResponse?: ResponseHook; consoleDir?: string };
 
 /** Opt-in: sees every answer `request` gets, and fails the request by throwing (openapi-responses.ts checks them). */
 export type ResponseHook = (exchange: { baseUrl: string; method: string; path: string; response: HttpResponse }) => void | Promise<void>;

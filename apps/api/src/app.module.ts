@@ -28,6 +28,7 @@ import {
 import { ContractQueries } from './contracts/contract.query';
 import { ContractsController } from './contracts/contracts.controller';
 import { DisputesController } from './disputes/disputes.controller';
+import { DevTokensController } from './console/dev-tokens.controller';
 import { EventFeed } from './events/event-feed';
 import { EventsController } from './events/events.controller';
 import { FeedMetrics } from './events/feed-metrics';
@@ -82,6 +83,7 @@ export class AppModule {
         EventsController,
         DisputesController,
         MetricsController,
+        DevTokensController,
       ],
       providers: [
         ContractQueries,

@@ -10,6 +10,7 @@ import { requestLogging } from './http/request-logging';
 import { httpRequestMetrics } from './metrics/http-metrics';
 import { queryShape } from './http/query-shape';
 import { serveOpenApi } from './openapi/openapi';
+import { serveConsole } from './console/serve-console';
 import { isStripeWebhookRequest, prepareStripeWebhookRoute } from './webhooks/stripe-webhook.route';
 
 /**
@@ -34,7 +35,7 @@ export interface AppLogOptions {
 }
 
 /** Builds the HTTP app (and, for processRole "all", the worker inside it). */
-export async function createApp(options: AppOptions & { log?: AppLogOptions }): Promise<INestApplication> {
+export async function createApp(options: AppOptions & { log?: AppLogOptions; consoleDir?: string }): Promise<INestApplication> {
   const rootLogger = createRootLogger({ ...options.config.log, ...(options.log?.level ? { level: options.log.level } : {}) }, options.log?.destination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options, rootLogger), {
     logger: nestLoggerOf(rootLogger),
@@ -53,6 +54,8 @@ export async function createApp(options: AppOptions & { log?: AppLogOptions }): 
   app.useGlobalPipes(strictValidationPipe());
   // Public, outside the guards: /docs (Swagger UI) and /openapi.json.
   serveOpenApi(app);
+  // Public files too: the browser console at /console (404 naming the build step when it is not built).
+  serveConsole(app, options.consoleDir, options.config);
   if (options.config.authSecretIsDevelopmentDefault) {
     new Logger('Auth').warn('AUTH_SECRET is not set, or is the public development secret: tokens can be forged by anyone. Never do this in production.');
   }

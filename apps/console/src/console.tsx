@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'preact/hooks';
+import { whenUnauthorized } from './api';
+import { AccountEntriesPage } from './finance/account-entries';
+import { TrialBalancePage } from './finance/trial-balance';
+import { href, navigate, useRoute } from './router';
+import { keepSession, restoreSession, type Role, type Session } from './session';
+import { InvoicesPage } from './shared/invoices';
+import { SignIn } from './sign-in/sign-in';
+
+interface NavItem {
+  readonly route: string;
+  readonly label: string;
+}
+
+/** The pages each role is offered; the api still decides, per request, what each may read or do. */
+const navigation: Record<Role, readonly NavItem[]> = {
+  finance: [
+    { route: '/ledger/trial-balance', label: 'Trial balance' },
+    { route: '/invoices', label: 'Invoices' },
+  ],
+  support: [
+    { route: '/ledger/trial-balance', label: 'Trial balance' },
+    { route: '/invoices', label: 'Invoices' },
+  ],
+  employer: [{ route: '/invoices', label: 'Reports' }],
+  trainer: [{ route: '/invoices', label: 'Payout invoices' }],
+  service: [],
+};
+
+export function Console() {
+  const [session, setSession] = useState<Session | null>(restoreSession);
+  const [notice, setNotice] = useState<string>();
+  const signOut = (why?: string) => {
+    keepSession(null);
+    setSession(null);
+    setNotice(why);
+  };
+  useEffect(() => whenUnauthorized((message) => signOut(`Signed out: the api refused the token (${message}).`)), []);
+  if (!session) {
+    return (
+      <SignIn
+        notice={notice}
+        onSignIn={(next) => {
+          keepSession(next);
+          setNotice(undefined);
+          setSession(next);
+          navigate(navigation[next.role][0]?.route ?? '/');
+        }}
+      />
+    );
+  }
+  return <SignedIn session={session} onSignOut={() => signOut()} />;
+}
+
+function SignedIn(props: { session: Session; onSignOut: () => void }) {
+  const route = useRoute();
+  const items = navigation[props.session.role];
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href={href(items[0]?.route ?? '/')}>
+          escrow-ledger
+        </a>
+        <nav aria-label="Pages">
+          <ul>
+            {items.map((item) => (
+              <li key={item.route}>
+                <a href={href(item.route)} aria-current={route.startsWith(item.route) ? 'page' : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <p class="who">
+          {props.session.role} <span class="id">{props.session.id}</span>
+        </p>
+        <button type="button" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main>{page(route, props.session)}</main>
+    </>
+  );
+}
+
+function page(route: string, session: Session) {
+  const account = /^\/ledger\/accounts\/(.+)$/.exec(route);
+  if (account?.[1]) return <AccountEntriesPage session={session} account={account[1]} />;
+  switch (route) {
+    case '/ledger/trial-balance':
+      return <TrialBalancePage session={session} />;
+    case '/invoices':
+      return <InvoicesPage session={session} title={navigation[session.role].find((i) => i.route === '/invoices')?.label} />;
+    default:
+      return navigation[session.role].length === 0 ? (
+        <p>The {session.role} role has no pages in the console: services read the api and the event feed.</p>
+      ) : (
+        <p>
+          Nothing here. Go to <a href={href(navigation[session.role][0]!.route)}>{navigation[session.role][0]!.label}</a>.
+        </p>
+      );
+  }
+}

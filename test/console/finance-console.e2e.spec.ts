@@ -1,0 +1,193 @@
+import type { Actor } from '@escrow/domain';
+import { developmentAuthSecret } from '@escrow/runtime';
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { withApp } from '../support/app';
+import { buildConsoleForTests, describeInBrowser, launchBrowser, screenshot, seriousAccessibilityViolations } from '../support/browser';
+import { pgliteTarget, postgresTarget } from '../support/databases';
+import { lifecycle } from '../support/lifecycle';
+
+const finance: Actor = { role: 'finance', id: 'fin_console' };
+
+interface AccountTotals {
+  account: string;
+  debits: string;
+  credits: string;
+  balance: string;
+}
+
+/** The rows of the page's accounts table as [account, debits, credits, balance], footer excluded. */
+async function accountRows(table: Locator): Promise<string[][]> {
+  return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim() ?? '')));
+}
+
+const asRows = (accounts: AccountTotals[]) => accounts.map((a) => [a.account, a.debits, a.credits, a.balance]);
+
+// The console is one bundle over the api: its browser suites run on one store (PostgreSQL when
+// configured), the api's own suites cover both.
+describeInBrowser('console: finance in a browser', () => {
+  let consoleDir = '';
+  const app = withApp(postgresTarget ?? pgliteTarget, () => {
+    consoleDir = buildConsoleForTests();
+    // The public development secret: the only configuration with the "sign in as" picker.
+    return { consoleDir, env: { AUTH_SECRET: developmentAuthSecret } };
+  });
+  let browser: Browser;
+  let paid: { contractId: string; milestoneId: string };
+  let funded: { contractId: string; milestoneId: string; position: string };
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const steps = lifecycle(app.api);
+    await steps.setUpBilling();
+    paid = await steps.paidMilestone('150.00');
+    funded = await steps.fundedMilestone('75.25');
+  });
+  // An uncaught error in the page fails the test that caused it.
+  const pageErrors: string[] = [];
+  afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  const api = <T>(path: string) =>
+    app.api.request<T>('GET', path, { as: finance }).then((r) => {
+      expect(r.status).toBe(200);
+      return r.body;
+    });
+
+  async function openConsole(): Promise<Page> {
+    const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${app.api.baseUrl}/console`);
+    return page;
+  }
+
+  async function signInAs(actor: Actor): Promise<Page> {
+    const page = await openConsole();
+    await page.getByLabel('Role').selectOption(actor.role);
+    await page.getByLabel('Party id').fill(actor.id);
+    await page.getByRole('button', { name: `Sign in as ${actor.role}` }).click();
+    await page.getByText(actor.id, { exact: true }).waitFor();
+    return page;
+  }
+
+  it('reads the trial balance the api computes, as of now, of an earlier position and by account prefix', async () => {
+    const page = await signInAs(finance);
+    await page.getByRole('heading', { name: 'Trial balance' }).waitFor();
+    const table = page.getByRole('table');
+    await table.waitFor();
+
+    const now = await api<{ accounts: AccountTotals[]; totalDebits: string; totalCredits: string; balanced: boolean }>('/v1/ledger/trial-balance');
+    expect(now.accounts.length).toBeGreaterThanOrEqual(4);
+    expect(await accountRows(table)).toEqual(asRows(now.accounts));
+    expect(await table.locator('tfoot').innerText()).toContain(now.totalDebits);
+    expect(now.balanced).toBe(true);
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/^Balanced/);
+    await screenshot(page, 'finance-trial-balance');
+
+    // As of the second contract's hire: its funding is not in the balances yet.
+    const then = await api<{ asOf: string; accounts: AccountTotals[] }>(`/v1/ledger/trial-balance?asOf=${funded.position}`);
+    await page.getByLabel('or log position').fill(funded.position);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText(`As of ${then.asOf}`).waitFor();
+    expect(then.accounts).not.toEqual(now.accounts);
+    expect(await accountRows(table)).toEqual(asRows(then.accounts));
+
+    // A position the api refuses: its message, naming the field, on the page.
+    await page.getByLabel('or log position').fill('yesterday');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toMatch(/^400: asOf: /);
+
+    await page.getByRole('button', { name: 'Now' }).click();
+    await page.getByLabel('Account prefix').fill('escrow:');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('accounts starting with “escrow:”').waitFor();
+    const escrow = await api<{ balances: AccountTotals[] }>('/v1/ledger/balances?prefix=escrow%3A');
+    expect(escrow.balances.map((b) => b.account)).toContain(`escrow:contract:${funded.contractId}`);
+    expect(await accountRows(table)).toEqual(asRows(escrow.balances));
+    await page.close();
+  });
+
+  it("opens an account's entries with the running balance after each", async () => {
+    const page = await signInAs(finance);
+    const account = `escrow:contract:${paid.contractId}`;
+    await page.getByRole('link', { name: account }).click();
+    await page.getByRole('heading', { name: `Account ${account}` }).waitFor();
+    const entries = await api<{ entries: { eventType: string; debit: string; credit: string; balance: string }[] }>(`/v1/ledger/accounts/${account}`);
+    expect(entries.entries.length).toBeGreaterThanOrEqual(2);
+    const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    expect(rows.map((cells) => [cells[1], cells[4], cells[5], cells[6]])).toEqual(entries.entries.map((e) => [e.eventType, e.debit, e.credit, e.balance]));
+    await screenshot(page, 'finance-account-entries');
+    await page.close();
+  });
+
+  it('downloads an invoice PDF and the invoices CSV, byte for byte what the api serves', async () => {
+    const page = await signInAs(finance);
+    await page.getByRole('link', { name: 'Invoices' }).click();
+    await page.getByRole('heading', { name: 'Invoices' }).waitFor();
+    const list = await api<{ invoices: { id: string; number: string; contractId: string; kind: string }[] }>('/v1/invoices');
+    const payout = list.invoices.find((i) => i.contractId === paid.contractId && i.kind === 'trainer_payout');
+    expect(payout).toBeDefined();
+    await page.getByRole('row', { name: new RegExp(payout!.number) }).waitFor();
+    expect(await page.locator('tbody tr th').allInnerTexts()).toEqual(list.invoices.map((i) => i.number));
+    await screenshot(page, 'finance-invoices');
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `PDF ${payout!.number}` }).click()]);
+    const served = await fetch(`${app.api.baseUrl}/v1/invoices/${payout!.id}.pdf`, { headers: { authorization: `Bearer ${app.api.token(finance.role, finance.id)}` } });
+    const downloaded = await readFile((await pdf.path())!);
+    expect(downloaded.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(downloaded.equals(Buffer.from(await served.arrayBuffer()))).toBe(true);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const text = await readFile((await csv.path())!, 'utf8');
+    expect(csv.suggestedFilename()).toBe('invoices.csv');
+    for (const invoice of list.invoices) expect(text).toContain(invoice.number);
+    await page.close();
+  });
+
+  it('has no serious or critical accessibility violations on any finance page', async () => {
+    const sign = await openConsole();
+    await sign.getByRole('button', { name: /^Sign in as/ }).waitFor();
+    await screenshot(sign, 'sign-in');
+    expect(await seriousAccessibilityViolations(sign)).toEqual([]);
+    await sign.close();
+    const page = await signInAs(finance);
+    for (const [route, heading] of [
+      ['/ledger/trial-balance', 'Trial balance'],
+      [`/ledger/accounts/escrow:contract:${paid.contractId}`, `Account escrow:contract:${paid.contractId}`],
+      ['/invoices', 'Invoices'],
+    ] as const) {
+      await page.goto(`${app.api.baseUrl}/console/#${route}`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      await page.getByRole('table').waitFor();
+      expect({ route, violations: await seriousAccessibilityViolations(page) }).toEqual({ route, violations: [] });
+    }
+    await page.close();
+  });
+
+  it("signs in with a pasted token, and signs out with the api's reason when it refuses one", async () => {
+    const page = await openConsole();
+    await page.getByLabel('Bearer token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('three parts');
+
+    await page.getByLabel('Bearer token').fill(`Bearer ${app.api.token('finance', 'fin_pasted')}`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('fin_pasted', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Trial balance' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // Well-formed, but signed with another secret: the console reads it, the api refuses it.
+    const forged = app.api.token('finance', 'fin_forged').split('.');
+    forged[2] = Buffer.from('not the signature').toString('base64url');
+    await page.getByLabel('Bearer token').fill(forged.join('.'));
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toMatch(/^Signed out: the api refused the token \(invalid bearer token/);
+    await page.getByLabel('Bearer token').waitFor();
+    await page.close();
+  });
+});
