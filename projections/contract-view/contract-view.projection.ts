@@ -26,6 +26,8 @@ create table if not exists contract_view (
 );
 create index if not exists contract_view_employer on contract_view (employer_id);
 create index if not exists contract_view_trainer on contract_view (trainer_id);
+-- GET /v1/contracts for staff: latest activity first, a page at a time.
+create index if not exists contract_view_activity on contract_view (updated_at desc, contract_id collate "C" desc);
 do $$
 begin
   if not exists (select 1 from information_schema.columns

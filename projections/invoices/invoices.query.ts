@@ -1,5 +1,5 @@
 import { assert } from '@escrow/domain';
-import type { SqlExecutor } from '@escrow/sql';
+import { pageOf, SqlConditions, type SqlExecutor } from '@escrow/sql';
 import type { Invoice, InvoiceKind } from './invoice';
 import { fromRow, invoiceColumns, type InvoiceRow } from './invoices.rows';
 
@@ -25,31 +25,18 @@ export interface InvoicePage {
 /** Invoices in issue order (the log order of their events), after the `after` cursor. */
 export async function listInvoices(db: SqlExecutor, filter: InvoiceFilter, after: string | null, limit: number): Promise<InvoicePage> {
   assert(Number.isInteger(limit) && limit >= 1 && limit <= invoicePageSizeMax, `page size ${limit} is 1..${invoicePageSizeMax}`);
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const where = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    params.push(value);
-    conditions.push(`${column} = $${params.length}`);
-  };
-  where('i.contract_id', filter.contractId);
-  where('i.employer_id', filter.employerId);
-  where('i.trainer_id', filter.trainerId);
-  where('i.kind', filter.kind);
-  if (after !== null) {
-    params.push(after);
-    conditions.push(`i.position collate "C" > $${params.length}`);
-  }
-  // One more than asked tells whether another page follows without a count query.
-  params.push(limit + 1);
+  const conditions = new SqlConditions()
+    .equals('i.contract_id', filter.contractId)
+    .equals('i.employer_id', filter.employerId)
+    .equals('i.trainer_id', filter.trainerId)
+    .equals('i.kind', filter.kind);
+  if (after !== null) conditions.add(`i.position collate "C" > ${conditions.param(after)}`);
   const { rows } = await db.query<InvoiceRow>(
-    `select ${invoiceColumns} from invoices i
-     ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''}
+    `select ${invoiceColumns} from invoices i ${conditions.where}
      order by i.position collate "C"
-     limit $${params.length}`,
-    params,
+     limit ${conditions.param(limit + 1)}`,
+    conditions.params,
   );
-  const invoices = rows.slice(0, limit).map(fromRow);
-  const last = invoices[invoices.length - 1];
-  return { invoices, next: rows.length > limit && last ? last.position : null };
+  const page = pageOf(rows.map(fromRow), limit, (last) => last.position);
+  return { invoices: page.rows, next: page.next };
 }

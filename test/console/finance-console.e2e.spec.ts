@@ -1,11 +1,8 @@
 import type { Actor } from '@escrow/domain';
-import { developmentAuthSecret } from '@escrow/runtime';
-import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { withApp } from '../support/app';
-import { buildConsoleForTests, describeInBrowser, launchBrowser, screenshot, seriousAccessibilityViolations } from '../support/browser';
-import { pgliteTarget, postgresTarget } from '../support/databases';
+import type { Locator } from 'playwright-core';
+import { describeInBrowser, screenshot, seriousAccessibilityViolations } from '../support/browser';
+import { withConsole } from '../support/console';
 import { lifecycle } from '../support/lifecycle';
 
 const finance: Actor = { role: 'finance', id: 'fin_console' };
@@ -24,32 +21,16 @@ async function accountRows(table: Locator): Promise<string[][]> {
 
 const asRows = (accounts: AccountTotals[]) => accounts.map((a) => [a.account, a.debits, a.credits, a.balance]);
 
-// The console is one bundle over the api: its browser suites run on one store (PostgreSQL when
-// configured), the api's own suites cover both.
 describeInBrowser('console: finance in a browser', () => {
-  let consoleDir = '';
-  const app = withApp(postgresTarget ?? pgliteTarget, () => {
-    consoleDir = buildConsoleForTests();
-    // The public development secret: the only configuration with the "sign in as" picker.
-    return { consoleDir, env: { AUTH_SECRET: developmentAuthSecret } };
-  });
-  let browser: Browser;
+  const { app, openConsole, signInAs } = withConsole();
   let paid: { contractId: string; milestoneId: string };
   let funded: { contractId: string; milestoneId: string; position: string };
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     const steps = lifecycle(app.api);
     await steps.setUpBilling();
     paid = await steps.paidMilestone('150.00');
     funded = await steps.fundedMilestone('75.25');
-  });
-  // An uncaught error in the page fails the test that caused it.
-  const pageErrors: string[] = [];
-  afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
-  afterAll(async () => {
-    await browser?.close();
-    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
   });
 
   const api = <T>(path: string) =>
@@ -57,22 +38,6 @@ describeInBrowser('console: finance in a browser', () => {
       expect(r.status).toBe(200);
       return r.body;
     });
-
-  async function openConsole(): Promise<Page> {
-    const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${app.api.baseUrl}/console`);
-    return page;
-  }
-
-  async function signInAs(actor: Actor): Promise<Page> {
-    const page = await openConsole();
-    await page.getByLabel('Role').selectOption(actor.role);
-    await page.getByLabel('Party id').fill(actor.id);
-    await page.getByRole('button', { name: `Sign in as ${actor.role}` }).click();
-    await page.getByText(actor.id, { exact: true }).waitFor();
-    return page;
-  }
 
   it('reads the trial balance the api computes, as of now, of an earlier position and by account prefix', async () => {
     const page = await signInAs(finance);

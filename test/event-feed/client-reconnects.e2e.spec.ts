@@ -83,7 +83,8 @@ describeEachDatabase('libs/client subscribe over a connection that keeps being c
   it('stops on a refusal instead of retrying it, and on a handler error without marking the event delivered', async () => {
     const refused = subscribe({ baseUrl: app.baseUrl, token: app.token('employer', 'emp-1') }, () => undefined);
     await expect(refused.done).rejects.toBeInstanceOf(FeedRequestRefused);
-    await expect(refused.done).rejects.toMatchObject({ status: 403 });
+    // A party must name a contract of its own: refused with 400, and not retried.
+    await expect(refused.done).rejects.toMatchObject({ status: 400 });
 
     const all = await allEvents(store);
     const failing = subscribe({ baseUrl: app.baseUrl, token: app.token('service', 'svc-1') }, (event) => {

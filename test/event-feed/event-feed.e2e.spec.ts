@@ -138,7 +138,10 @@ describeEachDatabase('GET /v1/events (SSE feed)', (target) => {
 
   it('refuses other roles, and refuses bad parameters by name before streaming', async () => {
     expect((await app.request('GET', '/v1/events')).status).toBe(401);
-    expect((await app.request('GET', '/v1/events', { as: { role: 'employer', id: 'e-1' } })).status).toBe(403);
+    // A party follows one contract of its own (test/contract-list.e2e.spec.ts), never the whole log.
+    const party = await app.request('GET', '/v1/events', { as: { role: 'employer', id: 'e-1' } });
+    expect(party.status).toBe(400);
+    expect(party.body.message).toMatch(/^contractId: required for an employer/);
     expect((await app.request('GET', '/v1/events/page', { as: { role: 'trainer', id: 't-1' } })).status).toBe(403);
     const service = { role: 'service' as const, id: 'svc' };
     const refused: Array<[string, Record<string, string>, RegExp]> = [

@@ -65,3 +65,49 @@ export interface InvoicePage {
   readonly invoices: readonly Invoice[];
   readonly next: string | null;
 }
+
+export type MilestoneStatus = 'pending' | 'funding' | 'funded' | 'pending_approval' | 'approved' | 'paid' | 'disputed' | 'refunded' | 'cancelled';
+
+export interface Milestone {
+  readonly milestoneId: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly dueDate: string | null;
+  readonly status: MilestoneStatus;
+  readonly amount: string;
+  readonly fee: string | null;
+  readonly net: string | null;
+  readonly refunded: string;
+  readonly refundPending: string;
+  readonly currency: string;
+  readonly fundedAt: string | null;
+  readonly paidAt: string | null;
+  readonly lastFailure: string | null;
+  readonly fundingNextStep: string | null;
+  readonly resolution: string | null;
+}
+
+export interface ContractView {
+  readonly contractId: string;
+  readonly projectName: string;
+  readonly employerId: string;
+  readonly trainerId: string;
+  readonly status: 'active' | 'archived';
+  readonly milestones: readonly Milestone[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly position: string;
+}
+
+export interface ContractPage {
+  readonly contracts: readonly ContractView[];
+  readonly next: string | null;
+}
+
+/** One message of GET /v1/events (the feed's AsyncAPI contract). */
+export interface FeedEvent {
+  readonly type: string;
+  readonly stream: string;
+  readonly position: string;
+  readonly data: Record<string, unknown>;
+}

@@ -5,6 +5,10 @@ import { TrialBalancePage } from './finance/trial-balance';
 import { href, navigate, useRoute } from './router';
 import { keepSession, restoreSession, type Role, type Session } from './session';
 import { InvoicesPage } from './shared/invoices';
+import { PaymentMethodPage } from './billing/payment-method';
+import { PayoutAccountPage } from './billing/payout-account';
+import { ContractPage } from './contracts/contract-page';
+import { ContractsPage } from './contracts/contracts-page';
 import { SignIn } from './sign-in/sign-in';
 
 interface NavItem {
@@ -19,11 +23,20 @@ const navigation: Record<Role, readonly NavItem[]> = {
     { route: '/invoices', label: 'Invoices' },
   ],
   support: [
+    { route: '/contracts', label: 'Contracts' },
     { route: '/ledger/trial-balance', label: 'Trial balance' },
     { route: '/invoices', label: 'Invoices' },
   ],
-  employer: [{ route: '/invoices', label: 'Reports' }],
-  trainer: [{ route: '/invoices', label: 'Payout invoices' }],
+  employer: [
+    { route: '/contracts', label: 'Contracts' },
+    { route: '/invoices', label: 'Reports' },
+    { route: '/billing', label: 'Billing' },
+  ],
+  trainer: [
+    { route: '/contracts', label: 'Milestones' },
+    { route: '/payouts', label: 'Payouts' },
+    { route: '/invoices', label: 'Payout invoices' },
+  ],
   service: [],
 };
 
@@ -87,11 +100,20 @@ function SignedIn(props: { session: Session; onSignOut: () => void }) {
 function page(route: string, session: Session) {
   const account = /^\/ledger\/accounts\/(.+)$/.exec(route);
   if (account?.[1]) return <AccountEntriesPage session={session} account={account[1]} />;
+  const contract = /^\/contracts\/(.+)$/.exec(route);
+  if (contract?.[1]) return <ContractPage key={contract[1]} session={session} contractId={contract[1]} />;
+  const label = (r: string) => navigation[session.role].find((i) => i.route === r)?.label;
   switch (route) {
+    case '/contracts':
+      return <ContractsPage session={session} title={label('/contracts') ?? 'Contracts'} />;
+    case '/billing':
+      return <PaymentMethodPage session={session} />;
+    case '/payouts':
+      return <PayoutAccountPage session={session} />;
     case '/ledger/trial-balance':
       return <TrialBalancePage session={session} />;
     case '/invoices':
-      return <InvoicesPage session={session} title={navigation[session.role].find((i) => i.route === '/invoices')?.label} />;
+      return <InvoicesPage session={session} title={label('/invoices')} />;
     default:
       return navigation[session.role].length === 0 ? (
         <p>The {session.role} role has no pages in the console: services read the api and the event feed.</p>

@@ -15,7 +15,7 @@ export interface FeedEvent<Data = unknown> {
 export interface FeedConnection {
   /** Service URL, e.g. `https://escrow.internal`. */
   readonly baseUrl: string;
-  /** A bearer token (role service, finance or support), or a function asked before each connection. */
+  /** A bearer token (role service, finance or support; a party's token with `contractId` of its own contract), or a function asked before each connection. */
   readonly token: string | (() => string | Promise<string>);
   /** Defaults to the global `fetch`. */
   readonly fetch?: typeof fetch;

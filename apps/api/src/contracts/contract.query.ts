@@ -2,7 +2,8 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { contractStream, notFound, type Actor } from '@escrow/domain';
 import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/event-store';
 import { foldContractView, renderCaseFilePdf, replayContract, type CaseFile } from '@escrow/projections/contract-replay';
-import { contractResponse, contractViewProjection, findContractView, type ContractView } from '@escrow/projections/contract-view';
+import { contractResponse, contractViewProjection, findContractView, listContractViews, type ContractView } from '@escrow/projections/contract-view';
+import { contractListFilter, contractListLimit, decodeContractCursor, encodeContractCursor, type ContractListQuery } from './contract-list';
 import { describeBound, parseBound } from '../ledger/ledger.params';
 import { loadCaseFile } from './case-file';
 import { partiesFromStream, readContractModel, requireContractReader, type ContractReadModel } from '../http/contract-reads';
@@ -27,6 +28,13 @@ export class ContractQueries {
 
   contract(contractId: string, actor: Actor, rawMinPosition?: string) {
     return readContractModel(this.deps(), contractViewModel, contractId, actor, rawMinPosition).then(contractResponse);
+  }
+
+  /** The contracts the caller may read, latest activity first, a page at a time. */
+  async list(actor: Actor, query: ContractListQuery) {
+    const filter = contractListFilter(actor, query);
+    const page = await listContractViews(this.db, filter, decodeContractCursor(query.after), contractListLimit(query.limit));
+    return { contracts: page.views.map(contractResponse), next: page.next === null ? null : encodeContractCursor(page.next) };
   }
 
   async history(contractId: string, actor: Actor) {

@@ -109,3 +109,8 @@ export class ContractReplayResponse {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Each event with the state after it, what changed and what it posted.' })
   steps!: object[];
 }
+
+export class ContractPageResponse {
+  @ApiProperty({ type: [ContractViewResponse], description: 'Latest activity first.' }) contracts!: ContractViewResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last page.' }) next!: string | null;
+}

@@ -16,9 +16,11 @@ import {
 } from './contract.commands';
 import { caseFileName } from './case-file';
 import { ContractQueries } from './contract.query';
+import { ContractListQuery } from './contract-list';
 import {
   ArchivedResponse,
   ContractHistoryResponse,
+  ContractPageResponse,
   ContractReplayResponse,
   ContractViewResponse,
   HiredResponse,
@@ -208,6 +210,14 @@ export class ContractsController {
     const command: ContractCommand = { type: 'Archive', actor, data: { contractId } };
     const result = await this.run(new ExecuteContractCommand(contractId, command, requestContext(actor, request)));
     return { status: result.state.status, position: result.position };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The contracts the caller may read, latest activity first: a party its own, staff any (filters).' })
+  @ApiOkResponse({ type: ContractPageResponse })
+  @ApiErrors(403)
+  list(@Query() query: ContractListQuery, @CurrentActor() actor: Actor) {
+    return this.queries.list(actor, query);
   }
 
   @Get(':cid')

@@ -1,10 +1,13 @@
-import { Controller, Get, Header, Headers, Inject, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { asyncApiDocument } from '@escrow/event-schemas';
+import { contractStream, type Actor } from '@escrow/domain';
 import { toFeedMessage, type EventStore } from '@escrow/event-store';
 import { EVENT_STORE } from '@escrow/runtime';
 import type { Response } from 'express';
-import { Roles } from '../auth/auth.guard';
+import { CurrentActor, Roles } from '../auth/auth.guard';
+import { partiesFromStream, requireContractReader } from '../http/contract-reads';
+import { ApiErrors } from '../http/error.responses';
 import { ApiFile, ApiPartyToken } from '../openapi/operation-docs';
 import { FeedPageResponse } from './events.responses';
 import { EventFeed } from './event-feed';
@@ -24,16 +27,34 @@ export class EventsController {
 
   /** Server-Sent Events: catch-up from `from` / `Last-Event-ID`, then live. */
   @Get()
-  @ApiOperation({ summary: 'Every event as Server-Sent Events: catch-up from `from` or Last-Event-ID, then live (service, finance, support).' })
+  // A party follows one contract of its own (the console's live statuses); staff follow everything.
+  @Roles('service', 'finance', 'support', 'employer', 'trainer')
+  @ApiOperation({
+    summary: 'Every event as Server-Sent Events: catch-up from `from` or Last-Event-ID, then live (service, finance, support; a party: one contract of its own).',
+  })
+  @ApiErrors(403, 404)
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The position of the last event received: wins over `from` on a reconnect.' })
   @ApiResponse({
     status: 200,
     description: 'An endless stream: `id:` is the position, `event:` the type, `data:` a FeedMessageResponse as JSON.',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  stream(@Query() query: FeedQueryDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response): void {
+  async stream(
+    @Query() query: FeedQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() response: Response,
+  ): Promise<void> {
     // Validated before the stream opens, so a bad request is an ordinary 400 naming the field.
-    this.feed.open(feedRequest(query, lastEventId, knownEventTypes), response);
+    const request = feedRequest(query, lastEventId, knownEventTypes);
+    if (actor.role === 'employer' || actor.role === 'trainer') await this.requireOwnContract(query.contractId, actor);
+    this.feed.open(request, response);
+  }
+
+  private async requireOwnContract(contractId: string | undefined, actor: Actor): Promise<void> {
+    if (contractId === undefined) throw new BadRequestException(`contractId: required for ${actor.role === 'employer' ? 'an employer' : 'a trainer'} (a party follows its own contracts, one at a time)`);
+    const events = await this.store.readStream(contractStream(contractId));
+    requireContractReader(partiesFromStream(contractId, events), actor, 'only the contract parties, support, finance and services can follow this contract');
   }
 
   /** The feed's and the NATS subjects' contract: every event type and version, as AsyncAPI 3. */

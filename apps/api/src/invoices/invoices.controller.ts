@@ -27,7 +27,7 @@ export class InvoicesController {
 
   @Get('invoices')
   @Roles(...invoiceReaderRoles)
-  @ApiOperation({ summary: 'The invoices the caller may read, newest first, a page at a time.' })
+  @ApiOperation({ summary: 'The invoices the caller may read, in issue order (oldest first), a page at a time.' })
   @ApiOkResponse({ type: InvoicePageResponse })
   list(@Query() query: InvoiceListQuery, @CurrentActor() actor: Actor) {
     return this.invoices.list(actor, query);

@@ -1,25 +1,22 @@
-import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api';
-import type { AccountEntries, AccountEntry } from '../api-types';
+import type { AccountEntries } from '../api-types';
+import { usePagedList } from '../paged-list';
 import type { Session } from '../session';
-import { ActionButton, ErrorNote, Loading, Money, Page, useLoad, When } from '../ui';
+import { ActionButton, ErrorNote, Loading, Money, Page, When } from '../ui';
 
 /** One account's entries, oldest first, each with the balance after it (the api's running balance). */
 export function AccountEntriesPage(props: { session: Session; account: string }) {
-  const first = useLoad(() => getJson<AccountEntries>(props.session, `/v1/ledger/accounts/${encodeURIComponent(props.account)}`, { limit: '100' }), [props.account]);
-  const [more, setMore] = useState<{ entries: AccountEntry[]; next: string | null }>({ entries: [], next: null });
-  useEffect(() => setMore({ entries: [], next: first.data?.nextCursor ?? null }), [first.data]);
-  const entries = [...(first.data?.entries ?? []), ...more.entries];
-  const loadMore = async () => {
-    if (!more.next) return;
-    const page = await getJson<AccountEntries>(props.session, `/v1/ledger/accounts/${encodeURIComponent(props.account)}`, { limit: '100', cursor: more.next });
-    setMore({ entries: [...more.entries, ...page.entries], next: page.nextCursor });
-  };
+  const path = `/v1/ledger/accounts/${encodeURIComponent(props.account)}`;
+  const list = usePagedList(
+    (cursor) => getJson<AccountEntries>(props.session, path, { limit: '100', cursor }).then((p) => ({ items: p.entries, next: p.nextCursor })),
+    [props.account],
+  );
+  const entries = list.items;
   return (
     <Page title={`Account ${props.account}`}>
-      <ErrorNote error={first.error} />
-      <Loading when={first.loading} />
-      {first.data && entries.length === 0 ? <p>No entries.</p> : null}
+      <ErrorNote error={list.error} />
+      <Loading when={list.loading} />
+      {list.loaded && entries.length === 0 ? <p>No entries.</p> : null}
       {entries.length > 0 ? (
         <table>
           <caption class="visually-hidden">Entries of {props.account} with the balance after each</caption>
@@ -49,7 +46,7 @@ export function AccountEntriesPage(props: { session: Session; account: string })
           </tbody>
         </table>
       ) : null}
-      {more.next ? <ActionButton label="More entries" run={loadMore} /> : null}
+      {list.loadMore ? <ActionButton label="More entries" run={list.loadMore} /> : null}
     </Page>
   );
 }

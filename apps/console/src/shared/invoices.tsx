@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { download, getJson, pathWithQuery } from '../api';
-import type { Invoice, InvoicePage } from '../api-types';
+import type { InvoicePage } from '../api-types';
+import { usePagedList } from '../paged-list';
 import type { Session } from '../session';
-import { ActionButton, ErrorNote, Loading, Money, Page, useLoad, When } from '../ui';
+import { ActionButton, ErrorNote, Loading, Money, Page, When } from '../ui';
 
 const kinds = [
   ['', 'All kinds'],
@@ -10,19 +11,15 @@ const kinds = [
   ['trainer_payout', 'Payout (trainer)'],
 ] as const;
 
-/** The invoices this caller may read (the api scopes them), newest first, with PDF and CSV downloads. */
+/** The invoices this caller may read (the api scopes them), in issue order, with PDF and CSV downloads. */
 export function InvoicesPage(props: { session: Session; title?: string }) {
   const [kind, setKind] = useState('');
   const filters = { kind: kind || undefined };
-  const first = useLoad(() => getJson<InvoicePage>(props.session, '/v1/invoices', { ...filters, limit: '50' }), [kind]);
-  const [more, setMore] = useState<{ invoices: Invoice[]; next: string | null }>({ invoices: [], next: null });
-  useEffect(() => setMore({ invoices: [], next: first.data?.next ?? null }), [first.data]);
-  const invoices = [...(first.data?.invoices ?? []), ...more.invoices];
-  const loadMore = async () => {
-    if (!more.next) return;
-    const page = await getJson<InvoicePage>(props.session, '/v1/invoices', { ...filters, limit: '50', after: more.next });
-    setMore({ invoices: [...more.invoices, ...page.invoices], next: page.next });
-  };
+  const list = usePagedList(
+    (after) => getJson<InvoicePage>(props.session, '/v1/invoices', { ...filters, limit: '50', after }).then((p) => ({ items: p.invoices, next: p.next })),
+    [kind],
+  );
+  const invoices = list.items;
   return (
     <Page
       title={props.title ?? 'Invoices'}
@@ -36,12 +33,12 @@ export function InvoicesPage(props: { session: Session; title?: string }) {
           ))}
         </select>
       </div>
-      <ErrorNote error={first.error} />
-      <Loading when={first.loading} />
-      {first.data && invoices.length === 0 ? <p>No invoices yet.</p> : null}
+      <ErrorNote error={list.error} />
+      <Loading when={list.loading} />
+      {list.loaded && invoices.length === 0 ? <p>No invoices yet.</p> : null}
       {invoices.length > 0 ? (
         <table>
-          <caption class="visually-hidden">Invoices, newest first</caption>
+          <caption class="visually-hidden">Invoices, in issue order</caption>
           <thead>
             <tr>
               <th scope="col">Number</th>
@@ -80,7 +77,7 @@ export function InvoicesPage(props: { session: Session; title?: string }) {
           </tbody>
         </table>
       ) : null}
-      {more.next ? <ActionButton label="More invoices" run={loadMore} /> : null}
+      {list.loadMore ? <ActionButton label="More invoices" run={list.loadMore} /> : null}
     </Page>
   );
 }

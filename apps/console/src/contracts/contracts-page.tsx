@@ -1,0 +1,119 @@
+import { useState } from 'preact/hooks';
+import { getJson, postJson } from '../api';
+import type { ContractPage, ContractView } from '../api-types';
+import { href, navigate } from '../router';
+import type { Session } from '../session';
+import { usePagedList } from '../paged-list';
+import { ActionButton, ErrorNote, Loading, Money, Page, When } from '../ui';
+import { StatusBadge } from './status-badge';
+
+/** The caller's contracts (a party: its own; staff: all), latest activity first; an employer hires from here. */
+export function ContractsPage(props: { session: Session; title: string }) {
+  const list = usePagedList(
+    (after) => getJson<ContractPage>(props.session, '/v1/contracts', { limit: '50', after }).then((p) => ({ items: p.contracts, next: p.next })),
+    [],
+  );
+  const contracts = list.items;
+  return (
+    <Page title={props.title}>
+      {props.session.role === 'employer' ? <HireForm session={props.session} /> : null}
+      <ErrorNote error={list.error} />
+      <Loading when={list.loading} />
+      {list.loaded && contracts.length === 0 ? <p>No contracts yet.</p> : null}
+      {contracts.length > 0 ? (
+        <table>
+          <caption class="visually-hidden">Contracts, latest activity first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Project</th>
+              <th scope="col">Employer → trainer</th>
+              <th scope="col">Milestones</th>
+              <th scope="col" class="num">Total</th>
+              <th scope="col">Contract</th>
+              <th scope="col">Last activity</th>
+            </tr>
+          </thead>
+          <tbody>
+            {contracts.map((c) => (
+              <tr key={c.contractId}>
+                <th scope="row">
+                  <a href={href(`/contracts/${c.contractId}`)}>{c.projectName}</a>
+                </th>
+                <td class="id">
+                  {c.employerId} → {c.trainerId}
+                </td>
+                <td>
+                  {c.milestones.map((m) => (
+                    <StatusBadge key={m.milestoneId} status={m.status} label={`${m.name}: ${m.status.replace('_', ' ')}`} />
+                  ))}
+                </td>
+                <td class="num">
+                  <Money amount={sumAmounts(c)} currency="USD" />
+                </td>
+                <td>{c.status}</td>
+                <td class="nowrap"><When at={c.updatedAt} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {list.loadMore ? <ActionButton label="More contracts" run={list.loadMore} /> : null}
+    </Page>
+  );
+}
+
+/** The sum of decimal strings in integer cents: exact, and never through a float. */
+function sumAmounts(contract: ContractView): string {
+  const cents = contract.milestones.reduce((total, m) => total + toCents(m.amount), 0n);
+  return fromCents(cents);
+}
+
+export function toCents(amount: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
+  if (!match) throw new RangeError(`not a money amount: ${amount}`);
+  const cents = BigInt(match[2]!) * 100n + BigInt((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -cents : cents;
+}
+
+export function fromCents(cents: bigint): string {
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
+function HireForm(props: { session: Session }) {
+  const [form, setForm] = useState({ projectName: '', trainerId: '', name: '', amount: '', dueDate: '' });
+  const set = (field: keyof typeof form) => (e: { currentTarget: HTMLInputElement }) => setForm({ ...form, [field]: e.currentTarget.value });
+  const hire = async () => {
+    const hired = await postJson<{ contractId: string }>(
+      props.session,
+      '/v1/contracts',
+      {
+        projectName: form.projectName,
+        trainerId: form.trainerId,
+        firstMilestone: { name: form.name, amount: form.amount, ...(form.dueDate ? { dueDate: form.dueDate } : {}) },
+      },
+      crypto.randomUUID(),
+    );
+    navigate(`/contracts/${hired.contractId}`);
+  };
+  return (
+    <details class="panel">
+      <summary>Hire a trainer</summary>
+      <form class="grid" onSubmit={(e) => e.preventDefault()}>
+        <label for="hire-project">Project</label>
+        <input id="hire-project" value={form.projectName} onInput={set('projectName')} />
+        <label for="hire-trainer">Trainer id</label>
+        <input id="hire-trainer" value={form.trainerId} onInput={set('trainerId')} />
+        <label for="hire-milestone">First milestone</label>
+        <input id="hire-milestone" value={form.name} onInput={set('name')} />
+        <label for="hire-amount">Amount (USD)</label>
+        <input id="hire-amount" inputMode="decimal" value={form.amount} placeholder="150.00" onInput={set('amount')} />
+        <label for="hire-due">Due date</label>
+        <input id="hire-due" type="date" value={form.dueDate} onInput={set('dueDate')} />
+        <span />
+        <ActionButton label="Hire" kind="primary" run={hire} />
+      </form>
+    </details>
+  );
+}
