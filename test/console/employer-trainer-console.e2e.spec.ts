@@ -90,6 +90,20 @@ describeInBrowser('console: an employer and a trainer in a browser', () => {
     }
     await screenshot(employerPage, 'employer-contracts');
     await employerPage.close();
+
+    // The trainer's notifications of this lifecycle, as the api lists them; marked read from the page.
+    await trainerPage.getByRole('link', { name: 'Notifications' }).click();
+    const listed = await app.api.request('GET', '/v1/notifications', { as: trainer });
+    const titles = (listed.body.notifications as { title: string }[]).map((n) => n.title);
+    expect(titles.length).toBeGreaterThanOrEqual(2);
+    await trainerPage.getByRole('heading', { name: titles[0] }).waitFor();
+    expect((await trainerPage.locator('ul.notifications h2').allInnerTexts()).map((t) => t.replace(/^Unread:\s*/, ''))).toEqual(titles);
+    expect(await seriousAccessibilityViolations(trainerPage)).toEqual([]);
+    await screenshot(trainerPage, 'trainer-notifications');
+    await trainerPage.getByRole('button', { name: /^Mark all \d+ read$/ }).click();
+    await trainerPage.locator('ul.notifications li.unread').first().waitFor({ state: 'detached' });
+    const after = await app.api.request('GET', '/v1/notifications', { as: trainer });
+    expect((after.body.notifications as { readAt: string | null }[]).every((n) => n.readAt !== null)).toBe(true);
     await trainerPage.close();
   });
 });

@@ -2,7 +2,8 @@ import type { Actor } from '@escrow/domain';
 import { developmentAuthSecret } from '@escrow/runtime';
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { withApp, type AppFixture } from './app';
+import type { SqlDb } from '@escrow/sql';
+import { withApp, type AppFixture, type StartAppOptions } from './app';
 import { buildConsoleForTests, launchBrowser } from './browser';
 import { pgliteTarget, postgresTarget } from './databases';
 
@@ -20,11 +21,12 @@ export interface ConsoleFixture {
  * test that caused it. The console is one bundle over the api: its suites run on one store
  * (PostgreSQL when configured); the api's own suites cover both.
  */
-export function withConsole(): ConsoleFixture {
+export function withConsole(options: (db: SqlDb) => StartAppOptions | Promise<StartAppOptions> = () => ({})): ConsoleFixture {
   let consoleDir = '';
-  const app = withApp(postgresTarget ?? pgliteTarget, () => {
+  const app = withApp(postgresTarget ?? pgliteTarget, async (db) => {
+    const own = await options(db);
     consoleDir = buildConsoleForTests();
-    return { consoleDir, env: { AUTH_SECRET: developmentAuthSecret } };
+    return { ...own, consoleDir, env: { ...own.env, AUTH_SECRET: developmentAuthSecret } };
   });
   let browser: Browser | null = null;
   const pageErrors: string[] = [];

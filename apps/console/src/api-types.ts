@@ -111,3 +111,117 @@ export interface FeedEvent {
   readonly position: string;
   readonly data: Record<string, unknown>;
 }
+
+export interface DisputeEntry {
+  readonly disputeKey: string;
+  readonly contractId: string;
+  readonly milestoneId: string;
+  readonly employerId: string;
+  readonly trainerId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly reason: string;
+  readonly openedBy: string;
+  readonly openedAt: string;
+  readonly chargeback: boolean;
+  readonly status: string;
+  readonly outcome: string | null;
+  readonly resolvedAt: string | null;
+  readonly notes: number;
+  readonly ageSeconds: number;
+}
+
+export interface DisputeQueue {
+  readonly asOf: string;
+  readonly disputes: readonly DisputeEntry[];
+}
+
+export interface ReplayStep {
+  readonly position: string;
+  readonly revision: number;
+  readonly occurredAt: string;
+  readonly type: string;
+  readonly actor: { readonly role: string; readonly id: string } | null;
+  readonly data: Record<string, unknown>;
+  readonly contract: ContractView | null;
+  readonly changes: readonly { readonly milestoneId: string | null; readonly field: string; readonly before: unknown; readonly after: unknown }[];
+  readonly posting: { readonly transactionId: string; readonly entries: readonly { readonly account: string; readonly debit: string; readonly credit: string }[] } | null;
+}
+
+export interface ContractReplay {
+  readonly contractId: string;
+  readonly steps: readonly ReplayStep[];
+}
+
+/** Stuck items are listed as the api stores them; these fields are the ones the console shows. */
+export interface StuckItem {
+  readonly id: string;
+  readonly kind?: string;
+  readonly type?: string;
+  readonly status?: string;
+  readonly contractId?: string;
+  readonly milestoneId?: string;
+  readonly attempts?: number;
+  readonly lastError?: string | null;
+  readonly error?: string | null;
+}
+
+export interface StuckList {
+  readonly effects: readonly StuckItem[];
+  readonly retrying: readonly StuckItem[];
+  readonly refusedOutcomes: readonly StuckItem[];
+  readonly webhooks: readonly StuckItem[];
+  readonly autoReleaseSteps: readonly StuckItem[];
+}
+
+export interface MovementCounts {
+  readonly charges: number;
+  readonly transfers: number;
+  readonly refunds: number;
+}
+
+/** A difference between the log and the provider; amounts in integer cents, as the api publishes them here. */
+export interface Mismatch {
+  readonly kind: string;
+  readonly object: string;
+  readonly id: string;
+  readonly contractId: string;
+  readonly milestoneId: string | null;
+  readonly ledger: { readonly amountCents: number; readonly amountRefundedCents?: number } | null;
+  readonly provider: { readonly amountCents: number; readonly status: string; readonly amountRefundedCents?: number; readonly amountReversedCents?: number } | null;
+  readonly detail: string;
+}
+
+export interface ReconciliationReport {
+  readonly period: { readonly from: string; readonly to: string };
+  readonly checked: MovementCounts;
+  readonly notOurs: MovementCounts;
+  readonly mismatches: readonly Mismatch[];
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly algorithm: string;
+  readonly checked: number;
+  readonly lastPosition: string | null;
+  readonly brokenLink: Record<string, unknown> | null;
+  readonly anchor: Record<string, unknown> | null;
+}
+
+export interface AnchorReport {
+  readonly algorithm: string;
+  readonly position: string | null;
+  readonly hash: string;
+  readonly streams: number;
+  readonly anchor: string | null;
+}
+
+export interface Notification {
+  readonly id: string;
+  readonly type: string;
+  readonly title: string;
+  readonly message: string;
+  readonly contractId: string | null;
+  readonly createdAt: string;
+  readonly readAt: string | null;
+}

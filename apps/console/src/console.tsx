@@ -9,6 +9,12 @@ import { PaymentMethodPage } from './billing/payment-method';
 import { PayoutAccountPage } from './billing/payout-account';
 import { ContractPage } from './contracts/contract-page';
 import { ContractsPage } from './contracts/contracts-page';
+import { DisputesPage } from './support/disputes';
+import { AuditPage } from './finance/audit';
+import { ReconciliationPage } from './finance/reconciliation';
+import { NotificationsPage } from './shared/notifications';
+import { ReplayPage } from './support/replay';
+import { StuckPaymentsPage } from './support/stuck-payments';
 import { SignIn } from './sign-in/sign-in';
 
 interface NavItem {
@@ -20,9 +26,14 @@ interface NavItem {
 const navigation: Record<Role, readonly NavItem[]> = {
   finance: [
     { route: '/ledger/trial-balance', label: 'Trial balance' },
+    { route: '/ledger/reconciliation', label: 'Reconciliation' },
+    { route: '/audit', label: 'Audit' },
+    { route: '/contracts', label: 'Contracts' },
     { route: '/invoices', label: 'Invoices' },
   ],
   support: [
+    { route: '/disputes', label: 'Disputes' },
+    { route: '/stuck-payments', label: 'Stuck payments' },
     { route: '/contracts', label: 'Contracts' },
     { route: '/ledger/trial-balance', label: 'Trial balance' },
     { route: '/invoices', label: 'Invoices' },
@@ -31,11 +42,13 @@ const navigation: Record<Role, readonly NavItem[]> = {
     { route: '/contracts', label: 'Contracts' },
     { route: '/invoices', label: 'Reports' },
     { route: '/billing', label: 'Billing' },
+    { route: '/notifications', label: 'Notifications' },
   ],
   trainer: [
     { route: '/contracts', label: 'Milestones' },
     { route: '/payouts', label: 'Payouts' },
     { route: '/invoices', label: 'Payout invoices' },
+    { route: '/notifications', label: 'Notifications' },
   ],
   service: [],
 };
@@ -100,12 +113,24 @@ function SignedIn(props: { session: Session; onSignOut: () => void }) {
 function page(route: string, session: Session) {
   const account = /^\/ledger\/accounts\/(.+)$/.exec(route);
   if (account?.[1]) return <AccountEntriesPage session={session} account={account[1]} />;
-  const contract = /^\/contracts\/(.+)$/.exec(route);
+  const replay = /^\/contracts\/([^/]+)\/replay$/.exec(route);
+  if (replay?.[1]) return <ReplayPage key={replay[1]} session={session} contractId={replay[1]} />;
+  const contract = /^\/contracts\/([^/]+)$/.exec(route);
   if (contract?.[1]) return <ContractPage key={contract[1]} session={session} contractId={contract[1]} />;
   const label = (r: string) => navigation[session.role].find((i) => i.route === r)?.label;
   switch (route) {
     case '/contracts':
       return <ContractsPage session={session} title={label('/contracts') ?? 'Contracts'} />;
+    case '/ledger/reconciliation':
+      return <ReconciliationPage session={session} />;
+    case '/audit':
+      return <AuditPage session={session} />;
+    case '/notifications':
+      return <NotificationsPage session={session} />;
+    case '/disputes':
+      return <DisputesPage session={session} />;
+    case '/stuck-payments':
+      return <StuckPaymentsPage session={session} />;
     case '/billing':
       return <PaymentMethodPage session={session} />;
     case '/payouts':

@@ -1,10 +1,12 @@
 import { useRef, useState } from 'preact/hooks';
-import { getJson, postJson } from '../api';
+import { download, getJson, postJson } from '../api';
 import type { ContractView, FeedEvent, Milestone } from '../api-types';
 import { useContractFeed, type LiveState } from '../live';
 import type { Session } from '../session';
 import { ActionButton, ErrorNote, Loading, Money, Page, useLoad, When } from '../ui';
 import { StatusBadge } from './status-badge';
+import { href } from '../router';
+import { ResolveDispute } from '../support/resolve-dispute';
 
 const liveLabel: Record<LiveState, string> = {
   connecting: 'Connecting to live updates…',
@@ -51,7 +53,16 @@ export function ContractPage(props: { session: Session; contractId: string }) {
           <p class={`live ${live}`} role="status" aria-live="polite">
             {liveLabel[live]}
           </p>
+          {session.role === 'support' || session.role === 'finance' ? <StaffLinks session={session} contractId={view.contractId} /> : null}
           <MilestonesTable session={session} view={view} act={act} />
+          {session.role === 'support'
+            ? view.milestones
+                .filter((m) => m.status === 'disputed' && m.resolution === null)
+                .map((m) => {
+                  const path = `/milestones/${encodeURIComponent(m.milestoneId)}`;
+                  return <ResolveDispute key={m.milestoneId} milestone={m} resolve={(body) => act(`${path}/resolve`, body)} addNote={(body) => act(`${path}/notes`, body)} />;
+                })
+            : null}
           {session.role === 'employer' && view.status === 'active' ? (
             <div class="panel-row">
               <AddMilestone act={act} />
@@ -69,6 +80,21 @@ export function ContractPage(props: { session: Session; contractId: string }) {
 }
 
 type Act = (path: string, body?: unknown) => () => Promise<void>;
+
+/** Staff's ways into the contract's history: the replay, its escrow account, and (support) the case file. */
+function StaffLinks(props: { session: Session; contractId: string }) {
+  const { session, contractId } = props;
+  const file = (extension: 'json' | 'pdf') => () =>
+    download(session, `/v1/contracts/${encodeURIComponent(contractId)}/case-file${extension === 'pdf' ? '.pdf' : ''}`, `case-file-${contractId}.${extension}`);
+  return (
+    <p class="actions">
+      <a href={href(`/contracts/${contractId}/replay`)}>Replay</a>
+      <a href={href(`/ledger/accounts/escrow:contract:${contractId}`)}>Escrow account</a>
+      {session.role === 'support' ? <ActionButton label="Case file (JSON)" run={file('json')} /> : null}
+      {session.role === 'support' ? <ActionButton label="Case file (PDF)" run={file('pdf')} /> : null}
+    </p>
+  );
+}
 
 function MilestonesTable(props: { session: Session; view: ContractView; act: Act }) {
   return (

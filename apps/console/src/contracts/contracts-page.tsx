@@ -5,6 +5,7 @@ import { href, navigate } from '../router';
 import type { Session } from '../session';
 import { usePagedList } from '../paged-list';
 import { ActionButton, ErrorNote, Loading, Money, Page, When } from '../ui';
+import { fromCents, toCents } from '../money';
 import { StatusBadge } from './status-badge';
 
 /** The caller's contracts (a party: its own; staff: all), latest activity first; an employer hires from here. */
@@ -66,19 +67,6 @@ export function ContractsPage(props: { session: Session; title: string }) {
 function sumAmounts(contract: ContractView): string {
   const cents = contract.milestones.reduce((total, m) => total + toCents(m.amount), 0n);
   return fromCents(cents);
-}
-
-export function toCents(amount: string): bigint {
-  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!match) throw new RangeError(`not a money amount: ${amount}`);
-  const cents = BigInt(match[2]!) * 100n + BigInt((match[3] ?? '').padEnd(2, '0'));
-  return match[1] ? -cents : cents;
-}
-
-export function fromCents(cents: bigint): string {
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
 function HireForm(props: { session: Session }) {
