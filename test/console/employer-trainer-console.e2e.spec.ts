@@ -2,6 +2,7 @@ import type { Actor } from '@escrow/domain';
 import type { Page } from 'playwright-core';
 import { describeInBrowser, screenshot, seriousAccessibilityViolations } from '../support/browser';
 import { withConsole } from '../support/console';
+import { eventually } from '../support/app';
 
 const employer: Actor = { role: 'employer', id: 'emp_console' };
 const trainer: Actor = { role: 'trainer', id: 'tr_console' };
@@ -11,6 +12,30 @@ const statusOf = (page: Page, milestone: string) => page.getByRole('row', { name
 
 describeInBrowser('console: an employer and a trainer in a browser', () => {
   const { app, signInAs } = withConsole();
+
+  it('pages through a long contract list with the api’s cursor', async () => {
+    const busy: Actor = { role: 'employer', id: 'emp_console_busy' };
+    const hired: string[] = [];
+    for (let i = 0; i < 53; i++) {
+      const answer = await app.api.request('POST', '/v1/contracts', {
+        as: busy,
+        body: { projectName: `Batch project ${i}`, trainerId: trainer.id, firstMilestone: { name: 'M', amount: '1.00' } },
+      });
+      expect(answer.status).toBe(201);
+      hired.push(answer.body.contractId);
+    }
+    await app.api.request('GET', `/v1/contracts/${hired.at(-1)}`, { as: busy });
+    const page = await signInAs(busy);
+    const rows = page.locator('tbody tr');
+    await page.getByRole('button', { name: 'More contracts' }).waitFor();
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'More contracts' }).click();
+    await eventually(async () => ((await rows.count()) === 53 ? true : undefined), 'the second page appended');
+    await expect(page.getByRole('button', { name: 'More contracts' }).count()).resolves.toBe(0);
+    const shown = await rows.locator('th a').allInnerTexts();
+    expect([...shown].sort()).toEqual(hired.map((_, i) => `Batch project ${i}`).sort());
+    await page.close();
+  });
 
   it('sets up billing and payouts from the settings pages', async () => {
     const employerPage = await signInAs(employer);

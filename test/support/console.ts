@@ -44,6 +44,8 @@ export function withConsole(options: (db: SqlDb) => StartAppOptions | Promise<St
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // A renderer that dies surfaces later as "page closed": say so where it happened.
+    page.on('crash', () => pageErrors.push(`the page crashed (renderer gone) at ${page.url()}`));
     page.on('close', () => void context.close());
     await page.goto(`${app.api.baseUrl}/console`);
     return page;
