@@ -53,8 +53,9 @@ export class EventsController {
 
   private async requireOwnContract(contractId: string | undefined, actor: Actor): Promise<void> {
     if (contractId === undefined) throw new BadRequestException(`contractId: required for ${actor.role === 'employer' ? 'an employer' : 'a trainer'} (a party follows its own contracts, one at a time)`);
-    const events = await this.store.readStream(contractStream(contractId));
-    requireContractReader(partiesFromStream(contractId, events), actor, 'only the contract parties, support, finance and services can follow this contract');
+    // The parties are in the stream's first event: one row, not the contract's whole history, per connection.
+    const first = await this.store.readStream(contractStream(contractId), { toRevision: 0 });
+    requireContractReader(partiesFromStream(contractId, first), actor, 'only the contract parties, support, finance and services can follow this contract');
   }
 
   /** The feed's and the NATS subjects' contract: every event type and version, as AsyncAPI 3. */

@@ -4,6 +4,7 @@ import type { ContractView, FeedEvent, Milestone } from '../api-types';
 import { useContractFeed, type LiveState } from '../live';
 import type { Session } from '../session';
 import { ActionButton, ErrorNote, Loading, Money, Page, useLoad, When } from '../ui';
+import { milestoneBody, useMilestoneFields } from './milestone-fields';
 import { StatusBadge } from './status-badge';
 import { href } from '../router';
 import { ResolveDispute } from '../support/resolve-dispute';
@@ -167,23 +168,14 @@ function MilestoneActions(props: { session: Session; milestone: Milestone; act: 
 }
 
 function AddMilestone(props: { act: Act }) {
-  const [form, setForm] = useState({ name: '', amount: '', dueDate: '' });
-  const set = (field: keyof typeof form) => (e: { currentTarget: HTMLInputElement }) => setForm({ ...form, [field]: e.currentTarget.value });
+  const milestone = useMilestoneFields('milestone', 'Name');
   return (
     <form class="grid" onSubmit={(e) => e.preventDefault()} aria-labelledby="add-milestone-title">
       <h2 id="add-milestone-title">Add a milestone</h2>
       <span />
-      <label for="milestone-name">Name</label>
-      <input id="milestone-name" value={form.name} onInput={set('name')} />
-      <label for="milestone-amount">Amount (USD)</label>
-      <input id="milestone-amount" inputMode="decimal" value={form.amount} placeholder="150.00" onInput={set('amount')} />
-      <label for="milestone-due">Due date</label>
-      <input id="milestone-due" type="date" value={form.dueDate} onInput={set('dueDate')} />
+      {milestone.fields}
       <span />
-      <ActionButton
-        label="Add milestone"
-        run={props.act('/milestones', { name: form.name, amount: form.amount, ...(form.dueDate ? { dueDate: form.dueDate } : {}) })}
-      />
+      <ActionButton label="Add milestone" run={props.act('/milestones', milestoneBody(milestone.draft))} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import type { Session } from '../session';
 import { usePagedList } from '../paged-list';
 import { ActionButton, ErrorNote, Loading, Money, Page, When } from '../ui';
 import { fromCents, toCents } from '../money';
+import { milestoneBody, useMilestoneFields } from './milestone-fields';
 import { StatusBadge } from './status-badge';
 
 /** The caller's contracts (a party: its own; staff: all), latest activity first; an employer hires from here. */
@@ -70,19 +71,12 @@ function sumAmounts(contract: ContractView): string {
 }
 
 function HireForm(props: { session: Session }) {
-  const [form, setForm] = useState({ projectName: '', trainerId: '', name: '', amount: '', dueDate: '' });
-  const set = (field: keyof typeof form) => (e: { currentTarget: HTMLInputElement }) => setForm({ ...form, [field]: e.currentTarget.value });
+  const [projectName, setProjectName] = useState('');
+  const [trainerId, setTrainerId] = useState('');
+  const milestone = useMilestoneFields('hire-milestone', 'First milestone');
   const hire = async () => {
-    const hired = await postJson<{ contractId: string }>(
-      props.session,
-      '/v1/contracts',
-      {
-        projectName: form.projectName,
-        trainerId: form.trainerId,
-        firstMilestone: { name: form.name, amount: form.amount, ...(form.dueDate ? { dueDate: form.dueDate } : {}) },
-      },
-      crypto.randomUUID(),
-    );
+    const body = { projectName, trainerId, firstMilestone: milestoneBody(milestone.draft) };
+    const hired = await postJson<{ contractId: string }>(props.session, '/v1/contracts', body, crypto.randomUUID());
     navigate(`/contracts/${hired.contractId}`);
   };
   return (
@@ -90,15 +84,10 @@ function HireForm(props: { session: Session }) {
       <summary>Hire a trainer</summary>
       <form class="grid" onSubmit={(e) => e.preventDefault()}>
         <label for="hire-project">Project</label>
-        <input id="hire-project" value={form.projectName} onInput={set('projectName')} />
+        <input id="hire-project" value={projectName} onInput={(e) => setProjectName(e.currentTarget.value)} />
         <label for="hire-trainer">Trainer id</label>
-        <input id="hire-trainer" value={form.trainerId} onInput={set('trainerId')} />
-        <label for="hire-milestone">First milestone</label>
-        <input id="hire-milestone" value={form.name} onInput={set('name')} />
-        <label for="hire-amount">Amount (USD)</label>
-        <input id="hire-amount" inputMode="decimal" value={form.amount} placeholder="150.00" onInput={set('amount')} />
-        <label for="hire-due">Due date</label>
-        <input id="hire-due" type="date" value={form.dueDate} onInput={set('dueDate')} />
+        <input id="hire-trainer" value={trainerId} onInput={(e) => setTrainerId(e.currentTarget.value)} />
+        {milestone.fields}
         <span />
         <ActionButton label="Hire" kind="primary" run={hire} />
       </form>
