@@ -1,8 +1,9 @@
-import { developmentAuthSecret } from '@escrow/runtime';
+import { developmentAuthSecret, loadConfig } from '@escrow/runtime';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devSignInEnabled } from '../../apps/api/src/console/dev-sign-in';
+import { consoleSettings, contentSecurityPolicy } from '../../apps/api/src/console/serve-console';
 import { startApp, type RunningApp } from '../support/app';
 import { pgliteTarget, withDatabase } from '../support/databases';
 
@@ -37,13 +38,15 @@ describe('console: served files and the development sign-in', () => {
     expect(policy).toContain("default-src 'self'");
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("frame-src 'none'");
+    expect(policy).not.toContain('stripe');
     expect((await fetch(`${app.baseUrl}/console/console.js`)).headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${app.baseUrl}/console/missing.js`)).status).toBe(404);
   });
 
   it('offers no "sign in as" with a real AUTH_SECRET: settings say so and the route answers 404', async () => {
     const app = await start({ consoleDir: dir });
-    expect(await (await fetch(`${app.baseUrl}/console/settings.json`)).json()).toEqual({ devSignIn: false });
+    expect(await (await fetch(`${app.baseUrl}/console/settings.json`)).json()).toEqual({ devSignIn: false, payments: 'simulated', stripe: null });
     const minted = await app.request('POST', '/v1/dev/tokens', { body: { role: 'finance', id: 'fin_1' } });
     expect(minted.status).toBe(404);
     expect(minted.body.message).toMatch(/npm run -s token/);
@@ -51,7 +54,7 @@ describe('console: served files and the development sign-in', () => {
 
   it('mints a working token with the development secret, and names the field it refuses', async () => {
     const app = await start({ consoleDir: dir, env: { AUTH_SECRET: developmentAuthSecret } });
-    expect(await (await fetch(`${app.baseUrl}/console/settings.json`)).json()).toEqual({ devSignIn: true });
+    expect(await (await fetch(`${app.baseUrl}/console/settings.json`)).json()).toEqual({ devSignIn: true, payments: 'simulated', stripe: null });
     const minted = await app.request('POST', '/v1/dev/tokens', { body: { role: 'finance', id: 'fin_dev' } });
     expect(minted.status).toBe(200);
     const trial = await fetch(`${app.baseUrl}/v1/ledger/trial-balance`, { headers: { authorization: `Bearer ${minted.body.token}` } });
@@ -65,6 +68,19 @@ describe('console: served files and the development sign-in', () => {
     const extra = await app.request('POST', '/v1/dev/tokens', { body: { role: 'finance', id: 'fin_dev', lifetime: 99999999 } });
     expect(extra.status).toBe(400);
     expect(extra.body.message).toMatch(/lifetime/);
+  });
+
+  it("admits Stripe's origins only when the console collects cards with Stripe Elements", () => {
+    const stripe = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_csp', STRIPE_WEBHOOK_SECRET: 'whsec_csp', STRIPE_PUBLISHABLE_KEY: 'pk_test_csp' });
+    const policy = contentSecurityPolicy(stripe.payments);
+    expect(policy).toContain("script-src 'self' https://js.stripe.com;");
+    expect(policy).toContain('frame-src https://js.stripe.com https://hooks.stripe.com;');
+    expect(policy).toContain("connect-src 'self' https://api.stripe.com;");
+    expect(consoleSettings(stripe)).toMatchObject({ payments: 'stripe', stripe: { publishableKey: 'pk_test_csp', jsUrl: 'https://js.stripe.com/v3/' } });
+    // Stripe without a publishable key: no card form, so nothing of Stripe's is admitted.
+    const keyOnly = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_csp', STRIPE_WEBHOOK_SECRET: 'whsec_csp' });
+    expect(contentSecurityPolicy(keyOnly.payments)).toBe(contentSecurityPolicy(loadConfig({}).payments));
+    expect(consoleSettings(keyOnly)).toMatchObject({ payments: 'stripe', stripe: null });
   });
 
   it('never in production, whatever the secret', () => {

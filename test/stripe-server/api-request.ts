@@ -36,6 +36,13 @@ export interface ApiDependencies {
   acceptsApiKey(key: string): boolean;
 }
 
+/**
+ * Who is calling: the server with its secret key, or a browser (Stripe.js) with a publishable key,
+ * which may only touch an intent it holds the client secret of. Stripe.js sends that secret as a
+ * `client_secret` parameter the server SDK never sends: it is taken apart here, not in the table.
+ */
+export type Caller = { kind: 'secret' } | { kind: 'publishable'; clientSecret: string | null };
+
 function errorAnswer(status: number, error: JsonObject, headers: Record<string, string> = {}): ApiAnswer {
   return { status, body: JSON.stringify({ error }, null, 2), headers, claimedKey: null };
 }
@@ -44,14 +51,26 @@ function maskedKey(key: string): string {
   return key.length <= 8 ? key : `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
 }
 
-function authError(authorization: string | null, deps: ApiDependencies): ApiAnswer | null {
+function callerOf(authorization: string | null, deps: ApiDependencies): { kind: 'secret' | 'publishable' } | ApiAnswer {
   const key = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : null;
   if (key === null || key === '') {
     return errorAnswer(401, { type: 'invalid_request_error',
       message: 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').' });
   }
-  if (deps.acceptsApiKey(key)) return null;
+  if (deps.acceptsApiKey(key)) return { kind: 'secret' };
+  if (key.startsWith('pk_test_')) return { kind: 'publishable' };
   return errorAnswer(401, { type: 'invalid_request_error', message: `Invalid API Key provided: ${maskedKey(key)}` });
+}
+
+/** A publishable key reaches only the routes Stripe.js uses; its client secret leaves the parameters. */
+function browserCaller(matched: Matched, params: FormObject): Caller | ApiAnswer {
+  if (matched.route.publishable !== true) {
+    return errorAnswer(401, { type: 'invalid_request_error',
+      message: 'This API call cannot be made with a publishable API key. Please use a secret API key.' });
+  }
+  const clientSecret = params['client_secret'];
+  delete params['client_secret'];
+  return { kind: 'publishable', clientSecret: typeof clientSecret === 'string' ? clientSecret : null };
 }
 
 function idempotencyError(request: ApiRequest, params: FormObject, deps: ApiDependencies): ApiAnswer | null {
@@ -79,10 +98,10 @@ function idempotencyError(request: ApiRequest, params: FormObject, deps: ApiDepe
 
 type Matched = NonNullable<ReturnType<typeof matchRoute>>;
 
-function run(request: ApiRequest, matched: Matched, params: Params, deps: ApiDependencies): { status: number; body: JsonObject } {
+function run(request: ApiRequest, matched: Matched, params: Params, caller: Caller, deps: ApiDependencies): { status: number; body: JsonObject } {
   deps.state.currentRequest = { id: request.requestId, idempotency_key: request.idempotencyKey };
   try {
-    return matched.route.handle({ state: deps.state, params, pathParams: matched.pathParams, settings: deps.settings });
+    return matched.route.handle({ state: deps.state, params, pathParams: matched.pathParams, settings: deps.settings, caller });
   } finally {
     deps.state.currentRequest = null;
   }
@@ -109,9 +128,12 @@ function refusedBeforeRunning(request: ApiRequest, params: FormObject, deps: Api
 
 /** Auth, version, parameter checks, idempotency, routing and expansion of one Stripe API request. */
 export function answerApiRequest(request: ApiRequest, deps: ApiDependencies): ApiAnswer {
-  const rejected = authError(request.authorization, deps);
-  if (rejected !== null) return rejected;
+  const key = callerOf(request.authorization, deps);
+  if ('status' in key) return key;
   const params = { ...parseForm(request.query), ...(request.method === 'POST' ? parseForm(request.rawBody) : {}) };
+  const route = matchRoute(deps.routes, request.method, request.path);
+  const caller = key.kind === 'publishable' && route !== null ? browserCaller(route, params) : { kind: 'secret' as const };
+  if ('status' in caller) return caller;
   const matched = refusedBeforeRunning(request, params, deps);
   if ('status' in matched) return matched;
   const idempotent = idempotencyError(request, params, deps);
@@ -119,7 +141,7 @@ export function answerApiRequest(request: ApiRequest, deps: ApiDependencies): Ap
   const claimedKey = request.idempotencyKey;
   try {
     const wrapped = new Params(params, routeParamTable(matched.route));
-    const result = run(request, matched, wrapped, deps);
+    const result = run(request, matched, wrapped, caller, deps);
     const body = result.status === 200 ? expand(deps.state, result.body, wrapped.stringArray('expand')) : result.body;
     const payload = result.status === 200 ? body : { error: body };
     return { status: result.status, body: JSON.stringify(payload, null, 2), headers: {}, claimedKey };

@@ -17,6 +17,7 @@ const sdkRequestTypes: Record<RouteName, [file: string, name: string]> = {
   'POST /v1/payment_methods/:id/attach': ['PaymentMethods', 'PaymentMethodAttachParams'],
   'POST /v1/setup_intents': ['SetupIntents', 'SetupIntentCreateParams'],
   'GET /v1/setup_intents/:id': ['SetupIntents', 'SetupIntentRetrieveParams'],
+  'POST /v1/setup_intents/:id/confirm': ['SetupIntents', 'SetupIntentConfirmParams'],
   'POST /v1/subscriptions': ['Subscriptions', 'SubscriptionCreateParams'],
   'GET /v1/subscriptions/:id': ['Subscriptions', 'SubscriptionRetrieveParams'],
   'DELETE /v1/subscriptions/:id': ['Subscriptions', 'SubscriptionCancelParams'],

@@ -1,3 +1,4 @@
+import type { Caller } from './api-request';
 import type { Params } from './form';
 import { routeParams, type RouteName } from './route-params';
 import type { StripeState } from './state';
@@ -17,6 +18,7 @@ export interface RouteContext {
   /** The `:name` segments of the route, in order, e.g. the id in `GET /v1/charges/:id`. */
   pathParams: string[];
   settings: ServerSettings;
+  caller: Caller;
 }
 
 export interface RouteResult {
@@ -27,6 +29,8 @@ export interface RouteResult {
 export interface Route {
   /** Method and path template, e.g. `GET /v1/charges/:id`; also its key in the parameter table. */
   route: RouteName;
+  /** Open to a publishable key (Stripe.js in a browser); every other route needs the secret key. */
+  publishable?: true;
   handle(context: RouteContext): RouteResult;
 }
 

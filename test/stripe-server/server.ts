@@ -6,6 +6,7 @@ import { knownApiVersions } from './api-versions';
 import { answerControl, type ControlTarget } from './control-routes';
 import { Controls } from './controls';
 import { FaultInjector, type ChosenFault } from './faults';
+import { answerBrowser } from './browser/browser-routes';
 import { header, readBody, sendJson } from './http-io';
 import { IdempotencyKeys } from './idempotency';
 import { newId } from './ids';
@@ -88,6 +89,14 @@ class RunningServer implements ControlTarget {
     const askedVersion = header(request, 'stripe-version');
     const answeredVersion = askedVersion !== null && knownApiVersions.has(askedVersion) ? askedVersion : defaultApiVersion;
     const baseHeaders: Record<string, string> = { 'Request-Id': requestId, 'Stripe-Version': answeredVersion };
+    const browser = answerBrowser(method, url.pathname, this.url);
+    if (browser !== null) {
+      response.writeHead(browser.status, browser.headers);
+      response.end(browser.body);
+      return;
+    }
+    // Stripe's API answers browsers (Stripe.js) from any origin.
+    if (header(request, 'origin') !== null) baseHeaders['Access-Control-Allow-Origin'] = '*';
     if (url.pathname.startsWith('/_test/')) {
       const answer = await answerControl(this, method, url.pathname, rawBody);
       if (answer.redirect !== undefined) baseHeaders['Location'] = answer.redirect;

@@ -5,7 +5,7 @@ import { TrialBalancePage } from './finance/trial-balance';
 import { href, navigate, useRoute } from './router';
 import { keepSession, restoreSession, type Role, type Session } from './session';
 import { InvoicesPage } from './shared/invoices';
-import { PaymentMethodPage } from './billing/payment-method';
+import { isStripeReturn, PaymentMethodPage } from './billing/payment-method';
 import { PayoutAccountPage } from './billing/payout-account';
 import { ContractPage } from './contracts/contract-page';
 import { ContractsPage } from './contracts/contracts-page';
@@ -111,6 +111,8 @@ function SignedIn(props: { session: Session; onSignOut: () => void }) {
 }
 
 function page(route: string, session: Session) {
+  // Back from Stripe after a redirect: the address names the SetupIntent, whatever the hash says.
+  if (session.role === 'employer' && isStripeReturn()) return <PaymentMethodPage session={session} />;
   const account = /^\/ledger\/accounts\/(.+)$/.exec(route);
   if (account?.[1]) return <AccountEntriesPage session={session} account={account[1]} />;
   const replay = /^\/contracts\/([^/]+)\/replay$/.exec(route);

@@ -104,7 +104,18 @@ export type PaymentsConfig =
       readonly connectReturnUrl: string;
       readonly connectRefreshUrl: string;
       readonly requestTimeoutMs: number;
+      /** For the console's card form (Stripe Elements); null = the console cannot add cards. */
+      readonly browser: StripeBrowserConfig | null;
     };
+
+/** What the browser needs to collect a card with Stripe Elements: all of it public. */
+export interface StripeBrowserConfig {
+  readonly publishableKey: string;
+  /** Stripe.js, loaded from Stripe (never bundled); another URL only for a Stripe-compatible test server. */
+  readonly jsUrl: URL;
+}
+
+export const stripeJsDefaultUrl = 'https://js.stripe.com/v3/';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -277,7 +288,9 @@ function natsUrl(raw: string): string {
 function paymentsConfig(env: NodeJS.ProcessEnv, port: number): PaymentsConfig {
   const secretKey = env.STRIPE_SECRET_KEY;
   if (!secretKey) {
-    if (env.STRIPE_WEBHOOK_SECRET || env.STRIPE_API_BASE) throw new ConfigError('STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE need STRIPE_SECRET_KEY');
+    if (env.STRIPE_WEBHOOK_SECRET || env.STRIPE_API_BASE || env.STRIPE_PUBLISHABLE_KEY) {
+      throw new ConfigError('STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE and STRIPE_PUBLISHABLE_KEY need STRIPE_SECRET_KEY');
+    }
     return { kind: 'simulated' };
   }
   if (!/^(sk|rk)_(test|live)_\S+$/.test(secretKey)) throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…)');
@@ -293,7 +306,22 @@ function paymentsConfig(env: NodeJS.ProcessEnv, port: number): PaymentsConfig {
     connectReturnUrl: new URL('/payouts/connected', publicUrl).toString(),
     connectRefreshUrl: new URL('/payouts/refresh', publicUrl).toString(),
     requestTimeoutMs: integer(env.STRIPE_TIMEOUT_MS, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000),
+    browser: stripeBrowserConfig(env, secretKey),
   };
+}
+
+function stripeBrowserConfig(env: NodeJS.ProcessEnv, secretKey: string): StripeBrowserConfig | null {
+  const publishableKey = env.STRIPE_PUBLISHABLE_KEY;
+  if (!publishableKey) {
+    if (env.STRIPE_JS_URL) throw new ConfigError('STRIPE_JS_URL needs STRIPE_PUBLISHABLE_KEY');
+    return null;
+  }
+  const mode = /^pk_(test|live)_\S+$/.exec(publishableKey)?.[1];
+  if (!mode) throw new ConfigError('STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_… or pk_live_…)');
+  // A test card form over live charges (or the reverse) fails only when an employer tries it.
+  const secretMode = /^(?:sk|rk)_(test|live)_/.exec(secretKey)?.[1];
+  if (mode !== secretMode) throw new ConfigError(`STRIPE_PUBLISHABLE_KEY is a ${mode} key but STRIPE_SECRET_KEY is a ${secretMode} key: use the pair of one mode`);
+  return { publishableKey, jsUrl: url(env.STRIPE_JS_URL ?? stripeJsDefaultUrl, 'STRIPE_JS_URL') };
 }
 
 function url(raw: string, name: string): URL {

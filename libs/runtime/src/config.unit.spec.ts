@@ -17,6 +17,7 @@ describe('payments configuration', () => {
       connectReturnUrl: 'http://localhost:4100/payouts/connected',
       connectRefreshUrl: 'http://localhost:4100/payouts/refresh',
       requestTimeoutMs: 20_000,
+      browser: null,
     });
     const local = loadConfig({ ...stripe, STRIPE_API_BASE: 'http://127.0.0.1:12111', PUBLIC_URL: 'https://escrow.example.com', STRIPE_TIMEOUT_MS: '5000' }).payments;
     expect(local).toMatchObject({
@@ -26,8 +27,22 @@ describe('payments configuration', () => {
     });
   });
 
+  it("gives the console Stripe.js from Stripe and the publishable key, when one is set", () => {
+    expect(loadConfig({ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_abc' }).payments).toMatchObject({
+      browser: { publishableKey: 'pk_test_abc', jsUrl: new URL('https://js.stripe.com/v3/') },
+    });
+    expect(loadConfig({ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_JS_URL: 'http://127.0.0.1:12111/v3/' }).payments).toMatchObject({
+      browser: { jsUrl: new URL('http://127.0.0.1:12111/v3/') },
+    });
+  });
+
   it.each([
     [{ STRIPE_SECRET_KEY: 'sk_test_123abc' }, /STRIPE_WEBHOOK_SECRET/],
+    [{ STRIPE_PUBLISHABLE_KEY: 'pk_test_abc' }, /need STRIPE_SECRET_KEY/],
+    [{ ...stripe, STRIPE_PUBLISHABLE_KEY: 'sk_test_abc' }, /STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key/],
+    [{ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' }, /live key but STRIPE_SECRET_KEY is a test key/],
+    [{ ...stripe, STRIPE_JS_URL: 'https://js.stripe.com/v3/' }, /STRIPE_JS_URL needs STRIPE_PUBLISHABLE_KEY/],
+    [{ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_JS_URL: 'js.stripe.com' }, /STRIPE_JS_URL must be an absolute/],
     [{ ...stripe, STRIPE_SECRET_KEY: 'pk_test_publishable' }, /secret or restricted key/],
     [{ STRIPE_WEBHOOK_SECRET: 'whsec_abc' }, /need STRIPE_SECRET_KEY/],
     [{ STRIPE_API_BASE: 'http://127.0.0.1:1' }, /need STRIPE_SECRET_KEY/],

@@ -17,7 +17,7 @@ export function cloneTestToken(state: StripeState, token: string, customer: stri
   return paymentMethod;
 }
 
-function attach(state: StripeState, id: string, customerId: string): PaymentMethodObject {
+export function attach(state: StripeState, id: string, customerId: string): PaymentMethodObject {
   if (!state.customers.has(customerId)) throw noSuchParam('customer', customerId, 'customer');
   const clone = cloneTestToken(state, id, customerId);
   if (clone !== null) {

@@ -1,21 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { roles, sessionOf, type Role, type Session } from '../session';
+import { consoleSettings } from '../settings';
 import { ErrorNote, messageOf } from '../ui';
-
-/** What the api tells the console before anyone signs in (served beside index.html). */
-interface ConsoleSettings {
-  /** A "sign in as" picker: only outside production, and only with the public development secret. */
-  readonly devSignIn: boolean;
-}
 
 export function SignIn(props: { onSignIn: (session: Session) => void; notice?: string }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
-  const [settings, setSettings] = useState<ConsoleSettings>({ devSignIn: false });
+  const [devSignIn, setDevSignIn] = useState(false);
   useEffect(() => {
-    fetch('settings.json')
-      .then((r) => (r.ok ? (r.json() as Promise<ConsoleSettings>) : { devSignIn: false }))
-      .then(setSettings, () => setSettings({ devSignIn: false }));
+    consoleSettings().then((settings) => setDevSignIn(settings.devSignIn), () => setDevSignIn(false));
   }, []);
 
   const signIn = (raw: string) => {
@@ -47,7 +40,7 @@ export function SignIn(props: { onSignIn: (session: Session) => void; notice?: s
         </button>
         <ErrorNote error={error} />
       </form>
-      {settings.devSignIn ? <DevSignIn onToken={signIn} /> : null}
+      {devSignIn ? <DevSignIn onToken={signIn} /> : null}
     </main>
   );
 }
