@@ -14,7 +14,10 @@ export const restartDelayMs = 1_000;
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
-  /** Every read model from one log reader, one transaction per batch (they share the database). */
+  /**
+   * The worker's one log reader: every read model, one transaction per batch (they share the
+   * database), and the payment saga, which follows the same batches.
+   */
   private readonly readModels: ProjectionGroupRunner;
   private readonly relay: NatsRelay | null;
   private stopping = false;
@@ -34,17 +37,20 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
       db,
       projections,
       // The others go on; this one is retried alone with a backoff by the group.
-      (name, error) => this.logger.error(`read model ${name} failed, retrying it alone: ${describe(error)}`),
+      (name, error) => this.logger.error(`${name} failed, retrying it alone: ${describe(error)}`),
       (error) => this.failed('projections', error, () => this.startReadModels()),
+      Date.now,
+      [saga.follower],
     );
     // Stream ESCROW, subjects escrow.<category>.<EventType>, checkpoint `nats-relay` (the defaults).
     this.relay = config.nats ? new NatsRelay(store, db, { servers: config.nats.url }, (error) => this.failed('nats-relay', error, () => this.startRelay())) : null;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The saga's payment calls run before the reader hands it events.
+    await this.startSaga();
     await this.readModels.prepare();
     this.readModels.start();
-    await this.startSaga();
     this.retrier.start();
     await this.startWebhooks();
     await this.startAutoRelease();
@@ -61,12 +67,13 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.webhooks.stop();
     await this.autoRelease.stop();
     await this.retrier.stop();
-    await this.saga.stop();
+    // The reader first: the saga gets no event once it stops.
     await this.readModels.stop();
+    await this.saga.stop();
   }
 
   private async startSaga(): Promise<void> {
-    // A restart after a failure: the failed part (subscription or effect runner) may still be up.
+    // A restart after a failure of its payment calls (its events come from the reader, restarted on its own).
     await this.saga.stop();
     await this.saga.start((error) => this.failed('payment-saga', error, () => this.startSaga()));
   }

@@ -14,11 +14,11 @@ import {
   type MilestoneDisputeResolved,
   type MilestoneFundingRequested,
 } from '@escrow/domain';
-import type { EventStore, RecordedEvent, Subscription } from '@escrow/event-store';
+import { matchesFilter, type EventFilter, type RecordedEvent } from '@escrow/event-store';
 import type { ChargeRequest, RefundRequest, TransferRequest } from '@escrow/payments';
-import { DeferredCheckpoint, ensureCheckpointSchema, readCheckpoint } from '@escrow/projector';
+import { DeferredCheckpoint, ensureCheckpointSchema, readCheckpoint, type LogFollower } from '@escrow/projector';
 import { backoffMs } from '@escrow/retry';
-import { CommandHandling, EVENT_STORE, SQL_DB } from '@escrow/runtime';
+import { CommandHandling, SQL_DB } from '@escrow/runtime';
 import type { SqlDb } from '@escrow/sql';
 import { EffectStore, type NewEffect } from './effects/effect-store';
 import { EffectRunner } from './effects/effect-runner';
@@ -75,6 +75,7 @@ export const paymentSagaEventUses = {
 export const paymentSagaEventTypes = typesUsedFor(paymentSagaEventUses, 'act');
 /** The streams holding the types the saga acts on (contract and trainer streams today). */
 export const paymentSagaStreamPrefixes = streamPrefixesOf(paymentSagaEventTypes);
+const sagaFilter: EventFilter = { streamPrefixes: paymentSagaStreamPrefixes };
 /** A gateway request as the saga persists it: the key is the effect's own. */
 export type Unkeyed<R> = Omit<R, 'idempotencyKey'>;
 
@@ -87,12 +88,10 @@ export type Unkeyed<R> = Omit<R, 'idempotencyKey'>;
  */
 @Injectable()
 export class PaymentSaga {
-  private subscription: Subscription | null = null;
   readonly effects: EffectStore;
   private readonly checkpoint: DeferredCheckpoint;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DB) private readonly db: SqlDb,
     private readonly outcomes: SagaOutcomes,
     private readonly runner: EffectRunner,
@@ -109,26 +108,37 @@ export class PaymentSaga {
     return this.outcomes.sagaStore;
   }
 
+  /** Starts running the queued payment calls; the events come through `follow` (the worker's shared reader). */
   async start(onError: (error: unknown) => void): Promise<void> {
     await ensureCheckpointSchema(this.db);
     await this.runner.start(onError);
-    const fromPosition = await readCheckpoint(this.db, sagaCheckpointName);
-    this.subscription = this.store.subscribe(
-      { fromPosition, filter: { streamPrefixes: paymentSagaStreamPrefixes }, onError },
-      (event) => this.handle(event),
-    );
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.stop();
-    this.subscription = null;
     await this.checkpoint.flush();
     await this.runner.stop();
   }
 
+  /** The saga as a follower of the worker's one log reader (`ProjectionGroupRunner`). */
+  readonly follower: LogFollower = {
+    name: sagaCheckpointName,
+    resumePosition: async () => {
+      // A position handled but not yet written would otherwise be handled again (harmless, but work).
+      await this.checkpoint.flush();
+      await ensureCheckpointSchema(this.db);
+      return readCheckpoint(this.db, sagaCheckpointName);
+    },
+    follow: async (events) => {
+      for (const event of events) {
+        if (matchesFilter(sagaFilter, event.streamId, event.type)) await this.handle(event);
+      }
+      // Past the whole batch, events it has nothing to do with included: a restart resumes after them.
+      this.checkpoint.passed(events[events.length - 1]!.position);
+    },
+  };
+
   private async handle(recorded: RecordedEvent): Promise<void> {
     const record = readDomainEvent(recorded, paymentSagaEventTypes);
-    // Nothing to do: not worth a checkpoint write (a restart re-reads it and skips it again).
     if (record === null) return;
     switch (record.type) {
       case 'MilestoneFundingRequested':
@@ -169,7 +179,6 @@ export class PaymentSaga {
       default:
         return assertNever(record, 'payment saga event');
     }
-    this.checkpoint.passed(record.position);
   }
 
   /**
