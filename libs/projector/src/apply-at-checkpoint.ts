@@ -1,6 +1,6 @@
 import { comparePositions, type RecordedEvent } from '@escrow/event-store';
 import type { SqlExecutor } from '@escrow/sql';
-import { lockCheckpoint, writeCheckpoint } from './checkpoints';
+import { lockCheckpoint, lockCheckpoints, writeCheckpoint, writeCheckpoints } from './checkpoints';
 import type { Projection } from './projection';
 
 /** Where a read model stands after `applyAtCheckpoint`, and whether someone else had moved it. */
@@ -32,6 +32,40 @@ export async function applyAtCheckpoint(
   const position = events[events.length - 1]!.position;
   await writeCheckpoint(tx, projection.name, position);
   return { moved: false, position, applied: events.length };
+}
+
+/**
+ * `applyAtCheckpoint` for several read models in one transaction, with two statements for all
+ * their checkpoints instead of two each: every row locked first (in name order), each read model
+ * applied where its stored checkpoint is still where the caller left it, the moved ones written
+ * together. Outcomes in the order of `appliers`.
+ */
+export async function applyAllAtCheckpoints(
+  tx: SqlExecutor,
+  appliers: readonly { readonly projection: Projection; readonly position: string | null }[],
+  batch: readonly RecordedEvent[],
+): Promise<CheckpointOutcome[]> {
+  const stored = await lockCheckpoints(tx, appliers.map((applier) => applier.projection.name));
+  const moved: [string, string][] = [];
+  const outcomes: CheckpointOutcome[] = [];
+  for (const { projection, position: from } of appliers) {
+    const at = stored.get(projection.name) ?? null;
+    if (at !== from) {
+      outcomes.push({ moved: true, position: at, applied: 0 });
+      continue;
+    }
+    const events = eventsAfter(batch, from);
+    if (events.length === 0) {
+      outcomes.push({ moved: false, position: from, applied: 0 });
+      continue;
+    }
+    await projection.applyBatch(tx, events);
+    const position = events[events.length - 1]!.position;
+    moved.push([projection.name, position]);
+    outcomes.push({ moved: false, position, applied: events.length });
+  }
+  if (moved.length > 0) await writeCheckpoints(tx, moved);
+  return outcomes;
 }
 
 /** The tail of a batch (in log order) after `from`. */

@@ -157,9 +157,11 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     const rebuilding = rebuildProjections(reading, db, [countingProjection('c'), countingProjection('b')], (p) => progress.push(p.projection), 250);
     await appendNumbered(1100, 50);
     const rebuilt = await rebuilding;
-    // In the order asked; each replayed every event it had not been given live.
+    // In the order asked. Which of the two appliers (the rebuild, or the live group, which finds the
+    // checkpoint reset and starts over too) applies a given batch is a race; that no event is applied
+    // twice is what the keyed rows and the counts below prove.
     expect(rebuilt.map((r) => r.projection)).toEqual(['test-group-c', 'test-group-b']);
-    for (const r of rebuilt) expect(r.applied).toBeGreaterThanOrEqual(1100);
+    for (const r of rebuilt) expect(r.applied).toBeLessThanOrEqual(1150);
     // One read per batch for both read models (plus, at most, re-reads where the live group moved one).
     expect(batchesRead).toBeLessThan(2 * Math.ceil(1150 / 250) + 2);
     expect(new Set(progress)).toEqual(new Set(['test-group-b', 'test-group-c']));
@@ -193,8 +195,10 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     let reads = 0;
     const reading = Object.create(store) as PostgresEventStore;
     reading.readAll = async (options) => {
-      reads++;
-      return store.readAll(options);
+      const batch = await store.readAll(options);
+      // Empty reads (the runner waiting for a commit to become readable) are not what is counted.
+      if (batch.length > 0) reads++;
+      return batch;
     };
     const follower = recordingFollower(db);
     const group = new ProjectionGroupRunner(reading, db, [countingProjection('a'), countingProjection('b')], undefined, undefined, Date.now, [follower]);
@@ -203,7 +207,7 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     expect(follower.seen).toEqual(numbers(23));
     expect(await counted('a')).toEqual(numbers(23));
     // 23 events in batches of 5: five reads for the three of them (a commit still open elsewhere
-    // may hide a tail for a moment: a read or two more, never one per reader).
+    // may hide a tail for a moment and cut a batch short: a read or two more, never one per reader).
     expect(reads).toBeGreaterThanOrEqual(5);
     expect(reads).toBeLessThan(8);
     expect(group.followerPosition('test-group-follower')).toBe(group.checkpoint);
@@ -238,16 +242,21 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     let reads = 0;
     const dying = Object.create(store) as PostgresEventStore;
     dying.readAll = async (options) => {
-      // The process dies as it starts its third read: two batches are committed, nothing after.
-      if (++reads === 3) throw new Error('killed');
-      return store.readAll(options);
+      // The process dies as it starts the read after its second full batch: two batches are
+      // committed, nothing after.
+      if (reads === 2) throw new Error('killed');
+      const batch = await store.readAll(options);
+      if (batch.length === options.limit) reads++;
+      return batch;
     };
     const first = recordingFollower(db);
     const crashed = new ProjectionGroupRunner(dying, db, [countingProjection('a'), countingProjection('b')], undefined, undefined, Date.now, [first]);
     await crashed.prepare();
-    await expect(crashed.catchUp(10)).rejects.toThrow('killed');
-    expect(first.seen).toEqual(numbers(20));
-    expect(await counted('a')).toEqual(numbers(20));
+    await expect(catchUpToCommitted({ catchUp: () => crashed.catchUp(10), get checkpoint() { return crashed.checkpoint; } }, store)).rejects.toThrow('killed');
+    const reached = first.seen.length;
+    expect(reached).toBeGreaterThanOrEqual(20);
+    expect(first.seen).toEqual(numbers(reached));
+    expect(await counted('a')).toEqual(numbers(reached));
 
     const second = recordingFollower(db);
     const restarted = new ProjectionGroupRunner(store, db, [countingProjection('a'), countingProjection('b')], undefined, undefined, Date.now, [second]);
@@ -256,6 +265,6 @@ describeEachDatabase('ProjectionGroupRunner', (target) => {
     // Each read model's rows are keyed by event: an event applied twice would have failed the batch.
     expect(await counted('a')).toEqual(numbers(30));
     expect(await counted('b')).toEqual(numbers(30));
-    expect(second.seen).toEqual(numbers(10, 20));
+    expect(second.seen).toEqual(numbers(30 - reached, reached));
   });
 });

@@ -3,7 +3,7 @@ import { comparePositions, type EventStore, type RecordedEvent } from '@escrow/e
 import { PollLoop } from '@escrow/jobs';
 import { backoffMs, type Backoff } from '@escrow/retry';
 import type { SqlDb } from '@escrow/sql';
-import { applyAtCheckpoint, eventsAfter, lowestPosition, type CheckpointOutcome } from './apply-at-checkpoint';
+import { applyAllAtCheckpoints, applyAtCheckpoint, eventsAfter, lowestPosition, type CheckpointOutcome } from './apply-at-checkpoint';
 import type { Projection } from './projection';
 import { prepareProjection, projectorBatchSizeMax, projectorIdleWaitMs } from './projector-runner';
 
@@ -194,9 +194,8 @@ export class ProjectionGroupRunner {
     let outcomes: Map<Member, CheckpointOutcome>;
     try {
       outcomes = await this.db.transaction(async (tx) => {
-        const done = new Map<Member, CheckpointOutcome>();
-        for (const member of active) done.set(member, await applyAtCheckpoint(tx, member.projection, member.position, batch));
-        return done;
+        const done = await applyAllAtCheckpoints(tx, active, batch);
+        return new Map(active.map((member, index) => [member, done[index]!]));
       });
     } catch {
       // Which read model failed is not known: each tries the batch on its own, so only the failing one sits out.

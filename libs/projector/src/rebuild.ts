@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '@escrow/event-store';
 import type { SqlDb } from '@escrow/sql';
-import { applyAtCheckpoint, lowestPosition } from './apply-at-checkpoint';
+import { applyAllAtCheckpoints, lowestPosition } from './apply-at-checkpoint';
 import { ensureCheckpointRow, ensureCheckpointSchema, lockCheckpoint, writeCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 import { rebuildBatchSizeMax } from './projector-runner';
@@ -80,11 +80,11 @@ export async function rebuildProjections(
     const full = batch.length === batchSize;
     if (full) reading = read(batch.at(-1)!.position);
     await db.transaction(async (tx) => {
-      for (const member of members) {
-        const outcome = await applyAtCheckpoint(tx, member.projection, member.position, batch);
-        member.position = outcome.position;
-        member.applied += outcome.applied;
-      }
+      const outcomes = await applyAllAtCheckpoints(tx, members, batch);
+      members.forEach((member, index) => {
+        member.position = outcomes[index]!.position;
+        member.applied += outcomes[index]!.applied;
+      });
     });
     for (const progress of report()) onProgress(progress);
     if (!full) break;
