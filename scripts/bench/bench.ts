@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       const { db, dispose } = await open(target);
       const result = await lifecycleBench(db, lifecycles, lifecycleConcurrency);
       rows.push([target.name, `HTTP lifecycle ×${result.lifecycles}, ${result.concurrency} concurrent`, `${result.lifecyclesPerSecond} lifecycles/s`, `${result.p50Ms}`, `${result.p99Ms}`]);
+      notes.push(`${target.name}: lifecycle steps (p50 / p99 ms): ${result.steps.map((s) => `${s.step} ${s.p50Ms} / ${s.p99Ms}`).join('; ')}`);
       await dispose();
     }
     if (only.has('http')) {

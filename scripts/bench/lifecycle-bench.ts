@@ -13,6 +13,33 @@ export interface LifecycleResult extends LatencySummary {
   readonly lifecycles: number;
   readonly concurrency: number;
   readonly lifecyclesPerSecond: number;
+  /** Where a lifecycle's time goes: from each event of a contract to the next, as the log recorded them. */
+  readonly steps: readonly LifecycleStep[];
+}
+
+export interface LifecycleStep {
+  readonly step: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * The time between consecutive events of each contract (`recorded_at`: the start of the appending
+ * transaction), by pair of types, slowest first. A saga hop (funding requested → funded) is the
+ * reader's wait, the saga and the payment call; a client hop (funded → approval requested) is the
+ * read models' lag plus the client's poll.
+ */
+async function stepGaps(db: SqlDb): Promise<LifecycleStep[]> {
+  const { rows } = await db.query<{ step: string; p50: string; p99: string }>(
+    `with gaps as (
+       select lag(event_type) over w || ' → ' || event_type as step, recorded_at - lag(recorded_at) over w as gap
+       from es_events where stream_id like 'contract-%'
+       window w as (partition by stream_id order by stream_revision))
+     select step, round(extract(epoch from percentile_cont(0.5) within group (order by gap)) * 1000)::text as p50,
+            round(extract(epoch from percentile_cont(0.99) within group (order by gap)) * 1000)::text as p99
+     from gaps where step is not null group by step order by percentile_cont(0.5) within group (order by gap) desc`,
+  );
+  return rows.map((row) => ({ step: row.step, p50Ms: Number(row.p50), p99Ms: Number(row.p99) }));
 }
 
 /** Full lifecycles through HTTP: hire → fund → funded → request approval → approve → paid. */
@@ -70,7 +97,9 @@ export async function lifecycleBench(db: SqlDb, lifecycles: number, concurrency:
   );
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   await app.close();
+  const steps = await stepGaps(db);
   return {
+    steps,
     lifecycles,
     concurrency,
     lifecyclesPerSecond: Math.round((lifecycles * 100_000) / elapsedMs) / 100,
