@@ -37,7 +37,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
       db,
       projections,
       // The others go on; this one is retried alone with a backoff by the group.
-      (name, error) => this.logger.error(`${name} failed, retrying it alone: ${describe(error)}`),
+      (name, error) => {
+        if (!this.stopping) this.logger.error(`${name} failed, retrying it alone: ${describe(error)}`);
+      },
       (error) => this.failed('projections', error, () => this.startReadModels()),
       Date.now,
       [saga.follower],
@@ -67,9 +69,10 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.webhooks.stop();
     await this.autoRelease.stop();
     await this.retrier.stop();
-    // The reader first: the saga gets no event once it stops.
-    await this.readModels.stop();
+    // The saga first, as its payment calls stop before anything else of the worker; it takes no
+    // batch after that, and the reader stops next.
     await this.saga.stop();
+    await this.readModels.stop();
   }
 
   private async startSaga(): Promise<void> {

@@ -112,12 +112,19 @@ export class PaymentSaga {
   async start(onError: (error: unknown) => void): Promise<void> {
     await ensureCheckpointSchema(this.db);
     await this.runner.start(onError);
+    this.stopped = false;
   }
 
+  /** Lets the batch in hand finish, then takes no more: later batches are handed again on the next start. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.following;
     await this.checkpoint.flush();
     await this.runner.stop();
   }
+
+  private stopped = true;
+  private following: Promise<void> = Promise.resolve();
 
   /** The saga as a follower of the worker's one log reader (`ProjectionGroupRunner`). */
   readonly follower: LogFollower = {
@@ -128,14 +135,23 @@ export class PaymentSaga {
       await ensureCheckpointSchema(this.db);
       return readCheckpoint(this.db, sagaCheckpointName);
     },
-    follow: async (events) => {
-      for (const event of events) {
-        if (matchesFilter(sagaFilter, event.streamId, event.type)) await this.handle(event);
-      }
-      // Past the whole batch, events it has nothing to do with included: a restart resumes after them.
-      this.checkpoint.passed(events[events.length - 1]!.position);
+    follow: (events) => {
+      // Stopped (the worker shutting down, or restarting the saga): refused, so the reader hands
+      // these events again once the saga runs, from where it stood.
+      if (this.stopped) return Promise.reject(new Error('the payment saga is stopped'));
+      const handling = this.handleAll(events);
+      this.following = handling.catch(() => undefined);
+      return handling;
     },
   };
+
+  private async handleAll(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      if (matchesFilter(sagaFilter, event.streamId, event.type)) await this.handle(event);
+    }
+    // Past the whole batch, events it has nothing to do with included: a restart resumes after them.
+    this.checkpoint.passed(events[events.length - 1]!.position);
+  }
 
   private async handle(recorded: RecordedEvent): Promise<void> {
     const record = readDomainEvent(recorded, paymentSagaEventTypes);
