@@ -12,6 +12,8 @@ interface Shown {
   readonly position: string | null;
   /** Null when filtered by prefix: a part of the ledger has no totals to balance. */
   readonly totals: TrialBalance | null;
+  /** The prefix these accounts were read with: the caption describes what is shown, not what is being loaded. */
+  readonly prefix: string;
 }
 
 /**
@@ -25,8 +27,8 @@ export function TrialBalancePage(props: { session: Session }) {
   const loaded = useLoad<Shown>(
     () =>
       prefix
-        ? getJson<Balances>(props.session, '/v1/ledger/balances', { asOf, prefix }).then((b) => ({ accounts: b.balances, asOf: b.asOf, position: b.position, totals: null }))
-        : getJson<TrialBalance>(props.session, '/v1/ledger/trial-balance', { asOf }).then((t) => ({ accounts: t.accounts, asOf: t.asOf, position: t.position, totals: t })),
+        ? getJson<Balances>(props.session, '/v1/ledger/balances', { asOf, prefix }).then((b) => ({ accounts: b.balances, asOf: b.asOf, position: b.position, totals: null, prefix }))
+        : getJson<TrialBalance>(props.session, '/v1/ledger/trial-balance', { asOf }).then((t) => ({ accounts: t.accounts, asOf: t.asOf, position: t.position, totals: t, prefix })),
     [asOf, prefix],
   );
   const data = loaded.data;
@@ -52,7 +54,7 @@ export function TrialBalancePage(props: { session: Session }) {
         <>
           <p class="muted">
             {data.asOf ? `As of ${data.asOf}` : 'As of now'}
-            {prefix ? `, accounts starting with “${prefix}”` : ''}
+            {data.prefix ? `, accounts starting with “${data.prefix}”` : ''}
             {data.position ? ` (ledger read up to log position ${data.position})` : ''}.
           </p>
           {data.totals ? (
