@@ -1,6 +1,6 @@
 import { comparePositions, type RecordedEvent } from '@escrow/event-store';
 import type { SqlExecutor } from '@escrow/sql';
-import { lockCheckpoint, lockCheckpoints, writeCheckpoint, writeCheckpoints } from './checkpoints';
+import { lockCheckpoints, writeCheckpoints } from './checkpoints';
 import type { Projection } from './projection';
 
 /** Where a read model stands after `applyAtCheckpoint`, and whether someone else had moved it. */
@@ -24,14 +24,8 @@ export async function applyAtCheckpoint(
   from: string | null,
   batch: readonly RecordedEvent[],
 ): Promise<CheckpointOutcome> {
-  const stored = await lockCheckpoint(tx, projection.name);
-  if (stored !== from) return { moved: true, position: stored, applied: 0 };
-  const events = eventsAfter(batch, from);
-  if (events.length === 0) return { moved: false, position: from, applied: 0 };
-  await projection.applyBatch(tx, events);
-  const position = events[events.length - 1]!.position;
-  await writeCheckpoint(tx, projection.name, position);
-  return { moved: false, position, applied: events.length };
+  const [outcome] = await applyAllAtCheckpoints(tx, [{ projection, position: from }], batch);
+  return outcome!;
 }
 
 /**

@@ -110,7 +110,7 @@ export class PaymentSaga {
 
   /** Starts running the queued payment calls; the events come through `follow` (the worker's shared reader). */
   async start(onError: (error: unknown) => void): Promise<void> {
-    await ensureCheckpointSchema(this.db);
+    // The checkpoint table is ensured where the saga first reads it (resumePosition).
     await this.runner.start(onError);
     this.stopped = false;
   }
